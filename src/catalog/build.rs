@@ -1,0 +1,999 @@
+//! `catalog build`: reads dagster's own source and writes down, for every public name, its
+//! lifecycle markers. Everything is static: no Python runs.
+//!
+//! The builder indexes every module's top-level bindings, follows re-export chains to the
+//! defining module, and reads the decorators found there (`@beta`, `@deprecated(...)`,
+//! `@deprecated_param(...)`, `@public`, markers stored in variables, `**helper()` keyword
+//! arguments), class bodies (`PublicAttr`, NamedTuple fields, inherited members) and the
+//! module `__getattr__` tables (`_DEPRECATED`, `_DEPRECATED_WITH_ERROR`, ...).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use super::model::*;
+use super::sources::{Distribution, SourceSet};
+use crate::syntax::{self, ClassDef, Expr, FunctionDef, Keyword, Stmt};
+
+/// Builds one catalog per dagster distribution in `set`, in the order the set lists them.
+pub fn build(set: &SourceSet) -> Vec<Catalog> {
+    let parsed: Vec<(String, bool, syntax::Module)> = set
+        .files
+        .par_iter()
+        .map(|(name, file)| {
+            (
+                name.clone(),
+                file.is_package,
+                syntax::parse_module(&file.text).module,
+            )
+        })
+        .collect();
+    let index = Index::new(&parsed);
+    let mut analyzer = Analyzer {
+        index: &index,
+        objects: BTreeMap::new(),
+        in_progress: HashSet::new(),
+    };
+    set.dists
+        .iter()
+        .map(|dist| analyzer.catalog(dist))
+        .collect()
+}
+
+/// What a top-level name of a module is bound to.
+#[derive(Clone, Copy)]
+enum Binding<'a> {
+    /// An import of the given dotted path (index into `ModuleInfo::import_paths`).
+    Import(usize),
+    Class(&'a ClassDef),
+    Function(&'a FunctionDef),
+    Value(&'a Expr),
+}
+
+struct ModuleInfo<'a> {
+    name: &'a str,
+    is_package: bool,
+    body: &'a [Stmt],
+    bindings: HashMap<&'a str, Binding<'a>>,
+    import_paths: Vec<String>,
+    /// Names bound by a redundant-alias import (`from m import X as X`), the PEP 484 re-export.
+    reexports: Vec<&'a str>,
+    all: Option<Vec<String>>,
+}
+
+struct Index<'a> {
+    modules: HashMap<&'a str, ModuleInfo<'a>>,
+}
+
+/// Where a dotted path leads.
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    Module(&'a str),
+    Class(&'a str, &'a ClassDef),
+    Function(&'a str, &'a FunctionDef),
+    Value(&'a str, &'a str, &'a Expr),
+}
+
+impl<'a> Index<'a> {
+    fn new(parsed: &'a [(String, bool, syntax::Module)]) -> Self {
+        let modules = parsed
+            .iter()
+            .map(|(name, is_package, module)| {
+                let mut info = ModuleInfo {
+                    name,
+                    is_package: *is_package,
+                    body: &module.body,
+                    bindings: HashMap::new(),
+                    import_paths: Vec::new(),
+                    reexports: Vec::new(),
+                    all: None,
+                };
+                collect_bindings(&mut info, &module.body, true);
+                (name.as_str(), info)
+            })
+            .collect();
+        Index { modules }
+    }
+
+    /// Resolves `name` as seen at the top level of `module`, recording the re-export hops.
+    fn resolve_name(
+        &self,
+        module: &str,
+        name: &str,
+        hops: &mut Vec<String>,
+        depth: usize,
+    ) -> Option<Target<'a>> {
+        if depth > 40 {
+            return None;
+        }
+        let info = self.modules.get(module)?;
+        match info.bindings.get(name) {
+            Some(Binding::Import(i)) => {
+                hops.push(format!("{module}.{name}"));
+                self.resolve_path(&info.import_paths[*i], hops, depth + 1)
+            }
+            Some(Binding::Class(def)) => Some(Target::Class(info.name, def)),
+            Some(Binding::Function(def)) => Some(Target::Function(info.name, def)),
+            Some(Binding::Value(value)) => {
+                // `Alias = Original` follows the original when it is a catalogued definition.
+                if let Some(dotted) = value.dotted_name() {
+                    let mut inner = Vec::new();
+                    if let Some(t) = self.resolve_dotted(module, &dotted, &mut inner, depth + 1) {
+                        if !matches!(t, Target::Value(..)) {
+                            hops.push(format!("{module}.{name}"));
+                            return Some(t);
+                        }
+                    }
+                }
+                let name = info.bindings.get_key_value(name)?.0;
+                Some(Target::Value(info.name, name, value))
+            }
+            None => {
+                let sub = format!("{module}.{name}");
+                self.modules
+                    .get_key_value(sub.as_str())
+                    .map(|(k, _)| Target::Module(k))
+            }
+        }
+    }
+
+    /// Resolves an absolute dotted path (`dagster._core.definitions.asset_spec.AssetSpec`).
+    fn resolve_path(&self, path: &str, hops: &mut Vec<String>, depth: usize) -> Option<Target<'a>> {
+        if let Some((k, _)) = self.modules.get_key_value(path) {
+            return Some(Target::Module(k));
+        }
+        let (module, name) = path.rsplit_once('.')?;
+        if self.modules.contains_key(module) {
+            return self.resolve_name(module, name, hops, depth);
+        }
+        None
+    }
+
+    /// Resolves a dotted expression (`a.b.c`) written in `module`.
+    fn resolve_dotted(
+        &self,
+        module: &str,
+        dotted: &str,
+        hops: &mut Vec<String>,
+        depth: usize,
+    ) -> Option<Target<'a>> {
+        let mut parts = dotted.split('.');
+        let mut target = self.resolve_name(module, parts.next()?, hops, depth)?;
+        for part in parts {
+            target = match target {
+                Target::Module(m) => self.resolve_name(m, part, hops, depth + 1)?,
+                _ => return None,
+            };
+        }
+        Some(target)
+    }
+}
+
+/// Records the top-level bindings of a module body. Definitions directly at top level win;
+/// bindings inside `if`/`try` blocks only fill names not bound yet.
+fn collect_bindings<'a>(info: &mut ModuleInfo<'a>, body: &'a [Stmt], top: bool) {
+    for stmt in body {
+        let mut bind = |info: &mut ModuleInfo<'a>, name: &'a str, binding: Binding<'a>| {
+            if top || !info.bindings.contains_key(name) {
+                info.bindings.insert(name, binding);
+            }
+        };
+        match stmt {
+            Stmt::Import { aliases, .. } => {
+                for alias in aliases {
+                    let (local, path) = match &alias.asname {
+                        Some(asname) => (asname.as_str(), alias.name.clone()),
+                        None => {
+                            let first = alias.name.split('.').next().unwrap_or(&alias.name);
+                            (first, first.to_string())
+                        }
+                    };
+                    if alias.asname.as_deref() == Some(alias.name.as_str()) {
+                        info.reexports.push(local);
+                    }
+                    info.import_paths.push(path);
+                    let i = info.import_paths.len() - 1;
+                    bind(info, local, Binding::Import(i));
+                }
+            }
+            Stmt::ImportFrom {
+                module,
+                level,
+                aliases,
+                ..
+            } => {
+                let base = absolute_module(info.name, info.is_package, module.as_deref(), *level);
+                for alias in aliases {
+                    if alias.name == "*" {
+                        continue;
+                    }
+                    let local = alias.asname.as_deref().unwrap_or(&alias.name);
+                    if alias.asname.as_deref() == Some(alias.name.as_str()) {
+                        info.reexports.push(local);
+                    }
+                    info.import_paths.push(format!("{base}.{}", alias.name));
+                    let i = info.import_paths.len() - 1;
+                    bind(info, local, Binding::Import(i));
+                }
+            }
+            Stmt::ClassDef(def) => bind(info, &def.name, Binding::Class(def)),
+            Stmt::FunctionDef(def) => bind(info, &def.name, Binding::Function(def)),
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => {
+                for target in targets {
+                    if let Expr::Name { id, .. } = target {
+                        if id == "__all__" {
+                            if let Expr::Sequence { elts, .. } = value {
+                                info.all = Some(
+                                    elts.iter()
+                                        .filter_map(|e| e.as_str().map(str::to_string))
+                                        .collect(),
+                                );
+                            }
+                        }
+                        bind(info, id, Binding::Value(value));
+                    }
+                }
+            }
+            Stmt::If { body, orelse, .. } => {
+                collect_bindings(info, body, false);
+                collect_bindings(info, orelse, false);
+            }
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                collect_bindings(info, body, false);
+                for h in handlers {
+                    collect_bindings(info, &h.body, false);
+                }
+                collect_bindings(info, orelse, false);
+                collect_bindings(info, finalbody, false);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The absolute module named by a (possibly relative) `from` import inside `current`.
+pub fn absolute_module(current: &str, is_package: bool, module: Option<&str>, level: u32) -> String {
+    if level == 0 {
+        return module.unwrap_or_default().to_string();
+    }
+    let mut base: Vec<&str> = current.split('.').collect();
+    if !is_package {
+        base.pop();
+    }
+    for _ in 1..level {
+        base.pop();
+    }
+    let mut out = base.join(".");
+    if let Some(m) = module {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(m);
+    }
+    out
+}
+
+/// The lifecycle decorators dagster defines, by function name.
+fn marker_function(name: &str) -> Option<(Option<Status>, bool)> {
+    // (status, is a parameter marker); `None` status means `@public`.
+    Some(match name {
+        "public" => (None, false),
+        "deprecated" => (Some(Status::Deprecated), false),
+        "beta" => (Some(Status::Beta), false),
+        "experimental" => (Some(Status::Experimental), false),
+        "preview" => (Some(Status::Preview), false),
+        "superseded" => (Some(Status::Superseded), false),
+        "deprecated_param" | "hidden_param" => (Some(Status::Deprecated), true),
+        "beta_param" => (Some(Status::Beta), true),
+        "experimental_param" => (Some(Status::Experimental), true),
+        _ => return None,
+    })
+}
+
+/// What one decorator does to the object it decorates.
+enum Decoration {
+    Public,
+    Lifecycle(Marker),
+    Param(String, Marker),
+    Property,
+    Classmethod,
+    Staticmethod,
+    Other,
+}
+
+struct Analyzer<'i, 'a> {
+    index: &'i Index<'a>,
+    objects: BTreeMap<String, Object>,
+    in_progress: HashSet<String>,
+}
+
+impl<'a> Analyzer<'_, 'a> {
+    fn catalog(&mut self, dist: &Distribution) -> Catalog {
+        let package = dist
+            .packages
+            .iter()
+            .find(|p| p.starts_with("dagster"))
+            .cloned()
+            .unwrap_or_else(|| dist.name.replace('-', "_"));
+        let mut public_modules: Vec<String> = self
+            .index
+            .modules
+            .values()
+            .filter(|m| is_public_namespace(&package, m))
+            .map(|m| m.name.to_string())
+            .collect();
+        public_modules.sort();
+
+        let mut exports = BTreeMap::new();
+        let mut aliases = BTreeMap::new();
+        let mut module_aliases = BTreeMap::new();
+        for module_name in &public_modules {
+            let info = &self.index.modules[module_name.as_str()];
+            for name in export_names(info) {
+                let mut hops = Vec::new();
+                let target = self.index.resolve_name(module_name, &name, &mut hops, 0);
+                let id = target.map(|t| self.object_for(t));
+                if let Some(id) = &id {
+                    for hop in hops {
+                        if hop != *id && !public_modules.iter().any(|m| hop == format!("{m}.{name}")) {
+                            aliases.insert(hop, id.clone());
+                        }
+                    }
+                }
+                exports.insert(
+                    format!("{module_name}.{name}"),
+                    Export {
+                        target: id,
+                        markers: Vec::new(),
+                    },
+                );
+            }
+            for (name, export) in self.getattr_tables(info) {
+                exports.insert(format!("{module_name}.{name}"), export);
+            }
+            if module_name == &package {
+                find_module_aliases(info.body, &mut module_aliases);
+            }
+        }
+
+        // Keep the objects reachable from the exports: members, bases and returned classes.
+        let mut keep = BTreeMap::new();
+        let mut work: Vec<String> = exports.values().filter_map(|e| e.target.clone()).collect();
+        work.extend(aliases.values().cloned());
+        while let Some(id) = work.pop() {
+            if keep.contains_key(&id) {
+                continue;
+            }
+            let Some(object) = self.objects.get(&id).cloned() else {
+                continue;
+            };
+            work.extend(object.members.values().cloned());
+            work.extend(object.bases.iter().cloned());
+            work.extend(object.returns.iter().cloned());
+            keep.insert(id, object);
+        }
+        Catalog {
+            format: FORMAT_VERSION,
+            package,
+            distribution: dist.name.clone(),
+            version: dist.version.clone(),
+            requires_python: dist.requires_python.clone(),
+            public_modules,
+            module_aliases,
+            exports,
+            aliases,
+            objects: keep,
+        }
+    }
+
+    /// The catalog object id of a resolved target, analysing it on first sight.
+    fn object_for(&mut self, target: Target<'a>) -> String {
+        match target {
+            Target::Module(name) => {
+                self.objects.entry(name.to_string()).or_insert_with(|| Object {
+                    kind: Some(Kind::Module),
+                    ..Object::default()
+                });
+                name.to_string()
+            }
+            Target::Class(module, def) => self.class(module, def),
+            Target::Function(module, def) => {
+                let id = format!("{module}.{}", def.name);
+                if !self.objects.contains_key(&id) {
+                    let object = self.function(module, def, Kind::Function);
+                    self.objects.insert(id.clone(), object);
+                }
+                id
+            }
+            Target::Value(module, name, value) => {
+                let id = format!("{module}.{name}");
+                if !self.objects.contains_key(&id) {
+                    let returns = self.class_of_value(module, value);
+                    self.objects.insert(
+                        id.clone(),
+                        Object {
+                            kind: Some(Kind::Value),
+                            returns,
+                            ..Object::default()
+                        },
+                    );
+                }
+                id
+            }
+        }
+    }
+
+    /// The class a module-level value is an instance of, when it is a constructor call.
+    fn class_of_value(&mut self, module: &str, value: &Expr) -> Option<String> {
+        let Expr::Call { func, .. } = value else {
+            return None;
+        };
+        let dotted = func.dotted_name()?;
+        match self.index.resolve_dotted(module, &dotted, &mut Vec::new(), 0)? {
+            Target::Class(m, def) => Some(self.class(m, def)),
+            _ => None,
+        }
+    }
+
+    fn decoration(&mut self, module: &str, decorator: &Expr) -> Decoration {
+        let (callee, keywords): (&Expr, &[Keyword]) = match decorator {
+            Expr::Call { func, keywords, .. } => (func, keywords),
+            other => (other, &[]),
+        };
+        let Some(dotted) = callee.dotted_name() else {
+            return Decoration::Other;
+        };
+        match self.index.resolve_dotted(module, &dotted, &mut Vec::new(), 0) {
+            Some(Target::Function(def_module, def)) if def_module.contains("_annotations") => {
+                match marker_function(&def.name) {
+                    Some((status, is_param)) => self.marker(module, status, is_param, keywords),
+                    None => Decoration::Other,
+                }
+            }
+            // A marker stored in a variable: `_x = superseded(...)` then `@_x`.
+            Some(Target::Value(value_module, _, Expr::Call { func, keywords, .. }))
+                if matches!(decorator, Expr::Name { .. } | Expr::Attribute { .. }) =>
+            {
+                let Some(inner) = func.dotted_name() else {
+                    return Decoration::Other;
+                };
+                match self.index.resolve_dotted(value_module, &inner, &mut Vec::new(), 0) {
+                    Some(Target::Function(def_module, def)) if def_module.contains("_annotations") => {
+                        match marker_function(&def.name) {
+                            Some((status, is_param)) => {
+                                self.marker(value_module, status, is_param, keywords)
+                            }
+                            None => Decoration::Other,
+                        }
+                    }
+                    _ => Decoration::Other,
+                }
+            }
+            Some(_) => Decoration::Other,
+            None => match dotted.rsplit('.').next().unwrap_or("") {
+                "property" | "cached_property" => Decoration::Property,
+                "classmethod" => Decoration::Classmethod,
+                "staticmethod" => Decoration::Staticmethod,
+                _ => Decoration::Other,
+            },
+        }
+    }
+
+    fn marker(
+        &mut self,
+        module: &str,
+        status: Option<Status>,
+        is_param: bool,
+        keywords: &[Keyword],
+    ) -> Decoration {
+        let Some(status) = status else {
+            return Decoration::Public;
+        };
+        let mut args: HashMap<String, Option<String>> = HashMap::new();
+        let mut unknown_spread = false;
+        for keyword in keywords {
+            match &keyword.name {
+                Some(name) => {
+                    args.insert(name.clone(), self.eval_str(module, &keyword.value));
+                }
+                None => match self.eval_kwargs_helper(module, &keyword.value) {
+                    Some(values) => args.extend(values),
+                    None => unknown_spread = true,
+                },
+            }
+        }
+        let _ = unknown_spread; // an unevaluable `**spread` leaves the breaking version unknown
+        let get = |k: &str| args.get(k).cloned().flatten();
+        let marker = Marker {
+            status,
+            breaking_version: if status == Status::Deprecated {
+                get("breaking_version")
+            } else {
+                None
+            },
+            message: get("additional_warn_text"),
+            hidden: false,
+        };
+        if is_param {
+            match get("param") {
+                Some(param) => Decoration::Param(param, marker),
+                None => Decoration::Other,
+            }
+        } else {
+            Decoration::Lifecycle(marker)
+        }
+    }
+
+    /// The value of a string expression, when it is a literal or a module-level string constant.
+    fn eval_str(&self, module: &str, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Str { value, .. } => Some(value.clone()),
+            Expr::Name { id, .. } => match self.index.modules.get(module)?.bindings.get(id.as_str()) {
+                Some(Binding::Value(Expr::Str { value, .. })) => Some(value.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Evaluates `**helper("x")` where `helper` is a function of the same module that builds
+    /// and returns a dict of keyword arguments. Keys assigned under a condition are unknown.
+    fn eval_kwargs_helper(
+        &self,
+        module: &str,
+        call: &Expr,
+    ) -> Option<HashMap<String, Option<String>>> {
+        let Expr::Call { func, .. } = call else {
+            return None;
+        };
+        let Expr::Name { id, .. } = &**func else {
+            return None;
+        };
+        let Some(Binding::Function(def)) = self.index.modules.get(module)?.bindings.get(id.as_str())
+        else {
+            return None;
+        };
+        let mut vars: HashMap<&str, HashMap<String, Option<String>>> = HashMap::new();
+        self.eval_helper_body(module, &def.body, &mut vars, false)
+    }
+
+    fn eval_helper_body<'b>(
+        &self,
+        module: &str,
+        body: &'b [Stmt],
+        vars: &mut HashMap<&'b str, HashMap<String, Option<String>>>,
+        conditional: bool,
+    ) -> Option<HashMap<String, Option<String>>> {
+        let dict_of = |this: &Self, items: &[(Option<Expr>, Expr)]| {
+            items
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_ref()?.as_str()?.to_string(), this.eval_str(module, v))))
+                .collect::<HashMap<_, _>>()
+        };
+        for stmt in body {
+            match stmt {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } => match (targets.as_slice(), value) {
+                    ([Expr::Name { id, .. }], Expr::Dict { items, .. }) => {
+                        vars.insert(id, dict_of(self, items));
+                    }
+                    ([Expr::Subscript { value: target, slice, .. }], value) => {
+                        if let (Expr::Name { id, .. }, Some(key)) = (&**target, slice.as_str()) {
+                            let v = if conditional { None } else { self.eval_str(module, value) };
+                            if let Some(d) = vars.get_mut(id.as_str()) {
+                                d.insert(key.to_string(), v);
+                            }
+                        }
+                    }
+                    _ => {}
+                },
+                Stmt::If { body, orelse, .. } => {
+                    self.eval_helper_body(module, body, vars, true);
+                    self.eval_helper_body(module, orelse, vars, true);
+                }
+                Stmt::Return(Some(Expr::Dict { items, .. })) => return Some(dict_of(self, items)),
+                Stmt::Return(Some(Expr::Name { id, .. })) => return vars.get(id.as_str()).cloned(),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Applies a function's decorators: markers, parameter markers, member kind.
+    fn function(&mut self, module: &str, def: &FunctionDef, default_kind: Kind) -> Object {
+        let mut object = Object {
+            kind: Some(default_kind),
+            ..Object::default()
+        };
+        for decorator in &def.decorators {
+            match self.decoration(module, decorator) {
+                Decoration::Public => object.public = true,
+                Decoration::Lifecycle(m) => object.markers.push(m),
+                Decoration::Param(p, m) => object.params.entry(p).or_default().push(m),
+                Decoration::Property if default_kind == Kind::Method => {
+                    object.kind = Some(Kind::Property)
+                }
+                Decoration::Classmethod if default_kind == Kind::Method => {
+                    object.kind = Some(Kind::Classmethod)
+                }
+                Decoration::Staticmethod if default_kind == Kind::Method => {
+                    object.kind = Some(Kind::Staticmethod)
+                }
+                _ => {}
+            }
+        }
+        mark_hidden(def, &mut object);
+        object.returns = def
+            .returns
+            .as_ref()
+            .and_then(|r| self.annotation_class(module, r));
+        normalize(&mut object);
+        object
+    }
+
+    /// The catalogued class an annotation names (`X`, `"X"`, `Optional[X]`, `X | None`).
+    fn annotation_class(&mut self, module: &str, annotation: &Expr) -> Option<String> {
+        let parsed;
+        let annotation = match annotation {
+            Expr::Str { value, span } => {
+                parsed = syntax::parse_string_annotation(value, *span)?;
+                &parsed
+            }
+            other => other,
+        };
+        match annotation {
+            Expr::Subscript { value, slice, .. } => {
+                let outer = value.dotted_name()?;
+                if outer.ends_with("Optional") {
+                    self.annotation_class(module, slice)
+                } else {
+                    None
+                }
+            }
+            Expr::Other { children, .. } if children.len() == 2 => {
+                // `X | None`
+                let non_none: Vec<&Expr> = children
+                    .iter()
+                    .filter(|c| !matches!(c, Expr::Constant { .. }))
+                    .collect();
+                match non_none.as_slice() {
+                    [one] => self.annotation_class(module, one),
+                    _ => None,
+                }
+            }
+            Expr::Name { .. } | Expr::Attribute { .. } => {
+                let dotted = annotation.dotted_name()?;
+                match self.index.resolve_dotted(module, &dotted, &mut Vec::new(), 0)? {
+                    Target::Class(m, def) => Some(self.class(m, def)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Analyses a class (memoised): its markers, `__init__` parameter markers, members and bases.
+    fn class(&mut self, module: &str, def: &'a ClassDef) -> String {
+        let id = format!("{module}.{}", def.name);
+        if self.objects.contains_key(&id) || !self.in_progress.insert(id.clone()) {
+            return id;
+        }
+        let mut object = Object {
+            kind: Some(Kind::Class),
+            ..Object::default()
+        };
+        for decorator in &def.decorators {
+            match self.decoration(module, decorator) {
+                Decoration::Public => object.public = true,
+                Decoration::Lifecycle(m) => object.markers.push(m),
+                Decoration::Param(p, m) => object.params.entry(p).or_default().push(m),
+                _ => {}
+            }
+        }
+        // Bases: members, markers and parameter markers are inherited (dagster stores markers
+        // as class attributes, so subclasses answer `is_deprecated` like their base).
+        let mut inherited_members = BTreeMap::new();
+        for base in def.bases.iter().rev() {
+            let base = match base {
+                Expr::Subscript { value, .. } => &**value,
+                other => other,
+            };
+            if let Expr::Call { func, args, .. } = base {
+                if func.dotted_name().is_some_and(|d| d.ends_with("NamedTuple")) {
+                    self.namedtuple_fields(module, &id, args, &mut inherited_members);
+                }
+                continue;
+            }
+            let Some(dotted) = base.dotted_name() else {
+                continue;
+            };
+            if let Some(Target::Class(m, base_def)) =
+                self.index.resolve_dotted(module, &dotted, &mut Vec::new(), 0)
+            {
+                let base_id = self.class(m, base_def);
+                if let Some(base_object) = self.objects.get(&base_id) {
+                    inherited_members.extend(base_object.members.clone());
+                    object.markers.extend(base_object.markers.iter().cloned());
+                    for (p, ms) in &base_object.params {
+                        object.params.entry(p.clone()).or_insert_with(|| ms.clone());
+                    }
+                }
+                object.bases.insert(0, base_id);
+            }
+        }
+        object.members = inherited_members;
+        for stmt in &def.body {
+            match stmt {
+                Stmt::FunctionDef(f) => {
+                    let member_id = format!("{id}.{}", f.name);
+                    let member = self.function(module, f, Kind::Method);
+                    self.merge_member(&member_id, member);
+                    object.members.insert(f.name.clone(), member_id);
+                }
+                Stmt::Assign {
+                    targets,
+                    annotation,
+                    ..
+                } => {
+                    for target in targets {
+                        let Expr::Name { id: name, .. } = target else {
+                            continue;
+                        };
+                        let member_id = format!("{id}.{name}");
+                        let public = annotation.as_ref().is_some_and(is_public_attr);
+                        let returns = annotation
+                            .as_ref()
+                            .and_then(|a| self.annotation_class(module, strip_public_attr(a)));
+                        self.objects.entry(member_id.clone()).or_insert(Object {
+                            kind: Some(Kind::Attribute),
+                            public,
+                            returns,
+                            ..Object::default()
+                        });
+                        object.members.insert(name.clone(), member_id);
+                    }
+                }
+                _ => {}
+            }
+        }
+        normalize(&mut object);
+        self.in_progress.remove(&id);
+        self.objects.insert(id.clone(), object);
+        id
+    }
+
+    /// A method defined twice (overloads, property setters) keeps every marker it gets.
+    fn merge_member(&mut self, member_id: &str, member: Object) {
+        match self.objects.get_mut(member_id) {
+            Some(existing) if existing.kind == Some(Kind::Property) || member.kind == Some(Kind::Property) => {
+                existing.public |= member.public;
+                existing.markers.extend(member.markers);
+                existing.kind = Some(Kind::Property);
+                for (p, ms) in member.params {
+                    existing.params.entry(p).or_default().extend(ms);
+                }
+                existing.returns = existing.returns.take().or(member.returns);
+                normalize(existing);
+            }
+            _ => {
+                self.objects.insert(member_id.to_string(), member);
+            }
+        }
+    }
+
+    /// `NamedTuple("_X", [("field", PublicAttr[T]), ...])` fields as members of the class.
+    fn namedtuple_fields(
+        &mut self,
+        module: &str,
+        class_id: &str,
+        args: &[Expr],
+        members: &mut BTreeMap<String, String>,
+    ) {
+        let Some(Expr::Sequence { elts, .. }) = args.get(1) else {
+            return;
+        };
+        for field in elts {
+            let Expr::Sequence { elts: pair, .. } = field else {
+                continue;
+            };
+            let (Some(name), Some(annotation)) = (pair.first().and_then(Expr::as_str), pair.get(1))
+            else {
+                continue;
+            };
+            let member_id = format!("{class_id}.{name}");
+            let returns = self.annotation_class(module, strip_public_attr(annotation));
+            self.objects.insert(
+                member_id.clone(),
+                Object {
+                    kind: Some(Kind::Attribute),
+                    public: is_public_attr(annotation),
+                    returns,
+                    ..Object::default()
+                },
+            );
+            members.insert(name.to_string(), member_id);
+        }
+    }
+
+    /// Entries of the module `__getattr__` tables: `_DEPRECATED*` dicts.
+    fn getattr_tables(&mut self, info: &ModuleInfo<'a>) -> Vec<(String, Export)> {
+        let mut out = Vec::new();
+        for stmt in info.body {
+            let Stmt::Assign {
+                targets,
+                value: Some(Expr::Dict { items, .. }),
+                ..
+            } = stmt
+            else {
+                continue;
+            };
+            let [Expr::Name { id: table, .. }] = targets.as_slice() else {
+                continue;
+            };
+            if !table.starts_with("_DEPRECATED") {
+                continue;
+            }
+            for (key, value) in items {
+                let Some(name) = key.as_ref().and_then(Expr::as_str) else {
+                    continue;
+                };
+                let export = match value {
+                    Expr::Str { value, .. } if table == "_DEPRECATED_WITH_ERROR" => Export {
+                        target: None,
+                        markers: vec![Marker {
+                            status: Status::Removed,
+                            breaking_version: None,
+                            message: Some(value.clone()),
+                            hidden: false,
+                        }],
+                    },
+                    Expr::Sequence { elts, .. } => {
+                        let strs: Vec<Option<String>> =
+                            elts.iter().map(|e| self.eval_str(info.name, e)).collect();
+                        let (target, breaking_version, message) = match strs.as_slice() {
+                            [Some(m), bv, msg] => {
+                                let path = format!("{m}.{name}");
+                                let t = self.index.resolve_path(&path, &mut Vec::new(), 0);
+                                (t.map(|t| self.object_for(t)), bv.clone(), msg.clone())
+                            }
+                            [_, bv] => {
+                                let t = elts[0].dotted_name().and_then(|d| {
+                                    self.index.resolve_dotted(info.name, &d, &mut Vec::new(), 0)
+                                });
+                                (
+                                    t.map(|t| self.object_for(t)),
+                                    bv.clone(),
+                                    Some(format!("Use `{name}` instead.")),
+                                )
+                            }
+                            _ => (None, None, None),
+                        };
+                        Export {
+                            target,
+                            markers: vec![Marker {
+                                status: Status::Deprecated,
+                                breaking_version,
+                                message,
+                                hidden: false,
+                            }],
+                        }
+                    }
+                    _ => continue,
+                };
+                out.push((name.to_string(), export));
+            }
+        }
+        out
+    }
+}
+
+/// `hidden_param` markers: a deprecated parameter that is not in the signature.
+fn mark_hidden(def: &FunctionDef, object: &mut Object) {
+    for (param, markers) in object.params.iter_mut() {
+        if !def.params.iter().any(|p| &p.name == param) {
+            for m in markers.iter_mut().filter(|m| m.status == Status::Deprecated) {
+                m.hidden = true;
+            }
+        }
+    }
+}
+
+fn normalize(object: &mut Object) {
+    object.markers.sort();
+    object.markers.dedup();
+    for markers in object.params.values_mut() {
+        markers.sort();
+        markers.dedup();
+    }
+}
+
+fn is_public_attr(annotation: &Expr) -> bool {
+    match annotation {
+        Expr::Subscript { value, .. } => value
+            .dotted_name()
+            .is_some_and(|d| d.rsplit('.').next() == Some("PublicAttr")),
+        Expr::Str { value, .. } => value.trim_start().starts_with("PublicAttr["),
+        _ => false,
+    }
+}
+
+fn strip_public_attr(annotation: &Expr) -> &Expr {
+    match annotation {
+        Expr::Subscript { slice, .. } if is_public_attr(annotation) => slice,
+        other => other,
+    }
+}
+
+/// Public namespaces: the package, its direct non-private subpackages, and `*.preview.*`.
+fn is_public_namespace(package: &str, module: &ModuleInfo) -> bool {
+    let name = module.name;
+    if name == package {
+        return true;
+    }
+    let Some(rest) = name.strip_prefix(package).and_then(|r| r.strip_prefix('.')) else {
+        return false;
+    };
+    if !module.is_package || rest.split('.').any(|s| s.starts_with('_')) {
+        return false;
+    }
+    !rest.contains('.') || rest.starts_with("preview.")
+}
+
+/// The names a public module exports: `__all__` when present, otherwise redundant-alias
+/// imports and the module's own non-underscore definitions.
+fn export_names(info: &ModuleInfo) -> Vec<String> {
+    if let Some(all) = &info.all {
+        return all.clone();
+    }
+    let mut names: Vec<String> = info
+        .reexports
+        .iter()
+        .map(|n| n.to_string())
+        .chain(info.bindings.iter().filter_map(|(name, b)| {
+            let own = matches!(b, Binding::Class(_) | Binding::Function(_) | Binding::Value(_));
+            (own && !name.starts_with('_')).then(|| name.to_string())
+        }))
+        .filter(|n| !n.starts_with('_') || n == "__version__")
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// `AliasedModuleFinder({"dagster.core": "dagster._core", ...})` in the package `__init__`.
+fn find_module_aliases(body: &[Stmt], out: &mut BTreeMap<String, String>) {
+    fn visit(e: &Expr, out: &mut BTreeMap<String, String>) {
+        if let Expr::Call { func, args, .. } = e {
+            if func
+                .dotted_name()
+                .is_some_and(|d| d.ends_with("AliasedModuleFinder"))
+            {
+                if let Some(Expr::Dict { items, .. }) = args.first() {
+                    for (k, v) in items {
+                        if let (Some(k), Some(v)) = (k.as_ref().and_then(Expr::as_str), v.as_str()) {
+                            out.insert(k.to_string(), v.to_string());
+                        }
+                    }
+                }
+            }
+            args.iter().for_each(|a| visit(a, out));
+        }
+    }
+    for stmt in body {
+        if let Stmt::Other { exprs, .. } = stmt {
+            exprs.iter().for_each(|e| visit(e, out));
+        }
+    }
+}

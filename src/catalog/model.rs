@@ -1,0 +1,173 @@
+//! The catalog data model: what one version of one dagster package exposes and how stable it is.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the catalog file format; bump when the shape changes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Everything the checker knows about one version of one package (`dagster`, `dagster_dbt`, ...).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Catalog {
+    /// Catalog file format version ([`FORMAT_VERSION`]).
+    pub format: u32,
+    /// Import name of the package (`dagster_dbt`).
+    pub package: String,
+    /// Distribution name on PyPI (`dagster-dbt`).
+    pub distribution: String,
+    /// Package version from the wheel metadata.
+    pub version: String,
+    /// `Requires-Python` from the wheel metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_python: Option<String>,
+    /// Modules whose exports carry the stability promise (`dagster`, `dagster.components`, ...).
+    pub public_modules: Vec<String>,
+    /// Module aliases installed at import time (`dagster.core` -> `dagster._core`, up to 1.12).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub module_aliases: BTreeMap<String, String>,
+    /// Names exported by the public modules, by their public dotted path.
+    pub exports: BTreeMap<String, Export>,
+    /// Other dotted paths (private re-export hops) that reach a catalogued object.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub aliases: BTreeMap<String, String>,
+    /// Catalogued objects by their defining path (`dagster._core.definitions.asset_spec.AssetSpec`).
+    pub objects: BTreeMap<String, Object>,
+}
+
+/// A name exported from a public module.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Export {
+    /// The object it is bound to, when the builder could follow it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Markers of the export itself (module `__getattr__` tables), added to the object's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markers: Vec<Marker>,
+}
+
+/// What kind of thing an object is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A class.
+    Class,
+    /// A module-level function (including decorated definitions such as `@op def`).
+    Function,
+    /// A method of a class.
+    Method,
+    /// A `@property` (or `cached_property`).
+    Property,
+    /// A `@classmethod`.
+    Classmethod,
+    /// A `@staticmethod`.
+    Staticmethod,
+    /// A class attribute or a NamedTuple field.
+    Attribute,
+    /// A module-level value (constant, instance, type alias).
+    Value,
+    /// A module.
+    Module,
+}
+
+impl Kind {
+    /// The lowercase name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Class => "class",
+            Kind::Function => "function",
+            Kind::Method => "method",
+            Kind::Property => "property",
+            Kind::Classmethod => "classmethod",
+            Kind::Staticmethod => "staticmethod",
+            Kind::Attribute => "attribute",
+            Kind::Value => "value",
+            Kind::Module => "module",
+        }
+    }
+
+    /// True for members that are called (methods of any flavour).
+    pub fn is_callable_member(self) -> bool {
+        matches!(self, Kind::Method | Kind::Classmethod | Kind::Staticmethod)
+    }
+}
+
+/// A lifecycle status attached to an object or a parameter.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// `@beta` / `beta_param`.
+    Beta,
+    /// `@deprecated` / `deprecated_param` / `hidden_param` / module `_DEPRECATED` tables.
+    Deprecated,
+    /// `@experimental` / `experimental_param` (dagster up to 1.9; the old name of beta).
+    Experimental,
+    /// `@preview`.
+    Preview,
+    /// A name that now raises `ImportError` (`_DEPRECATED_WITH_ERROR`).
+    Removed,
+    /// `@superseded`.
+    Superseded,
+}
+
+impl Status {
+    /// The lowercase name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Beta => "beta",
+            Status::Deprecated => "deprecated",
+            Status::Experimental => "experimental",
+            Status::Preview => "preview",
+            Status::Removed => "removed",
+            Status::Superseded => "superseded",
+        }
+    }
+}
+
+/// One lifecycle marker with its arguments.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Marker {
+    /// Which status.
+    pub status: Status,
+    /// `breaking_version=` of a deprecation; `None` when absent or not statically known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaking_version: Option<String>,
+    /// `additional_warn_text=` (the hint), or the ImportError text of a removed name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// True for `hidden_param` (a deprecated parameter hidden from the signature).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+}
+
+/// A catalogued object: a class, function, member or value.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Object {
+    /// Its kind.
+    pub kind: Option<Kind>,
+    /// Marked `@public` (or `PublicAttr`). Top-level exports are public by being exported.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public: bool,
+    /// Lifecycle markers, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markers: Vec<Marker>,
+    /// Marked parameters (for a class: of its `__init__`), by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, Vec<Marker>>,
+    /// For classes: every member name (own and inherited) and the object defining it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub members: BTreeMap<String, String>,
+    /// For classes: catalogued base classes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bases: Vec<String>,
+    /// The catalogued class that a function/method returns or a property/attribute holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returns: Option<String>,
+}
+
+impl Catalog {
+    /// The object an export or alias path leads to.
+    pub fn object(&self, id: &str) -> Option<&Object> {
+        self.objects.get(id)
+    }
+}

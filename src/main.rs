@@ -1,0 +1,10 @@
+//! dagster-api-lint: finds where Python code relies on Dagster APIs without a stability
+//! guarantee (beta, preview, superseded, deprecated, private). See README.md.
+
+mod catalog;
+mod cli;
+mod syntax;
+
+fn main() {
+    std::process::exit(cli::run(std::env::args_os().collect()));
+}
