@@ -10,7 +10,9 @@ fn main() {
     if let Ok(packages) = std::fs::read_dir(root) {
         for package in packages.flatten() {
             println!("cargo:rerun-if-changed={}", package.path().display());
-            let Ok(files) = std::fs::read_dir(package.path()) else { continue };
+            let Ok(files) = std::fs::read_dir(package.path()) else {
+                continue;
+            };
             for file in files.flatten() {
                 let path = file.path();
                 if path.extension().is_some_and(|e| e == "json") {
@@ -24,7 +26,12 @@ fn main() {
     entries.sort();
     let mut out = String::from("/// Every shipped catalog: (package, version, JSON text).\npub static SHIPPED: &[(&str, &str, &str)] = &[\n");
     for (package, version, path) in entries {
-        writeln!(out, "    ({package:?}, {version:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({package:?}, {version:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("shipped_catalogs.rs");

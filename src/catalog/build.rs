@@ -7,7 +7,7 @@
 //! arguments), class bodies (`PublicAttr`, NamedTuple fields, inherited members) and the
 //! module `__getattr__` tables (`_DEPRECATED`, `_DEPRECATED_WITH_ERROR`, ...).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -33,6 +33,7 @@ pub fn build(set: &SourceSet) -> Vec<Catalog> {
         index: &index,
         objects: BTreeMap::new(),
         in_progress: HashSet::new(),
+        deferred: HashMap::new(),
     };
     set.dists
         .iter()
@@ -173,7 +174,7 @@ impl<'a> Index<'a> {
 /// bindings inside `if`/`try` blocks only fill names not bound yet.
 fn collect_bindings<'a>(info: &mut ModuleInfo<'a>, body: &'a [Stmt], top: bool) {
     for stmt in body {
-        let mut bind = |info: &mut ModuleInfo<'a>, name: &'a str, binding: Binding<'a>| {
+        let bind = |info: &mut ModuleInfo<'a>, name: &'a str, binding: Binding<'a>| {
             if top || !info.bindings.contains_key(name) {
                 info.bindings.insert(name, binding);
             }
@@ -261,7 +262,12 @@ fn collect_bindings<'a>(info: &mut ModuleInfo<'a>, body: &'a [Stmt], top: bool) 
 }
 
 /// The absolute module named by a (possibly relative) `from` import inside `current`.
-pub fn absolute_module(current: &str, is_package: bool, module: Option<&str>, level: u32) -> String {
+pub fn absolute_module(
+    current: &str,
+    is_package: bool,
+    module: Option<&str>,
+    level: u32,
+) -> String {
     if level == 0 {
         return module.unwrap_or_default().to_string();
     }
@@ -314,6 +320,9 @@ struct Analyzer<'i, 'a> {
     index: &'i Index<'a>,
     objects: BTreeMap<String, Object>,
     in_progress: HashSet<String>,
+    /// Classes named by annotations, analysed only when a catalog keeps them (analysing them
+    /// on sight would recurse into classes still being analysed).
+    deferred: HashMap<String, (&'a str, &'a ClassDef)>,
 }
 
 impl<'a> Analyzer<'_, 'a> {
@@ -344,7 +353,9 @@ impl<'a> Analyzer<'_, 'a> {
                 let id = target.map(|t| self.object_for(t));
                 if let Some(id) = &id {
                     for hop in hops {
-                        if hop != *id && !public_modules.iter().any(|m| hop == format!("{m}.{name}")) {
+                        if hop != *id
+                            && !public_modules.iter().any(|m| hop == format!("{m}.{name}"))
+                        {
                             aliases.insert(hop, id.clone());
                         }
                     }
@@ -367,19 +378,40 @@ impl<'a> Analyzer<'_, 'a> {
 
         // Keep the objects reachable from the exports: members, bases and returned classes.
         let mut keep = BTreeMap::new();
+        let mut dropped = Vec::new();
         let mut work: Vec<String> = exports.values().filter_map(|e| e.target.clone()).collect();
         work.extend(aliases.values().cloned());
         while let Some(id) = work.pop() {
             if keep.contains_key(&id) {
                 continue;
             }
+            if !self.objects.contains_key(&id) {
+                if let Some((module, def)) = self.deferred.get(&id).copied() {
+                    self.class(module, def);
+                }
+            }
             let Some(object) = self.objects.get(&id).cloned() else {
                 continue;
             };
-            work.extend(object.members.values().cloned());
+            work.extend(object.members.iter().map(|m| format!("{id}.{m}")));
             work.extend(object.bases.iter().cloned());
             work.extend(object.returns.iter().cloned());
-            keep.insert(id, object);
+            // A member with nothing to say (not public, unmarked, no known type) is listed in
+            // its class's `members` only: absence from `objects` means exactly that.
+            let plain = object
+                == Object {
+                    kind: object.kind,
+                    ..Object::default()
+                };
+            if !(plain && matches!(object.kind, Some(k) if k.is_member())) {
+                keep.insert(id, object);
+            } else {
+                keep.insert(id.clone(), object);
+                dropped.push(id);
+            }
+        }
+        for id in dropped {
+            keep.remove(&id);
         }
         Catalog {
             format: FORMAT_VERSION,
@@ -399,10 +431,12 @@ impl<'a> Analyzer<'_, 'a> {
     fn object_for(&mut self, target: Target<'a>) -> String {
         match target {
             Target::Module(name) => {
-                self.objects.entry(name.to_string()).or_insert_with(|| Object {
-                    kind: Some(Kind::Module),
-                    ..Object::default()
-                });
+                self.objects
+                    .entry(name.to_string())
+                    .or_insert_with(|| Object {
+                        kind: Some(Kind::Module),
+                        ..Object::default()
+                    });
                 name.to_string()
             }
             Target::Class(module, def) => self.class(module, def),
@@ -438,10 +472,20 @@ impl<'a> Analyzer<'_, 'a> {
             return None;
         };
         let dotted = func.dotted_name()?;
-        match self.index.resolve_dotted(module, &dotted, &mut Vec::new(), 0)? {
-            Target::Class(m, def) => Some(self.class(m, def)),
+        match self
+            .index
+            .resolve_dotted(module, &dotted, &mut Vec::new(), 0)?
+        {
+            Target::Class(m, def) => Some(self.defer_class(m, def)),
             _ => None,
         }
+    }
+
+    /// The id of a class whose analysis waits until a catalog needs it.
+    fn defer_class(&mut self, module: &'a str, def: &'a ClassDef) -> String {
+        let id = format!("{module}.{}", def.name);
+        self.deferred.entry(id.clone()).or_insert((module, def));
+        id
     }
 
     fn decoration(&mut self, module: &str, decorator: &Expr) -> Decoration {
@@ -452,7 +496,10 @@ impl<'a> Analyzer<'_, 'a> {
         let Some(dotted) = callee.dotted_name() else {
             return Decoration::Other;
         };
-        match self.index.resolve_dotted(module, &dotted, &mut Vec::new(), 0) {
+        match self
+            .index
+            .resolve_dotted(module, &dotted, &mut Vec::new(), 0)
+        {
             Some(Target::Function(def_module, def)) if def_module.contains("_annotations") => {
                 match marker_function(&def.name) {
                     Some((status, is_param)) => self.marker(module, status, is_param, keywords),
@@ -466,8 +513,13 @@ impl<'a> Analyzer<'_, 'a> {
                 let Some(inner) = func.dotted_name() else {
                     return Decoration::Other;
                 };
-                match self.index.resolve_dotted(value_module, &inner, &mut Vec::new(), 0) {
-                    Some(Target::Function(def_module, def)) if def_module.contains("_annotations") => {
+                match self
+                    .index
+                    .resolve_dotted(value_module, &inner, &mut Vec::new(), 0)
+                {
+                    Some(Target::Function(def_module, def))
+                        if def_module.contains("_annotations") =>
+                    {
                         match marker_function(&def.name) {
                             Some((status, is_param)) => {
                                 self.marker(value_module, status, is_param, keywords)
@@ -537,10 +589,12 @@ impl<'a> Analyzer<'_, 'a> {
     fn eval_str(&self, module: &str, e: &Expr) -> Option<String> {
         match e {
             Expr::Str { value, .. } => Some(value.clone()),
-            Expr::Name { id, .. } => match self.index.modules.get(module)?.bindings.get(id.as_str()) {
-                Some(Binding::Value(Expr::Str { value, .. })) => Some(value.clone()),
-                _ => None,
-            },
+            Expr::Name { id, .. } => {
+                match self.index.modules.get(module)?.bindings.get(id.as_str()) {
+                    Some(Binding::Value(Expr::Str { value, .. })) => Some(value.clone()),
+                    _ => None,
+                }
+            }
             _ => None,
         }
     }
@@ -558,7 +612,8 @@ impl<'a> Analyzer<'_, 'a> {
         let Expr::Name { id, .. } = &**func else {
             return None;
         };
-        let Some(Binding::Function(def)) = self.index.modules.get(module)?.bindings.get(id.as_str())
+        let Some(Binding::Function(def)) =
+            self.index.modules.get(module)?.bindings.get(id.as_str())
         else {
             return None;
         };
@@ -576,7 +631,9 @@ impl<'a> Analyzer<'_, 'a> {
         let dict_of = |this: &Self, items: &[(Option<Expr>, Expr)]| {
             items
                 .iter()
-                .filter_map(|(k, v)| Some((k.as_ref()?.as_str()?.to_string(), this.eval_str(module, v))))
+                .filter_map(|(k, v)| {
+                    Some((k.as_ref()?.as_str()?.to_string(), this.eval_str(module, v)))
+                })
                 .collect::<HashMap<_, _>>()
         };
         for stmt in body {
@@ -589,9 +646,20 @@ impl<'a> Analyzer<'_, 'a> {
                     ([Expr::Name { id, .. }], Expr::Dict { items, .. }) => {
                         vars.insert(id, dict_of(self, items));
                     }
-                    ([Expr::Subscript { value: target, slice, .. }], value) => {
+                    (
+                        [Expr::Subscript {
+                            value: target,
+                            slice,
+                            ..
+                        }],
+                        value,
+                    ) => {
                         if let (Expr::Name { id, .. }, Some(key)) = (&**target, slice.as_str()) {
-                            let v = if conditional { None } else { self.eval_str(module, value) };
+                            let v = if conditional {
+                                None
+                            } else {
+                                self.eval_str(module, value)
+                            };
                             if let Some(d) = vars.get_mut(id.as_str()) {
                                 d.insert(key.to_string(), v);
                             }
@@ -675,8 +743,11 @@ impl<'a> Analyzer<'_, 'a> {
             }
             Expr::Name { .. } | Expr::Attribute { .. } => {
                 let dotted = annotation.dotted_name()?;
-                match self.index.resolve_dotted(module, &dotted, &mut Vec::new(), 0)? {
-                    Target::Class(m, def) => Some(self.class(m, def)),
+                match self
+                    .index
+                    .resolve_dotted(module, &dotted, &mut Vec::new(), 0)?
+                {
+                    Target::Class(m, def) => Some(self.defer_class(m, def)),
                     _ => None,
                 }
             }
@@ -704,15 +775,18 @@ impl<'a> Analyzer<'_, 'a> {
         }
         // Bases: members, markers and parameter markers are inherited (dagster stores markers
         // as class attributes, so subclasses answer `is_deprecated` like their base).
-        let mut inherited_members = BTreeMap::new();
+        let mut inherited_params = BTreeMap::new();
         for base in def.bases.iter().rev() {
             let base = match base {
                 Expr::Subscript { value, .. } => &**value,
                 other => other,
             };
             if let Expr::Call { func, args, .. } = base {
-                if func.dotted_name().is_some_and(|d| d.ends_with("NamedTuple")) {
-                    self.namedtuple_fields(module, &id, args, &mut inherited_members);
+                if func
+                    .dotted_name()
+                    .is_some_and(|d| d.ends_with("NamedTuple"))
+                {
+                    self.namedtuple_fields(module, &id, args, &mut object.members);
                 }
                 continue;
             }
@@ -720,27 +794,50 @@ impl<'a> Analyzer<'_, 'a> {
                 continue;
             };
             if let Some(Target::Class(m, base_def)) =
-                self.index.resolve_dotted(module, &dotted, &mut Vec::new(), 0)
+                self.index
+                    .resolve_dotted(module, &dotted, &mut Vec::new(), 0)
             {
                 let base_id = self.class(m, base_def);
                 if let Some(base_object) = self.objects.get(&base_id) {
-                    inherited_members.extend(base_object.members.clone());
                     object.markers.extend(base_object.markers.iter().cloned());
                     for (p, ms) in &base_object.params {
-                        object.params.entry(p.clone()).or_insert_with(|| ms.clone());
+                        inherited_params
+                            .entry(p.clone())
+                            .or_insert_with(|| ms.clone());
                     }
                 }
                 object.bases.insert(0, base_id);
             }
         }
-        object.members = inherited_members;
+        // Inherited `__init__` parameter markers apply while the class accepts the parameter:
+        // it keeps the base `__init__`, or its own one names it or takes `**kwargs`.
+        let own_init = def.body.iter().find_map(|s| match s {
+            Stmt::FunctionDef(f) if f.name == "__init__" => Some(f),
+            _ => None,
+        });
+        for (param, markers) in inherited_params {
+            let accepted = own_init.is_none_or(|init| {
+                init.params
+                    .iter()
+                    .any(|p| p.name == param || (p.variadic && p.name != "args"))
+            });
+            if accepted || markers.iter().all(|m| m.hidden) {
+                object.params.entry(param).or_insert(markers);
+            }
+        }
+        // Members of a `@public` enum are instances of it and answer `is_public` like it.
+        let public_enum = object.public
+            && def
+                .bases
+                .iter()
+                .any(|b| b.dotted_name().is_some_and(|d| d.ends_with("Enum")));
         for stmt in &def.body {
             match stmt {
                 Stmt::FunctionDef(f) => {
                     let member_id = format!("{id}.{}", f.name);
                     let member = self.function(module, f, Kind::Method);
                     self.merge_member(&member_id, member);
-                    object.members.insert(f.name.clone(), member_id);
+                    object.members.insert(f.name.clone());
                 }
                 Stmt::Assign {
                     targets,
@@ -752,7 +849,8 @@ impl<'a> Analyzer<'_, 'a> {
                             continue;
                         };
                         let member_id = format!("{id}.{name}");
-                        let public = annotation.as_ref().is_some_and(is_public_attr);
+                        let public = annotation.as_ref().is_some_and(is_public_attr)
+                            || (public_enum && !name.starts_with('_'));
                         let returns = annotation
                             .as_ref()
                             .and_then(|a| self.annotation_class(module, strip_public_attr(a)));
@@ -762,7 +860,7 @@ impl<'a> Analyzer<'_, 'a> {
                             returns,
                             ..Object::default()
                         });
-                        object.members.insert(name.clone(), member_id);
+                        object.members.insert(name.clone());
                     }
                 }
                 _ => {}
@@ -777,7 +875,9 @@ impl<'a> Analyzer<'_, 'a> {
     /// A method defined twice (overloads, property setters) keeps every marker it gets.
     fn merge_member(&mut self, member_id: &str, member: Object) {
         match self.objects.get_mut(member_id) {
-            Some(existing) if existing.kind == Some(Kind::Property) || member.kind == Some(Kind::Property) => {
+            Some(existing)
+                if existing.kind == Some(Kind::Property) || member.kind == Some(Kind::Property) =>
+            {
                 existing.public |= member.public;
                 existing.markers.extend(member.markers);
                 existing.kind = Some(Kind::Property);
@@ -799,7 +899,7 @@ impl<'a> Analyzer<'_, 'a> {
         module: &str,
         class_id: &str,
         args: &[Expr],
-        members: &mut BTreeMap<String, String>,
+        members: &mut BTreeSet<String>,
     ) {
         let Some(Expr::Sequence { elts, .. }) = args.get(1) else {
             return;
@@ -823,7 +923,7 @@ impl<'a> Analyzer<'_, 'a> {
                     ..Object::default()
                 },
             );
-            members.insert(name.to_string(), member_id);
+            members.insert(name.to_string());
         }
     }
 
@@ -903,7 +1003,10 @@ impl<'a> Analyzer<'_, 'a> {
 fn mark_hidden(def: &FunctionDef, object: &mut Object) {
     for (param, markers) in object.params.iter_mut() {
         if !def.params.iter().any(|p| &p.name == param) {
-            for m in markers.iter_mut().filter(|m| m.status == Status::Deprecated) {
+            for m in markers
+                .iter_mut()
+                .filter(|m| m.status == Status::Deprecated)
+            {
                 m.hidden = true;
             }
         }
@@ -962,10 +1065,13 @@ fn export_names(info: &ModuleInfo) -> Vec<String> {
         .iter()
         .map(|n| n.to_string())
         .chain(info.bindings.iter().filter_map(|(name, b)| {
-            let own = matches!(b, Binding::Class(_) | Binding::Function(_) | Binding::Value(_));
+            let own = matches!(
+                b,
+                Binding::Class(_) | Binding::Function(_) | Binding::Value(_)
+            );
             (own && !name.starts_with('_')).then(|| name.to_string())
         }))
-        .filter(|n| !n.starts_with('_') || n == "__version__")
+        .filter(|n| !n.starts_with('_'))
         .collect();
     names.sort();
     names.dedup();
@@ -982,7 +1088,8 @@ fn find_module_aliases(body: &[Stmt], out: &mut BTreeMap<String, String>) {
             {
                 if let Some(Expr::Dict { items, .. }) = args.first() {
                     for (k, v) in items {
-                        if let (Some(k), Some(v)) = (k.as_ref().and_then(Expr::as_str), v.as_str()) {
+                        if let (Some(k), Some(v)) = (k.as_ref().and_then(Expr::as_str), v.as_str())
+                        {
                             out.insert(k.to_string(), v.to_string());
                         }
                     }

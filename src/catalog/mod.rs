@@ -30,7 +30,10 @@ pub struct Row {
 }
 
 fn row(symbol: &str, parameter: Option<&str>, kind: &str, public: bool, markers: &[Marker]) -> Row {
-    let mut statuses: Vec<String> = markers.iter().map(|m| m.status.as_str().to_string()).collect();
+    let mut statuses: Vec<String> = markers
+        .iter()
+        .map(|m| m.status.as_str().to_string())
+        .collect();
     statuses.sort();
     statuses.dedup();
     let deprecated = markers.iter().find(|m| m.status == Status::Deprecated);
@@ -56,7 +59,11 @@ pub fn hint(markers: &[Marker]) -> Option<String> {
         Status::Preview,
     ]
     .iter()
-    .find_map(|s| markers.iter().find(|m| m.status == *s && m.message.is_some()))
+    .find_map(|s| {
+        markers
+            .iter()
+            .find(|m| m.status == *s && m.message.is_some())
+    })
     .and_then(|m| m.message.clone())
 }
 
@@ -77,14 +84,13 @@ impl Catalog {
         let mut rows = Vec::new();
         for (path, export) in &self.exports {
             let object = export.target.as_deref().and_then(|t| self.objects.get(t));
-            let kind = object
-                .and_then(|o| o.kind)
-                .map_or("value", Kind::as_str);
+            let kind = object.and_then(|o| o.kind).map_or("value", Kind::as_str);
             rows.push(row(path, None, kind, true, &self.export_markers(export)));
             let Some(object) = object else { continue };
             param_rows(&mut rows, path, true, object);
-            for (name, member_id) in &object.members {
-                let Some(member) = self.objects.get(member_id) else {
+            let class_id = export.target.as_deref().unwrap_or_default();
+            for name in self.member_names(class_id) {
+                let Some((_, Some(member))) = self.member(class_id, name) else {
                     continue;
                 };
                 if !member.public && member.markers.is_empty() && member.params.is_empty() {

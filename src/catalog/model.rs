@@ -1,6 +1,6 @@
 //! The catalog data model: what one version of one dagster package exposes and how stable it is.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -86,9 +86,16 @@ impl Kind {
         }
     }
 
-    /// True for members that are called (methods of any flavour).
-    pub fn is_callable_member(self) -> bool {
-        matches!(self, Kind::Method | Kind::Classmethod | Kind::Staticmethod)
+    /// True for class members (methods, properties, attributes).
+    pub fn is_member(self) -> bool {
+        matches!(
+            self,
+            Kind::Method
+                | Kind::Classmethod
+                | Kind::Staticmethod
+                | Kind::Property
+                | Kind::Attribute
+        )
     }
 }
 
@@ -154,9 +161,10 @@ pub struct Object {
     /// Marked parameters (for a class: of its `__init__`), by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, Vec<Marker>>,
-    /// For classes: every member name (own and inherited) and the object defining it.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub members: BTreeMap<String, String>,
+    /// For classes: the names of the members the class body defines (inherited ones are found
+    /// through `bases`). A member's object, when it has anything to say, is `<class id>.<name>`.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub members: BTreeSet<String>,
     /// For classes: catalogued base classes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bases: Vec<String>,
@@ -166,8 +174,43 @@ pub struct Object {
 }
 
 impl Catalog {
-    /// The object an export or alias path leads to.
-    pub fn object(&self, id: &str) -> Option<&Object> {
-        self.objects.get(id)
+    /// Finds member `name` of class `class_id`, looking through the bases depth-first, left to
+    /// right. Returns the member id (`<defining class id>.<name>`) and its object, which is
+    /// `None` for a plain member (exists, not public, unmarked).
+    pub fn member(&self, class_id: &str, name: &str) -> Option<(String, Option<&Object>)> {
+        let mut stack = vec![class_id];
+        let mut seen = BTreeSet::new();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            let Some(class) = self.objects.get(id) else {
+                continue;
+            };
+            if class.members.contains(name) {
+                let member_id = format!("{id}.{name}");
+                let object = self.objects.get(&member_id);
+                return Some((member_id, object));
+            }
+            stack.extend(class.bases.iter().rev().map(String::as_str));
+        }
+        None
+    }
+
+    /// Every member name of a class, own and inherited.
+    pub fn member_names(&self, class_id: &str) -> BTreeSet<&str> {
+        let mut names = BTreeSet::new();
+        let mut stack = vec![class_id];
+        let mut seen = BTreeSet::new();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            if let Some(class) = self.objects.get(id) {
+                names.extend(class.members.iter().map(String::as_str));
+                stack.extend(class.bases.iter().map(String::as_str));
+            }
+        }
+        names
     }
 }

@@ -112,9 +112,7 @@ impl SourceSet {
                     }
                     let module_path = &path[..path.len() - 3];
                     let is_package = module_path.ends_with("/__init__");
-                    let module = module_path
-                        .trim_end_matches("/__init__")
-                        .replace('/', ".");
+                    let module = module_path.trim_end_matches("/__init__").replace('/', ".");
                     let text = String::from_utf8_lossy(&std::mem::take(bytes)).into_owned();
                     self.files.insert(
                         module.clone(),

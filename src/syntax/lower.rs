@@ -82,7 +82,11 @@ fn stmt(s: &ast::Stmt) -> Stmt {
         ast::Stmt::FunctionDef(f) => Stmt::FunctionDef(Box::new(FunctionDef {
             name: f.name.as_str().to_string(),
             name_span: span(f.name.range),
-            decorators: f.decorator_list.iter().map(|d| expr(&d.expression)).collect(),
+            decorators: f
+                .decorator_list
+                .iter()
+                .map(|d| expr(&d.expression))
+                .collect(),
             params: params(&f.parameters),
             returns: f.returns.as_deref().map(expr),
             body: suite(&f.body),
@@ -99,7 +103,11 @@ fn stmt(s: &ast::Stmt) -> Stmt {
             Stmt::ClassDef(Box::new(ClassDef {
                 name: c.name.as_str().to_string(),
                 name_span: span(c.name.range),
-                decorators: c.decorator_list.iter().map(|d| expr(&d.expression)).collect(),
+                decorators: c
+                    .decorator_list
+                    .iter()
+                    .map(|d| expr(&d.expression))
+                    .collect(),
                 bases,
                 keywords: kws,
                 body: suite(&c.body),
@@ -179,7 +187,9 @@ fn stmt(s: &ast::Stmt) -> Stmt {
             finalbody: suite(&t.finalbody),
         },
         ast::Stmt::Return(r) => Stmt::Return(r.value.as_deref().map(expr)),
-        ast::Stmt::Global(g) => Stmt::Global(g.names.iter().map(|n| n.as_str().to_string()).collect()),
+        ast::Stmt::Global(g) => {
+            Stmt::Global(g.names.iter().map(|n| n.as_str().to_string()).collect())
+        }
         ast::Stmt::Nonlocal(n) => {
             Stmt::Global(n.names.iter().map(|n| n.as_str().to_string()).collect())
         }

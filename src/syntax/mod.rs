@@ -87,7 +87,11 @@ fn relocate(e: &mut Expr, at: Span) {
                 relocate(&mut k.value, at);
             }
         }
-        Expr::Sequence { elts, span } | Expr::Other { children: elts, span } => {
+        Expr::Sequence { elts, span }
+        | Expr::Other {
+            children: elts,
+            span,
+        } => {
             *span = at;
             elts.iter_mut().for_each(|a| relocate(a, at));
         }

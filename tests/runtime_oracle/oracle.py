@@ -53,6 +53,18 @@ def annotation_target(obj):
     return obj
 
 
+def accepted_params(target):
+    """Names of the parameters a callable (a class: its __init__) accepts, or None if unknown
+    or it takes **kwargs."""
+    try:
+        sig = inspect.signature(target.__init__ if isinstance(target, type) else target)
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.parameters.values()):
+        return None
+    return set(sig.parameters)
+
+
 def opt_str(value):
     return None if value is None else str(value)
 
@@ -108,10 +120,22 @@ class Oracle:
         self.add_params(symbol, public, obj)
 
     def add_params(self, symbol, public, obj):
+        target = annotation_target(obj)
+        # Parameters belong to callables. An instance (an IOManagerDefinition value, a typing
+        # alias) answers get_*_params with its class's __init__ parameters through attribute
+        # lookup; those are not parameters of the instance, so they are not reported.
+        if not (isinstance(target, type) or inspect.isroutine(target)):
+            return
+        accepted = accepted_params(target)
         for marker, has_fn, get_fn in PARAM_FUNCS:
             if not self.call(has_fn, obj, default=False):
                 continue
             for param, info in dict(self.call(get_fn, obj) or {}).items():
+                # dagster stores a class's marked parameters in a dict that subclasses inherit
+                # and then write into, so a base class can report a subclass's parameters.
+                # Keep only what the callable accepts (hidden params arrive through **kwargs).
+                if accepted is not None and param not in accepted and not getattr(info, "hidden", False):
+                    continue
                 key = (symbol, param)
                 if key in self.rows:  # same param under several annotations
                     row = self.rows[key]
@@ -125,13 +149,15 @@ class Oracle:
 
     def add_class_members(self, csym, cls):
         for name in dir(cls):
-            if name.startswith("__") and name.endswith("__") and name != "__init__":
+            if name.startswith("__") and name.endswith("__") and name not in ("__init__", "__new__"):
                 continue
             try:
                 obj = inspect.getattr_static(cls, name)
                 public = self.is_public(obj)
                 if public or self.status(obj)[0]:
                     self.add_object(f"{csym}.{name}", member_kind(obj), public, obj)
+                else:  # a plain member can still have marked parameters
+                    self.add_params(f"{csym}.{name}", public, obj)
             except Exception as exc:
                 warn_error(f"{csym}.{name}", exc)
         for klass in cls.__mro__:
