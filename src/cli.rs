@@ -7,6 +7,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::catalog::{self, shipped, sources::SourceSet, Catalog};
+use crate::check::Checker;
+use crate::discovery::{Found, Walk};
+use crate::report::{self, OutputFormat, RenderOptions, Report};
+use crate::rules;
+use crate::runner::{self, RuleSettings};
 
 /// Exit code: nothing found.
 pub const EXIT_CLEAN: i32 = 0;
@@ -29,9 +34,68 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check Python files for unstable dagster API uses (the default command).
+    Check(CheckArgs),
+    /// Print the documentation of a rule.
+    Rule {
+        /// Rule code, e.g. DAG001.
+        code: String,
+    },
+    /// List every rule.
+    Rules,
     /// Query and build API catalogs.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+}
+
+/// Arguments of `check`.
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// Files or directories to check (default: the current directory). `-` reads stdin.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
+    output_format: OutputFormat,
+    /// Write the findings to this file instead of stdout (the summary still goes to the terminal).
+    #[arg(short = 'o', long)]
+    output_file: Option<PathBuf>,
+    /// Show a count per rule instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Print only the findings, no summary.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Rules to enable (codes or prefixes, comma-separated; default ALL).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Rules to add to the selection.
+    #[arg(long, value_delimiter = ',')]
+    extend_select: Vec<String>,
+    /// Rules to disable (codes or prefixes).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Exit with 0 even when there are findings.
+    #[arg(long)]
+    exit_zero: bool,
+    /// Judge against this dagster version's catalog (default: newest shipped).
+    #[arg(long)]
+    dagster_version: Option<String>,
+    /// With `-`: the path the source on stdin stands for.
+    #[arg(long)]
+    stdin_filename: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Colour: auto (on a terminal), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand)]
@@ -71,7 +135,23 @@ enum ShowFormat {
 }
 
 /// Runs the tool on the given arguments and returns the exit code.
-pub fn run(args: Vec<OsString>) -> i32 {
+pub fn run(mut args: Vec<OsString>) -> i32 {
+    // `dagster-api-lint src/` is `dagster-api-lint check src/`.
+    let known = [
+        "check",
+        "rule",
+        "rules",
+        "catalog",
+        "server",
+        "upgrade-report",
+        "help",
+    ];
+    let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
+    match first.as_deref() {
+        Some(a) if known.contains(&a) => {}
+        Some("-h" | "--help" | "-V" | "--version") => {}
+        _ => args.insert(1.min(args.len()), OsString::from("check")),
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -85,6 +165,28 @@ pub fn run(args: Vec<OsString>) -> i32 {
         }
     };
     let result = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Rule { code } => match rules::by_code(&code) {
+            Some(rule) => {
+                print!("{}", rules::render_doc(rule));
+                Ok(EXIT_CLEAN)
+            }
+            None => Err(format!(
+                "unknown rule `{code}`; `dagster-api-lint rules` lists them"
+            )),
+        },
+        Command::Rules => {
+            for rule in rules::RULES {
+                println!(
+                    "{}\t{:<22}{:<8}{}",
+                    rule.code,
+                    rule.name,
+                    rule.severity.as_str(),
+                    rule.summary
+                );
+            }
+            Ok(EXIT_CLEAN)
+        }
         Command::Catalog(c) => run_catalog(c),
     };
     match result {
@@ -232,4 +334,118 @@ fn show(catalog: &Catalog, format: ShowFormat, name: Option<&str>) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// Picks the catalogs a check uses: dagster at `dagster_version` (default newest), every other
+/// shipped package at its newest version.
+fn select_catalogs(dagster_version: Option<&str>) -> Result<Vec<&'static Catalog>, String> {
+    let mut out = Vec::new();
+    for package in shipped::packages() {
+        let version = match (package, dagster_version) {
+            ("dagster", Some(v)) => shipped::versions("dagster")
+                .into_iter()
+                .find(|s| *s == v || s.starts_with(&format!("{v}.")))
+                .ok_or_else(|| {
+                    format!(
+                        "no shipped catalog for dagster {v}; shipped: {}",
+                        shipped::versions("dagster").join(", ")
+                    )
+                })?,
+            _ => shipped::newest(package).expect("listed package has versions"),
+        };
+        out.push(shipped::load(package, version).expect("shipped catalog"));
+    }
+    Ok(out)
+}
+
+fn run_check(args: CheckArgs) -> Result<i32, String> {
+    let checker = Checker::new(
+        select_catalogs(args.dagster_version.as_deref())?,
+        Vec::new(),
+    );
+    let settings = RuleSettings {
+        select: if args.select.is_empty() {
+            vec!["ALL".into()]
+        } else {
+            args.select.clone()
+        },
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        ..RuleSettings::default()
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut report = if paths.len() == 1 && paths[0].as_os_str() == "-" {
+        let mut source = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut source)
+            .map_err(|e| format!("reading stdin: {e}"))?;
+        let name = args
+            .stdin_filename
+            .as_deref()
+            .map_or_else(|| "-".to_string(), runner::display_path);
+        let (diagnostics, suppressed) = match crate::discovery::decode(&source) {
+            Ok(text) => runner::check_text(&checker, &name, &text, &settings, &checker.needles()),
+            Err(message) => (vec![runner::io_error(&name, &message)], 0),
+        };
+        Report {
+            diagnostics,
+            files_checked: 1,
+            suppressed_by_noqa: suppressed,
+            ..Report::default()
+        }
+    } else {
+        let found: Vec<Found> = Walk::default().run(&paths);
+        runner::check_files(&checker, &found, &|_| settings.clone(), args.threads)
+    };
+    report.diagnostics.sort_by(|a, b| {
+        (&a.filename, a.start, a.rule.code).cmp(&(&b.filename, b.start, b.rule.code))
+    });
+
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            use std::io::IsTerminal;
+            args.output_file.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let options = RenderOptions { color };
+    let mut buffer = Vec::new();
+    if args.statistics {
+        report::write_statistics(&mut buffer, &report).map_err(|e| e.to_string())?;
+    } else {
+        report::write(&mut buffer, args.output_format, &report, options)
+            .map_err(|e| e.to_string())?;
+    }
+    let human = report::is_human(args.output_format) || args.statistics;
+    match &args.output_file {
+        Some(path) => {
+            std::fs::write(path, &buffer).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(&buffer);
+        }
+    }
+    if !args.quiet {
+        let mut summary = Vec::new();
+        report::write_summary(&mut summary, &report).map_err(|e| e.to_string())?;
+        if human && args.output_file.is_none() {
+            let _ = std::io::stdout().write_all(&summary);
+        } else {
+            let _ = std::io::stderr().write_all(&summary);
+        }
+    }
+    Ok(if report.had_io_errors() {
+        EXIT_ERROR
+    } else if report.diagnostics.is_empty() || args.exit_zero {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
 }

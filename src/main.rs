@@ -2,7 +2,13 @@
 //! guarantee (beta, preview, superseded, deprecated, private). See README.md.
 
 mod catalog;
+mod check;
 mod cli;
+mod discovery;
+mod report;
+mod resolve;
+mod rules;
+mod runner;
 mod syntax;
 
 fn main() {

@@ -341,6 +341,17 @@ impl<'a> Analyzer<'_, 'a> {
             .map(|m| m.name.to_string())
             .collect();
         public_modules.sort();
+        let mut modules: Vec<String> = self
+            .index
+            .modules
+            .keys()
+            .filter(|m| {
+                (**m == package || m.starts_with(&format!("{package}.")))
+                    && !m.split('.').any(|s| s.starts_with('_'))
+            })
+            .map(|m| m.to_string())
+            .collect();
+        modules.sort();
 
         let mut exports = BTreeMap::new();
         let mut aliases = BTreeMap::new();
@@ -420,6 +431,7 @@ impl<'a> Analyzer<'_, 'a> {
             version: dist.version.clone(),
             requires_python: dist.requires_python.clone(),
             public_modules,
+            modules,
             module_aliases,
             exports,
             aliases,

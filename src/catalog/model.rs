@@ -23,6 +23,8 @@ pub struct Catalog {
     pub requires_python: Option<String>,
     /// Modules whose exports carry the stability promise (`dagster`, `dagster.components`, ...).
     pub public_modules: Vec<String>,
+    /// Every module of the package whose path has no private (`_`) segment, public or not.
+    pub modules: Vec<String>,
     /// Module aliases installed at import time (`dagster.core` -> `dagster._core`, up to 1.12).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub module_aliases: BTreeMap<String, String>,

@@ -1,0 +1,768 @@
+//! The checker: resolves a module's references (see [`crate::resolve`]) and judges each one
+//! against the selected catalogs, producing diagnostics.
+
+use std::collections::BTreeMap;
+
+use crate::catalog::{Catalog, Export, Kind, Marker, Object, Status};
+use crate::resolve::{self, Knowledge, RefKind, Reference, Target};
+use crate::rules::{self, Rule, Severity};
+use crate::syntax::{self, LineIndex, Location, Span};
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// The rule.
+    pub rule: &'static Rule,
+    /// Effective severity (the rule default unless configured).
+    pub severity: Severity,
+    /// Human-readable message; its first sentence stands alone.
+    pub message: String,
+    /// The file, as given on the command line (or `--stdin-filename`).
+    pub filename: String,
+    /// Byte range in the file.
+    pub span: Span,
+    /// 1-based start.
+    pub start: Location,
+    /// 1-based end (exclusive column).
+    pub end: Location,
+    /// The dotted name as the user reached it (`dagster.components.load_defs`).
+    pub symbol: Option<String>,
+    /// The keyword, for parameter findings.
+    pub parameter: Option<String>,
+    /// Breaking version of a deprecation.
+    pub breaking_version: Option<String>,
+    /// Text of the line the finding starts on (for snippets, baselines and fingerprints).
+    pub line_text: String,
+    /// A plain rename that fixes the finding (`SourceAsset` -> `AssetSpec`), when the catalog
+    /// hint names one.
+    pub replacement: Option<String>,
+}
+
+impl Diagnostic {
+    /// The status this finding reports (`deprecated`, `beta`, ...).
+    pub fn status(&self) -> &'static str {
+        self.rule.status
+    }
+}
+
+/// A finding before it is placed in a file: rule, message and what it is about.
+struct Finding {
+    code: &'static str,
+    message: String,
+    symbol: Option<String>,
+    parameter: Option<String>,
+    breaking_version: Option<String>,
+    replacement: Option<String>,
+}
+
+/// Judges references against one catalog per tracked package.
+pub struct Checker {
+    catalogs: BTreeMap<String, &'static Catalog>,
+    extra_packages: Vec<String>,
+}
+
+/// Decorators whose function receives a `context` argument, and the class dagster passes.
+const CONTEXT_CLASSES: &[(&str, &str)] = &[
+    ("asset", "AssetExecutionContext"),
+    ("multi_asset", "AssetExecutionContext"),
+    ("graph_asset", "AssetExecutionContext"),
+    ("observable_source_asset", "AssetExecutionContext"),
+    ("dbt_assets", "AssetExecutionContext"),
+    ("dlt_assets", "AssetExecutionContext"),
+    ("sling_assets", "AssetExecutionContext"),
+    ("op", "OpExecutionContext"),
+    ("asset_check", "AssetCheckExecutionContext"),
+    ("multi_asset_check", "AssetCheckExecutionContext"),
+    ("sensor", "SensorEvaluationContext"),
+    ("asset_sensor", "SensorEvaluationContext"),
+    ("multi_asset_sensor", "MultiAssetSensorEvaluationContext"),
+    ("run_status_sensor", "RunStatusSensorContext"),
+    ("run_failure_sensor", "RunFailureSensorContext"),
+    ("schedule", "ScheduleEvaluationContext"),
+    ("resource", "InitResourceContext"),
+    ("io_manager", "InitResourceContext"),
+    ("logger", "InitLoggerContext"),
+];
+
+impl Checker {
+    /// A checker over these catalogs (one per package), also tracking `extra_packages`
+    /// (uncatalogued integrations: only private paths are reported for them).
+    pub fn new(catalogs: Vec<&'static Catalog>, extra_packages: Vec<String>) -> Checker {
+        Checker {
+            catalogs: catalogs
+                .into_iter()
+                .map(|c| (c.package.clone(), c))
+                .collect(),
+            extra_packages,
+        }
+    }
+
+    /// The catalogs in use.
+    pub fn catalogs(&self) -> impl Iterator<Item = &'static Catalog> + '_ {
+        self.catalogs.values().copied()
+    }
+
+    /// Byte needles whose absence proves a file cannot import a tracked package.
+    pub fn needles(&self) -> Vec<String> {
+        let mut needles: Vec<String> = vec!["dagster".to_string()];
+        for p in self.catalogs.keys().chain(&self.extra_packages) {
+            if !p.contains("dagster") {
+                needles.push(p.clone());
+            }
+        }
+        needles
+    }
+
+    /// Checks one module's source. `filename` is only used to label diagnostics.
+    pub fn check_source(&self, filename: &str, source: &str) -> Vec<Diagnostic> {
+        let parsed = syntax::parse_module(source);
+        let index = LineIndex::new(source);
+        let mut out = Vec::new();
+        for error in &parsed.errors {
+            out.push(self.place(
+                filename,
+                source,
+                &index,
+                error.span,
+                Finding {
+                    code: "E999",
+                    message: format!("SyntaxError: {}", error.message),
+                    symbol: None,
+                    parameter: None,
+                    breaking_version: None,
+                    replacement: None,
+                },
+            ));
+        }
+        for reference in resolve::resolve(&parsed.module, self) {
+            for finding in self.judge(&reference) {
+                out.push(self.place(filename, source, &index, reference.span, finding));
+            }
+        }
+        out.sort_by(|a, b| {
+            (a.start, a.rule.code, &a.message).cmp(&(b.start, b.rule.code, &b.message))
+        });
+        out.dedup_by(|a, b| {
+            a.span == b.span && a.rule.code == b.rule.code && a.message == b.message
+        });
+        out
+    }
+
+    fn place(
+        &self,
+        filename: &str,
+        source: &str,
+        index: &LineIndex,
+        span: Span,
+        f: Finding,
+    ) -> Diagnostic {
+        let rule = rules::by_code(f.code).expect("registered rule");
+        let start = index.location(source, span.start);
+        let end = index.location(source, span.end.max(span.start));
+        let line = index.line_span(source, start.row as usize - 1);
+        Diagnostic {
+            rule,
+            severity: rule.severity,
+            message: f.message,
+            filename: filename.to_string(),
+            span,
+            start,
+            end,
+            symbol: f.symbol,
+            parameter: f.parameter,
+            breaking_version: f.breaking_version,
+            line_text: source[line.start as usize..line.end as usize].to_string(),
+            replacement: f.replacement,
+        }
+    }
+
+    fn catalog_for(&self, path: &str) -> Option<&'static Catalog> {
+        self.catalogs.get(top(path)).copied()
+    }
+
+    /// The catalog that holds a class id (its own package's first, else any that has it).
+    fn catalog_with_object(&self, id: &str) -> Option<&'static Catalog> {
+        self.catalog_for(id)
+            .filter(|c| c.objects.contains_key(id))
+            .or_else(|| {
+                self.catalogs
+                    .values()
+                    .copied()
+                    .find(|c| c.objects.contains_key(id))
+            })
+    }
+
+    /// Judges one reference.
+    fn judge(&self, r: &Reference) -> Vec<Finding> {
+        match (&r.target, &r.kind) {
+            (Target::Member { class, name }, RefKind::Keyword { param }) => {
+                let Some(catalog) = self.catalog_with_object(class) else {
+                    return Vec::new();
+                };
+                let display = format!("{}.{name}", short_class(class));
+                match catalog.member(class, name) {
+                    Some((_, Some(object))) => param_findings(object, &display, param),
+                    _ => Vec::new(),
+                }
+            }
+            (Target::Member { class, name }, _) => {
+                let Some(catalog) = self.catalog_with_object(class) else {
+                    return Vec::new();
+                };
+                let via = match &r.kind {
+                    RefKind::Member { via } => via.as_str(),
+                    _ => "",
+                };
+                member_findings(catalog, class, name, via)
+            }
+            (Target::Path(path), RefKind::Keyword { param }) => {
+                let Some(catalog) = self.catalog_for(path) else {
+                    return Vec::new();
+                };
+                match object_of_path(catalog, path) {
+                    Some((_, object)) => {
+                        param_findings(object, &display_name(catalog, path), param)
+                    }
+                    None => Vec::new(),
+                }
+            }
+            (Target::Path(path), RefKind::ImportFrom { module }) => {
+                self.judge_import_from(module, path)
+            }
+            (Target::Path(path), RefKind::ImportModule) => self.judge_path(path, true),
+            (Target::Path(path), RefKind::Use { chained }) => self.judge_path(path, !chained),
+            (Target::Path(path), RefKind::Member { .. }) => self.judge_path(path, false),
+        }
+    }
+
+    fn judge_import_from(&self, module: &str, path: &str) -> Vec<Finding> {
+        let Some(catalog) = self.catalog_for(path) else {
+            return private_only(path);
+        };
+        if private_segment(module).is_some() || alias_prefix(catalog, module).is_some() {
+            return self.judge_path(path, true);
+        }
+        if catalog.public_modules.iter().any(|m| m == module) {
+            return self.judge_path(path, true);
+        }
+        if catalog.modules.iter().any(|m| m == module) {
+            let mut out = vec![Finding {
+                code: "DAG202",
+                message: format!(
+                    "`{path}` is imported from `{module}`, which is not a public module: only names exported by {} carry dagster's stability guarantee.",
+                    public_module_list(catalog)
+                ),
+                symbol: Some(path.to_string()),
+                ..Finding::default()
+            }];
+            if let Some((_, object)) = object_of_path(catalog, path) {
+                out.extend(status_findings(
+                    catalog,
+                    object_markers(object),
+                    &display_name(catalog, path),
+                    path,
+                ));
+            }
+            return out;
+        }
+        vec![absent(catalog, module, true)]
+    }
+
+    /// Judges a dotted path. `whole` (imports, names) judges every segment; an attribute chained
+    /// on another reference judges only its last segment, since the shorter chain
+    /// (`dg.AssetSelection` in `dg.AssetSelection.keys`) is a reference of its own.
+    fn judge_path(&self, path: &str, whole: bool) -> Vec<Finding> {
+        let Some(catalog) = self.catalog_for(path) else {
+            return private_only(path);
+        };
+        let segments: Vec<&str> = path.split('.').collect();
+        let last = segments.len() - 1;
+        let mut out = Vec::new();
+
+        // Private paths: `dagster._core...` or an alias of one (`dagster.core` up to 1.12).
+        let private_at = private_segment(path);
+        let alias = alias_prefix(catalog, path);
+        if private_at.is_some() || alias.is_some() {
+            let reported_here = match (private_at, &alias) {
+                (Some(i), _) => whole || i == last,
+                (None, Some((prefix, _))) => whole || prefix.split('.').count() - 1 == last,
+                _ => false,
+            };
+            let resolved = match &alias {
+                Some((prefix, target)) => format!("{target}{}", &path[prefix.len()..]),
+                None => path.to_string(),
+            };
+            let object = object_of_path(catalog, &resolved);
+            if reported_here {
+                out.push(private_finding(
+                    catalog,
+                    path,
+                    alias.as_ref(),
+                    object.as_ref().map(|(id, _)| id.clone()),
+                ));
+            }
+            if let Some((_, object)) = object {
+                if whole || private_at.is_none_or(|i| i < last) {
+                    let name = segments[last];
+                    out.extend(status_findings(catalog, object_markers(object), name, path));
+                }
+            }
+            return out;
+        }
+
+        if catalog.modules.iter().any(|m| m == path) {
+            if !catalog.public_modules.iter().any(|m| m == path) {
+                let under_public = catalog
+                    .public_modules
+                    .iter()
+                    .any(|m| path.starts_with(&format!("{m}.")));
+                if whole || under_public {
+                    out.push(Finding {
+                        code: "DAG202",
+                        message: format!(
+                            "`{path}` is not a public module: only names exported by {} carry dagster's stability guarantee.",
+                            public_module_list(catalog)
+                        ),
+                        symbol: Some(path.to_string()),
+                        ..Finding::default()
+                    });
+                }
+            } else if path.split('.').any(|s| s == "preview") {
+                out.push(Finding {
+                    code: "DAG103",
+                    message: format!("`{path}` is a preview namespace: its APIs may change or disappear without notice."),
+                    symbol: Some(path.to_string()),
+                    ..Finding::default()
+                });
+            }
+            return out;
+        }
+
+        // The longest module prefix, then an exported name, then members.
+        let Some(module_len) = (1..segments.len()).rev().find(|&n| {
+            catalog
+                .modules
+                .iter()
+                .any(|m| *m == segments[..n].join("."))
+        }) else {
+            return out;
+        };
+        let module = segments[..module_len].join(".");
+        let name_path = segments[..=module_len].join(".");
+        let is_public = catalog.public_modules.contains(&module);
+        let export = catalog.exports.get(&name_path);
+        if module_len == last || whole {
+            match (is_public, export) {
+                (true, Some(export)) => {
+                    let name = &segments[module_len..].join(".");
+                    out.extend(status_findings(catalog, catalog.export_markers(export), name, &name_path));
+                    if module.split('.').any(|s| s == "preview") && out.is_empty() {
+                        out.push(Finding {
+                            code: "DAG103",
+                            message: format!("`{name_path}` is in the preview namespace `{module}`: it may change or disappear without notice."),
+                            symbol: Some(name_path.clone()),
+                            ..Finding::default()
+                        });
+                    }
+                }
+                (true, None) => out.push(absent(catalog, &name_path, false)),
+                (false, _) => out.push(Finding {
+                    code: "DAG202",
+                    message: format!(
+                        "`{name_path}` comes from `{module}`, which is not a public module: only names exported by {} carry dagster's stability guarantee.",
+                        public_module_list(catalog)
+                    ),
+                    symbol: Some(name_path.clone()),
+                    ..Finding::default()
+                }),
+            }
+            if module_len == last {
+                return out;
+            }
+        }
+        // Members: follow the class of the export through the chain; judge the last segment.
+        let Some(mut class) = export.and_then(|e| e.target.clone()) else {
+            return out;
+        };
+        for (i, member) in segments.iter().enumerate().skip(module_len + 1) {
+            if i == last {
+                out.extend(member_findings(catalog, &class, member, ""));
+                break;
+            }
+            match catalog
+                .member(&class, member)
+                .and_then(|(_, o)| o?.returns.clone())
+            {
+                Some(next) => class = next,
+                None => break,
+            }
+        }
+        out
+    }
+}
+
+impl Default for Finding {
+    fn default() -> Self {
+        Finding {
+            code: "DAG001",
+            message: String::new(),
+            symbol: None,
+            parameter: None,
+            breaking_version: None,
+            replacement: None,
+        }
+    }
+}
+
+fn top(path: &str) -> &str {
+    path.split('.').next().unwrap_or(path)
+}
+
+/// Index of the first private segment (`_x`, not a dunder) of a dotted path.
+fn private_segment(path: &str) -> Option<usize> {
+    path.split('.')
+        .position(|s| s.starts_with('_') && !(s.starts_with("__") && s.ends_with("__")))
+}
+
+/// The module alias (`dagster.core` -> `dagster._core`) a path starts with.
+fn alias_prefix(catalog: &Catalog, path: &str) -> Option<(String, String)> {
+    catalog
+        .module_aliases
+        .iter()
+        .filter(|(from, _)| path == from.as_str() || path.starts_with(&format!("{from}.")))
+        .max_by_key(|(from, _)| from.len())
+        .map(|(f, t)| (f.clone(), t.clone()))
+}
+
+fn public_module_list(catalog: &Catalog) -> String {
+    let list: Vec<String> = catalog
+        .public_modules
+        .iter()
+        .take(3)
+        .map(|m| format!("`{m}`"))
+        .collect();
+    if catalog.public_modules.len() > 3 {
+        format!("{} and other documented namespaces", list.join(", "))
+    } else {
+        list.join(", ")
+    }
+}
+
+/// The short class name of a catalog class id.
+fn short_class(id: &str) -> &str {
+    id.rsplit('.').next().unwrap_or(id)
+}
+
+/// How a path is named in messages: the part after its public module (`AssetSelection.keys`).
+fn display_name(catalog: &Catalog, path: &str) -> String {
+    catalog
+        .public_modules
+        .iter()
+        .filter(|m| path.starts_with(&format!("{m}.")))
+        .max_by_key(|m| m.len())
+        .map_or_else(|| path.to_string(), |m| path[m.len() + 1..].to_string())
+}
+
+/// The public export path of an object, if it has one.
+fn public_path_of(catalog: &Catalog, id: &str) -> Option<String> {
+    catalog
+        .exports
+        .iter()
+        .filter(|(_, e)| e.target.as_deref() == Some(id))
+        .map(|(path, _)| path.clone())
+        .min_by_key(|p| (p.matches('.').count(), p.clone()))
+}
+
+/// Resolves a dotted path (public, private or alias hop) to a catalogued object.
+fn object_of_path<'c>(catalog: &'c Catalog, path: &str) -> Option<(String, &'c Object)> {
+    let id = catalog
+        .exports
+        .get(path)
+        .and_then(|e: &Export| e.target.clone())
+        .or_else(|| catalog.aliases.get(path).cloned())
+        .or_else(|| catalog.objects.contains_key(path).then(|| path.to_string()));
+    if let Some(id) = id {
+        return catalog.objects.get(&id).map(|o| (id, o));
+    }
+    let (parent, name) = path.rsplit_once('.')?;
+    let (parent_id, parent_object) = object_of_path(catalog, parent)?;
+    let class_id = if parent_object.kind == Some(Kind::Class) {
+        parent_id
+    } else {
+        parent_object.returns.clone()?
+    };
+    let (member_id, object) = catalog.member(&class_id, name)?;
+    object.map(|o| (member_id, o))
+}
+
+fn object_markers(object: &Object) -> Vec<Marker> {
+    object.markers.clone()
+}
+
+fn private_only(path: &str) -> Vec<Finding> {
+    match private_segment(path) {
+        Some(_) => vec![Finding {
+            code: "DAG201",
+            message: format!("`{path}` is a private path: it has no stability guarantee."),
+            symbol: Some(path.to_string()),
+            ..Finding::default()
+        }],
+        None => Vec::new(),
+    }
+}
+
+fn private_finding(
+    catalog: &Catalog,
+    path: &str,
+    alias: Option<&(String, String)>,
+    object: Option<String>,
+) -> Finding {
+    let public = object.as_deref().and_then(|id| public_path_of(catalog, id));
+    let mut message = match alias {
+        Some((from, to)) => format!(
+            "`{path}` goes through `{from}`, an alias of the private module `{to}`: it has no stability guarantee."
+        ),
+        None => format!("`{path}` is a private path: it has no stability guarantee and may change in any release."),
+    };
+    if let Some(public) = &public {
+        message.push_str(&format!(" Use the public `{public}` instead."));
+    }
+    Finding {
+        code: "DAG201",
+        message,
+        symbol: Some(path.to_string()),
+        ..Finding::default()
+    }
+}
+
+fn absent(catalog: &Catalog, path: &str, module: bool) -> Finding {
+    let what = if module { "module" } else { "name" };
+    Finding {
+        code: "DAG003",
+        message: format!(
+            "`{path}` does not exist in {} {}: the {what} was removed or renamed, and importing it fails.",
+            catalog.distribution, catalog.version
+        ),
+        symbol: Some(path.to_string()),
+        ..Finding::default()
+    }
+}
+
+/// Findings for the lifecycle markers of a symbol.
+fn status_findings(
+    catalog: &Catalog,
+    markers: Vec<Marker>,
+    name: &str,
+    symbol: &str,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut seen = Vec::new();
+    for marker in markers {
+        if seen.contains(&marker.status) {
+            continue;
+        }
+        seen.push(marker.status);
+        let hint = marker.message.as_deref().map(clean_hint);
+        let (code, mut message) = match marker.status {
+            Status::Deprecated => (
+                "DAG001",
+                match &marker.breaking_version {
+                    Some(v) => format!("`{name}` is deprecated and will be removed in {v}."),
+                    None => format!("`{name}` is deprecated."),
+                },
+            ),
+            Status::Removed => (
+                "DAG003",
+                format!(
+                    "`{name}` was removed from {} {}: importing it raises ImportError.",
+                    catalog.distribution, catalog.version
+                ),
+            ),
+            Status::Beta => (
+                "DAG101",
+                format!("`{name}` is beta: it may change or disappear in any release."),
+            ),
+            Status::Experimental => (
+                "DAG101",
+                format!(
+                    "`{name}` is experimental (beta): it may change or disappear in any release."
+                ),
+            ),
+            Status::Preview => (
+                "DAG103",
+                format!("`{name}` is in preview: it may change or disappear without notice."),
+            ),
+            Status::Superseded => (
+                "DAG104",
+                format!(
+                    "`{name}` is superseded: it still works, but dagster recommends a newer API."
+                ),
+            ),
+        };
+        if let Some(hint) = &hint {
+            message.push(' ');
+            message.push_str(hint);
+        }
+        out.push(Finding {
+            code,
+            message,
+            symbol: Some(symbol.to_string()),
+            parameter: None,
+            breaking_version: marker.breaking_version.clone(),
+            replacement: hint.as_deref().and_then(plain_rename),
+        });
+    }
+    out
+}
+
+fn param_findings(object: &Object, owner: &str, param: &str) -> Vec<Finding> {
+    let Some(markers) = object.params.get(param) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for marker in markers {
+        let hint = marker.message.as_deref().map(clean_hint);
+        let (code, mut message) = match marker.status {
+            Status::Deprecated => (
+                "DAG002",
+                match &marker.breaking_version {
+                    Some(v) => format!("Parameter `{param}` of `{owner}` is deprecated and will be removed in {v}."),
+                    None => format!("Parameter `{param}` of `{owner}` is deprecated."),
+                },
+            ),
+            Status::Beta | Status::Experimental | Status::Preview => (
+                "DAG102",
+                format!("Parameter `{param}` of `{owner}` is beta: it may change or disappear in any release."),
+            ),
+            Status::Superseded | Status::Removed => continue,
+        };
+        if let Some(hint) = &hint {
+            message.push(' ');
+            message.push_str(hint);
+        }
+        out.push(Finding {
+            code,
+            message,
+            symbol: Some(owner.to_string()),
+            parameter: Some(param.to_string()),
+            breaking_version: marker.breaking_version.clone(),
+            replacement: None,
+        });
+    }
+    out
+}
+
+fn member_findings(catalog: &Catalog, class: &str, name: &str, via: &str) -> Vec<Finding> {
+    if name.starts_with("__") && name.ends_with("__") {
+        return Vec::new();
+    }
+    let display = format!("{}.{name}", short_class(class));
+    let symbol = public_path_of(catalog, class)
+        .map_or_else(|| format!("{class}.{name}"), |p| format!("{p}.{name}"));
+    let via_text = if via.is_empty() {
+        String::new()
+    } else {
+        format!(" (the object's type is inferred from {via})")
+    };
+    let found = catalog.member(class, name);
+    if name.starts_with('_') {
+        if found.is_some() || private_segment(name).is_some() {
+            return vec![Finding {
+                code: "DAG201",
+                message: format!(
+                    "`{display}` is a private member: it has no stability guarantee{via_text}."
+                ),
+                symbol: Some(symbol),
+                ..Finding::default()
+            }];
+        }
+        return Vec::new();
+    }
+    match found {
+        None => Vec::new(),
+        Some((_, Some(object))) if !object.markers.is_empty() => {
+            let mut out = status_findings(catalog, object.markers.clone(), &display, &symbol);
+            for f in &mut out {
+                f.message.push_str(&via_text);
+            }
+            out
+        }
+        Some((_, Some(object))) if object.public => Vec::new(),
+        Some((_, object)) => {
+            let kind = object.and_then(|o| o.kind).map_or("member", Kind::as_str);
+            vec![Finding {
+                code: "DAG202",
+                message: format!(
+                    "`{display}` is not a public {kind}: dagster's stability guarantee covers only `@public` members{via_text}."
+                ),
+                symbol: Some(symbol),
+                ..Finding::default()
+            }]
+        }
+    }
+}
+
+/// Dagster's hint texts, trimmed to one line.
+fn clean_hint(text: &str) -> String {
+    let joined: Vec<&str> = text.split_whitespace().collect();
+    let mut hint = joined.join(" ");
+    if !hint.ends_with(['.', '!', '?']) {
+        hint.push('.');
+    }
+    hint
+}
+
+/// A hint of the form "Use `X` instead." / "Use X instead." names a plain rename.
+fn plain_rename(hint: &str) -> Option<String> {
+    let rest = hint.strip_prefix("Use ")?;
+    let name = rest.strip_suffix(" instead.")?;
+    let name = name.trim_matches('`');
+    let simple = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        && !name.starts_with('.');
+    simple.then(|| name.to_string())
+}
+
+impl Knowledge for Checker {
+    fn is_tracked(&self, top: &str) -> bool {
+        self.catalogs.contains_key(top) || self.extra_packages.iter().any(|p| p == top)
+    }
+
+    fn exports(&self, module: &str, name: &str) -> bool {
+        self.catalog_for(module)
+            .is_some_and(|c| c.exports.contains_key(&format!("{module}.{name}")))
+    }
+
+    fn returns(&self, path: &str) -> Option<String> {
+        let catalog = self.catalog_for(path)?;
+        let (id, object) = object_of_path(catalog, path)?;
+        match object.kind {
+            Some(Kind::Class) => Some(id),
+            _ => object.returns.clone(),
+        }
+    }
+
+    fn member_type(&self, class: &str, member: &str) -> Option<String> {
+        let catalog = self.catalog_with_object(class)?;
+        catalog.member(class, member)?.1?.returns.clone()
+    }
+
+    fn context_class(&self, decorator: &str) -> Option<String> {
+        let name = decorator.rsplit('.').next()?;
+        let (_, class) = CONTEXT_CLASSES.iter().find(|(d, _)| *d == name)?;
+        let dagster = self.catalogs.get("dagster")?;
+        dagster
+            .exports
+            .get(&format!("dagster.{class}"))?
+            .target
+            .clone()
+    }
+
+    fn class_id(&self, path: &str) -> Option<String> {
+        let catalog = self.catalog_for(path)?;
+        let (id, object) = object_of_path(catalog, path)?;
+        (object.kind == Some(Kind::Class)).then_some(id)
+    }
+}

@@ -1,0 +1,282 @@
+//! Finding the files to check and reading them as text.
+//!
+//! Directories are walked with the `ignore` crate (honouring `.gitignore`, `.ignore` and
+//! hidden-file rules, and skipping virtualenvs and caches like ruff does); files named on the
+//! command line are always checked. Reading decodes UTF-8 (with or without BOM) or the PEP 263
+//! coding declaration; anything else is an error for that file only.
+
+use std::path::{Path, PathBuf};
+
+/// Directories never descended into (ruff's default exclusions).
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".git-rewrite",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pyenv",
+    ".pytest_cache",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    ".vscode",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+    ".dagster-api-lint_cache",
+];
+
+/// Files larger than this are reported instead of read (generated data, not code).
+pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// A discovered file, or a problem found while walking.
+#[derive(Debug)]
+pub enum Found {
+    /// A Python file to check.
+    File(PathBuf),
+    /// A path that could not be walked (missing, permission denied, symlink loop).
+    Error(PathBuf, String),
+}
+
+/// Options for discovery.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    /// Extra directory or file names / glob patterns to exclude (`exclude`, `extend-exclude`).
+    pub exclude: Vec<String>,
+    /// Honour .gitignore and friends (default true; `--no-respect-gitignore` turns it off).
+    pub no_gitignore: bool,
+}
+
+impl Walk {
+    /// Lists the Python files under `paths` (sorted, deduplicated) and the walk errors.
+    pub fn run(&self, paths: &[PathBuf]) -> Vec<Found> {
+        let mut found = Vec::new();
+        for path in paths {
+            if !path.exists() && path.symlink_metadata().is_err() {
+                found.push(Found::Error(
+                    path.clone(),
+                    "No such file or directory".into(),
+                ));
+                continue;
+            }
+            if !path.is_dir() {
+                // Named explicitly: always checked, whatever its extension or ignore rules.
+                found.push(Found::File(path.clone()));
+                continue;
+            }
+            let excludes = self.exclude.clone();
+            let mut builder = ignore::WalkBuilder::new(path);
+            builder
+                .hidden(true)
+                .git_ignore(!self.no_gitignore)
+                .git_exclude(!self.no_gitignore)
+                .git_global(!self.no_gitignore)
+                .ignore(!self.no_gitignore)
+                .parents(!self.no_gitignore)
+                .require_git(false)
+                .follow_links(true)
+                .filter_entry(move |e| {
+                    let name = e.file_name().to_string_lossy();
+                    let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                    !(is_dir && DEFAULT_EXCLUDES.contains(&name.as_ref()))
+                        && !excludes.iter().any(|x| matches_exclude(x, e.path(), &name))
+                });
+            for entry in builder.build() {
+                match entry {
+                    Ok(entry) => {
+                        let p = entry.path();
+                        let is_python = p.extension().is_some_and(|e| e == "py" || e == "pyi");
+                        if is_python && entry.file_type().is_some_and(|t| !t.is_dir()) {
+                            found.push(Found::File(p.to_path_buf()));
+                        }
+                    }
+                    Err(err) => {
+                        let p = error_path(&err).unwrap_or_else(|| path.clone());
+                        found.push(Found::Error(p, describe_walk_error(&err)));
+                    }
+                }
+            }
+        }
+        found.sort_by(|a, b| key(a).cmp(key(b)));
+        found.dedup_by(|a, b| key(a) == key(b));
+        found
+    }
+}
+
+fn key(f: &Found) -> &Path {
+    match f {
+        Found::File(p) | Found::Error(p, _) => p,
+    }
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+fn describe_walk_error(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::Loop { ancestor, .. } => {
+            format!("symlink loop (points back to {})", ancestor.display())
+        }
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => describe_walk_error(err),
+        ignore::Error::Io(e) => e.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// An exclude entry matches a file or directory name, or a glob against the path.
+fn matches_exclude(pattern: &str, path: &Path, name: &str) -> bool {
+    if !pattern.contains(['*', '?', '[', '/']) {
+        return name == pattern;
+    }
+    ignore::overrides::OverrideBuilder::new("/")
+        .add(pattern)
+        .and_then(|b| b.build())
+        .is_ok_and(|o| {
+            o.matched(path, path.is_dir()).is_ignore()
+                || o.matched(path, path.is_dir()).is_whitelist()
+        })
+}
+
+/// Reads and decodes a Python source file.
+pub fn read_source(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
+    if meta.is_dir() {
+        return Err("is a directory".into());
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(format!(
+            "file is {} bytes, over the {} MiB limit for source files",
+            meta.len(),
+            MAX_FILE_SIZE >> 20
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_message(&e))?;
+    decode(&bytes)
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "No such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "Permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Decodes source bytes: UTF-8 (BOM allowed), or the encoding a PEP 263 coding line declares.
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    if memchr::memchr(0, bytes).is_some() {
+        return Err("binary file (contains NUL bytes), not Python source".into());
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let declared = coding_declaration(bytes);
+    match declared.as_deref() {
+        None | Some("utf-8") | Some("utf8") | Some("utf-8-sig") => match std::str::from_utf8(bytes)
+        {
+            Ok(s) => Ok(s.to_string()),
+            Err(e) => {
+                let line = bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
+                Err(format!(
+                    "invalid UTF-8 at line {line} (byte {}); declare the encoding with a PEP 263 coding line",
+                    e.valid_up_to()
+                ))
+            }
+        },
+        Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1") => {
+            Ok(bytes.iter().map(|&b| b as char).collect())
+        }
+        Some(label) => {
+            let encoding = encoding_rs::Encoding::for_label(label.as_bytes())
+                .ok_or_else(|| format!("unknown encoding `{label}` in the coding declaration"))?;
+            let (text, _, had_errors) = encoding.decode(bytes);
+            if had_errors {
+                return Err(format!("not valid {label} text"));
+            }
+            Ok(text.into_owned())
+        }
+    }
+}
+
+/// The encoding named by a PEP 263 declaration in the first two lines.
+fn coding_declaration(bytes: &[u8]) -> Option<String> {
+    for line in bytes.split(|&b| b == b'\n').take(2) {
+        let line = String::from_utf8_lossy(line);
+        let trimmed = line.trim_start();
+        if !trimmed.starts_with('#') {
+            if trimmed.is_empty() {
+                continue;
+            }
+            return None;
+        }
+        if let Some(pos) = trimmed.find("coding") {
+            let rest = &trimmed[pos + 6..];
+            let rest = rest.strip_prefix([':', '='])?;
+            let name: String = rest
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                .collect();
+            if !name.is_empty() {
+                return Some(name.to_ascii_lowercase().replace('_', "-"));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf8_with_bom() {
+        assert_eq!(decode(b"\xEF\xBB\xBFx = 1\n").unwrap(), "x = 1\n");
+    }
+
+    #[test]
+    fn honours_pep263_latin1() {
+        let text = decode(b"# -*- coding: latin-1 -*-\ns = '\xe9'\n").unwrap();
+        assert!(text.contains('é'));
+    }
+
+    #[test]
+    fn reports_invalid_utf8_with_line() {
+        let err = decode(b"x = 1\ns = '\xff'\n").unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn rejects_binary() {
+        assert!(decode(b"\x00\x01\x02").unwrap_err().contains("binary"));
+    }
+
+    #[test]
+    fn windows_1252_declaration() {
+        let text = decode(b"# coding=cp1252\ns = '\x93q\x94'\n").unwrap();
+        assert!(text.contains('\u{201c}'));
+    }
+}

@@ -1,0 +1,952 @@
+//! Name resolution: which expressions of a module refer to dagster (or a catalogued integration
+//! library), and by which dotted path.
+//!
+//! The resolver walks the tree with Python's scoping rules (module, class, function, lambda and
+//! comprehension scopes; function bodies resolved after their enclosing scope, so later
+//! module-level imports are visible in them; names assigned anywhere in a function are local to
+//! all of it) and emits a [`Reference`] for every import of, and every use of a binding to, a
+//! tracked package. It also infers which catalogued class a local variable holds (parameters
+//! annotated with a dagster class, the injected `context` of `@asset` and friends, variables
+//! assigned from constructors or from functions whose return type the catalog records), so that
+//! members used on those objects are references too.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::syntax::{self, ClassDef, Expr, FunctionDef, Keyword, Module, Param, Span, Stmt};
+
+/// What the resolver needs to know about the tracked packages (answered from the catalogs).
+pub trait Knowledge {
+    /// True when `top` (`dagster`, `dagster_dbt`, ...) is a package whose uses are tracked.
+    fn is_tracked(&self, top: &str) -> bool;
+    /// True when `module.name` is exported by `module` (for `from module import *`).
+    fn exports(&self, module: &str, name: &str) -> bool;
+    /// The catalogued class (its catalog id) that calling `path` returns: the class itself for
+    /// a constructor, or the recorded return type of a function.
+    fn returns(&self, path: &str) -> Option<String>;
+    /// The catalogued class that member `member` of class `class` holds or returns.
+    fn member_type(&self, class: &str, member: &str) -> Option<String>;
+    /// The class that decorator `path` (e.g. `dagster.asset`) injects as its `context` argument.
+    fn context_class(&self, decorator: &str) -> Option<String>;
+    /// The catalog id of the class `path` names, if it is a catalogued class.
+    fn class_id(&self, path: &str) -> Option<String>;
+}
+
+/// How a reference was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefKind {
+    /// `import a.b` / `import a.b as c`: the module path itself.
+    ImportModule,
+    /// `from module import name`.
+    ImportFrom {
+        /// The module imported from.
+        module: String,
+    },
+    /// A use of a name bound to a tracked path, or of an attribute on one.
+    Use {
+        /// True for an attribute on an expression that is itself a reference
+        /// (`dg.AssetSelection.keys`): only its last segment is new.
+        chained: bool,
+    },
+    /// A keyword argument `param=` in a call of `path`.
+    Keyword {
+        /// The keyword's name.
+        param: String,
+    },
+    /// A member used on an object whose class was inferred (`context.log`).
+    Member {
+        /// How the object's class was inferred, for messages (`its annotation`, ...).
+        via: String,
+    },
+}
+
+/// What a reference reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A dotted path into a tracked package, as the user wrote it (`dagster.AssetSelection.keys`).
+    Path(String),
+    /// A member of an object whose catalogued class was inferred.
+    Member {
+        /// Catalog id of the class.
+        class: String,
+        /// Member name.
+        name: String,
+    },
+}
+
+/// One reference to a tracked package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// What it reaches; for [`RefKind::Keyword`] the callee.
+    pub target: Target,
+    /// Where it is written.
+    pub span: Span,
+    /// How it is written.
+    pub kind: RefKind,
+}
+
+/// An object whose catalogued class is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Instance {
+    /// Catalog id of its class.
+    class: String,
+    /// How the class was inferred (for messages).
+    via: String,
+    /// Members the user's own subclass defines (not dagster's: never reported).
+    own: Vec<String>,
+}
+
+/// What a name is bound to, as far as this tool cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Bound {
+    /// A tracked dotted path (module, class, function, member, ...).
+    Path(String),
+    /// An instance of a catalogued class.
+    Instance(Instance),
+}
+
+impl Bound {
+    fn instance(class: String, via: impl Into<String>) -> Bound {
+        Bound::Instance(Instance {
+            class,
+            via: via.into(),
+            own: Vec::new(),
+        })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ScopeKind {
+    Module,
+    Class,
+    Function,
+    Lambda,
+}
+
+struct Scope {
+    kind: ScopeKind,
+    parent: Option<usize>,
+    /// Current binding of each name; `None` means bound to something untracked.
+    bindings: HashMap<String, Option<Bound>>,
+    /// For function scopes: every name the body binds (local throughout the function).
+    locals: HashSet<String>,
+    /// `from tracked import *` seen in this scope, by module.
+    star_imports: Vec<String>,
+}
+
+struct Deferred<'m> {
+    def: &'m FunctionDef,
+    parent: usize,
+    /// When the function is a method of a user subclass of a catalogued class: what `self` is.
+    self_class: Option<Instance>,
+}
+
+/// Resolves every reference to a tracked package in `module`.
+pub fn resolve(module: &Module, knowledge: &dyn Knowledge) -> Vec<Reference> {
+    let mut r = Resolver {
+        knowledge,
+        scopes: vec![Scope {
+            kind: ScopeKind::Module,
+            parent: None,
+            bindings: HashMap::new(),
+            locals: HashSet::new(),
+            star_imports: Vec::new(),
+        }],
+        current: 0,
+        deferred: Vec::new(),
+        refs: Vec::new(),
+        conditional: 0,
+    };
+    r.visit_body(&module.body);
+    let mut next = 0;
+    while next < r.deferred.len() {
+        let Deferred {
+            def,
+            parent,
+            self_class,
+        } = std::mem::replace(
+            &mut r.deferred[next],
+            Deferred {
+                def: &EMPTY_DEF,
+                parent: 0,
+                self_class: None,
+            },
+        );
+        r.visit_function_body(def, parent, self_class);
+        next += 1;
+    }
+    r.refs
+}
+
+static EMPTY_DEF: FunctionDef = FunctionDef {
+    name: String::new(),
+    name_span: Span { start: 0, end: 0 },
+    decorators: Vec::new(),
+    params: Vec::new(),
+    returns: None,
+    body: Vec::new(),
+    span: Span { start: 0, end: 0 },
+};
+
+struct Resolver<'k, 'm> {
+    knowledge: &'k dyn Knowledge,
+    scopes: Vec<Scope>,
+    current: usize,
+    deferred: Vec<Deferred<'m>>,
+    refs: Vec<Reference>,
+    /// Depth of conditional blocks (`if`/`else`, `except`): there an untracked binding does not
+    /// replace a tracked one (`try: from dagster import X` / `except ImportError: X = None`).
+    conditional: usize,
+}
+
+impl<'m> Resolver<'_, 'm> {
+    fn push_scope(&mut self, kind: ScopeKind, parent: usize) -> usize {
+        self.scopes.push(Scope {
+            kind,
+            parent: Some(parent),
+            bindings: HashMap::new(),
+            locals: HashSet::new(),
+            star_imports: Vec::new(),
+        });
+        self.scopes.len() - 1
+    }
+
+    fn bind(&mut self, name: &str, bound: Option<Bound>) {
+        let scope = &mut self.scopes[self.current];
+        if bound.is_none() && self.conditional > 0 {
+            if let Some(Some(_)) = scope.bindings.get(name) {
+                return;
+            }
+        }
+        scope.bindings.insert(name.to_string(), bound);
+    }
+
+    /// Looks a name up through the scope chain (class scopes are only visible to their own body).
+    fn lookup(&self, name: &str) -> Option<Bound> {
+        self.lookup_from(self.current, name)
+    }
+
+    /// Looks a name up starting at scope `start`.
+    fn lookup_from(&self, start: usize, name: &str) -> Option<Bound> {
+        let mut id = Some(start);
+        let mut first = true;
+        while let Some(i) = id {
+            let scope = &self.scopes[i];
+            if first || scope.kind != ScopeKind::Class {
+                if let Some(b) = scope.bindings.get(name) {
+                    return b.clone();
+                }
+                if scope.locals.contains(name) {
+                    return None; // local, not bound yet (or bound to something untracked)
+                }
+                for module in &scope.star_imports {
+                    if self.knowledge.exports(module, name) {
+                        return Some(Bound::Path(format!("{module}.{name}")));
+                    }
+                }
+            }
+            first = false;
+            id = scope.parent;
+        }
+        None
+    }
+
+    fn tracked(&self, dotted: &str) -> bool {
+        self.knowledge
+            .is_tracked(dotted.split('.').next().unwrap_or(dotted))
+    }
+
+    fn visit_body(&mut self, body: &'m [Stmt]) {
+        for stmt in body {
+            self.visit_stmt(stmt);
+        }
+    }
+
+    fn visit_conditional(&mut self, body: &'m [Stmt]) {
+        self.conditional += 1;
+        self.visit_body(body);
+        self.conditional -= 1;
+    }
+
+    fn visit_stmt(&mut self, stmt: &'m Stmt) {
+        match stmt {
+            Stmt::Import { aliases, .. } => {
+                for alias in aliases {
+                    let tracked = self.tracked(&alias.name);
+                    if tracked {
+                        self.refs.push(Reference {
+                            target: Target::Path(alias.name.clone()),
+                            span: alias.span,
+                            kind: RefKind::ImportModule,
+                        });
+                    }
+                    match &alias.asname {
+                        Some(asname) => {
+                            let bound = tracked.then(|| Bound::Path(alias.name.clone()));
+                            self.bind(asname, bound);
+                        }
+                        None => {
+                            let top = alias.name.split('.').next().unwrap_or(&alias.name);
+                            let bound = tracked.then(|| Bound::Path(top.to_string()));
+                            self.bind(top, bound);
+                        }
+                    }
+                }
+            }
+            Stmt::ImportFrom {
+                module,
+                level,
+                aliases,
+                ..
+            } => {
+                let module = module.as_deref().unwrap_or("");
+                let tracked = *level == 0 && self.tracked(module);
+                for alias in aliases {
+                    if alias.name == "*" {
+                        if tracked {
+                            self.scopes[self.current]
+                                .star_imports
+                                .push(module.to_string());
+                        }
+                        continue;
+                    }
+                    let path = format!("{module}.{}", alias.name);
+                    if tracked {
+                        self.refs.push(Reference {
+                            target: Target::Path(path.clone()),
+                            span: alias.span,
+                            kind: RefKind::ImportFrom {
+                                module: module.to_string(),
+                            },
+                        });
+                    }
+                    let local = alias.asname.as_deref().unwrap_or(&alias.name);
+                    self.bind(local, tracked.then_some(Bound::Path(path)));
+                }
+            }
+            Stmt::FunctionDef(def) => {
+                for decorator in &def.decorators {
+                    self.visit_expr(decorator);
+                }
+                self.visit_params(&def.params);
+                if let Some(returns) = &def.returns {
+                    self.visit_annotation(returns);
+                }
+                let self_class = None;
+                self.deferred.push(Deferred {
+                    def,
+                    parent: self.current,
+                    self_class,
+                });
+                self.bind(&def.name, None);
+            }
+            Stmt::ClassDef(def) => self.visit_class(def),
+            Stmt::Assign {
+                targets,
+                annotation,
+                value,
+                augmented,
+                ..
+            } => {
+                if let Some(value) = value {
+                    self.visit_expr(value);
+                }
+                if let Some(annotation) = annotation {
+                    self.visit_annotation(annotation);
+                }
+                if *augmented {
+                    for target in targets {
+                        self.visit_expr(target);
+                    }
+                    return;
+                }
+                let bound = match (
+                    annotation.as_ref().and_then(|a| self.annotation_class(a)),
+                    value,
+                ) {
+                    (Some(class), _) => Some(Bound::instance(class, "its annotation")),
+                    (None, Some(v)) => self.value_binding(v),
+                    (None, None) => None,
+                };
+                for target in targets {
+                    self.bind_target(target, bound.clone());
+                }
+            }
+            Stmt::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
+                self.visit_expr(iter);
+                self.bind_target(target, None);
+                self.visit_body(body);
+                self.visit_conditional(orelse);
+            }
+            Stmt::With { items, body } => {
+                for (context, var) in items {
+                    self.visit_expr(context);
+                    if let Some(var) = var {
+                        // `with build_asset_context() as ctx:` binds what the call returns.
+                        let bound = self.value_binding(context);
+                        self.bind_target(var, bound);
+                    }
+                }
+                self.visit_body(body);
+            }
+            Stmt::If { test, body, orelse } => {
+                self.visit_expr(test);
+                self.visit_conditional(body);
+                self.visit_conditional(orelse);
+            }
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                self.visit_body(body);
+                for handler in handlers {
+                    if let Some(t) = &handler.type_ {
+                        self.visit_expr(t);
+                    }
+                    if let Some(name) = &handler.name {
+                        self.conditional += 1;
+                        self.bind(name, None);
+                        self.conditional -= 1;
+                    }
+                    self.visit_conditional(&handler.body);
+                }
+                self.visit_conditional(orelse);
+                self.visit_body(finalbody);
+            }
+            Stmt::Return(value) => {
+                if let Some(v) = value {
+                    self.visit_expr(v);
+                }
+            }
+            Stmt::Global(_) => {}
+            Stmt::Other { exprs, bodies } => {
+                for e in exprs {
+                    self.visit_expr(e);
+                }
+                for b in bodies {
+                    self.visit_conditional(b);
+                }
+            }
+        }
+    }
+
+    fn visit_class(&mut self, def: &'m ClassDef) {
+        for decorator in &def.decorators {
+            self.visit_expr(decorator);
+        }
+        let mut base_class = None;
+        for base in &def.bases {
+            self.visit_expr(base);
+            if base_class.is_none() {
+                if let Some(Bound::Path(p)) = self.expr_binding(base) {
+                    base_class = self.knowledge.class_id(&p);
+                }
+            }
+        }
+        for keyword in &def.keywords {
+            self.visit_expr(&keyword.value);
+        }
+        let parent = self.current;
+        self.current = self.push_scope(ScopeKind::Class, parent);
+        let deferred_before = self.deferred.len();
+        self.visit_body(&def.body);
+        // Methods of a subclass of a catalogued class: `self` is an instance of that class,
+        // so inherited members used on `self` are checked (members the user defines are not).
+        if let Some(base) = base_class {
+            let own: Vec<String> = def
+                .body
+                .iter()
+                .filter_map(|s| match s {
+                    Stmt::FunctionDef(f) => Some(f.name.clone()),
+                    Stmt::Assign { targets, .. } => targets.iter().find_map(|t| match t {
+                        Expr::Name { id, .. } => Some(id.clone()),
+                        _ => None,
+                    }),
+                    _ => None,
+                })
+                .collect();
+            let instance = Instance {
+                class: base,
+                via: format!("`self` of a subclass of a dagster class in `{}`", def.name),
+                own,
+            };
+            for deferred in &mut self.deferred[deferred_before..] {
+                if deferred.parent == self.current {
+                    deferred.self_class = Some(instance.clone());
+                }
+            }
+        }
+        self.current = parent;
+        self.bind(&def.name, None);
+    }
+
+    fn visit_params(&mut self, params: &'m [Param]) {
+        for param in params {
+            if let Some(a) = &param.annotation {
+                self.visit_annotation(a);
+            }
+            if let Some(d) = &param.default {
+                self.visit_expr(d);
+            }
+        }
+    }
+
+    fn visit_function_body(
+        &mut self,
+        def: &'m FunctionDef,
+        parent: usize,
+        self_class: Option<Instance>,
+    ) {
+        let scope = self.push_scope(ScopeKind::Function, parent);
+        let saved = std::mem::replace(&mut self.current, scope);
+        let mut locals = HashSet::new();
+        collect_locals(&def.body, &mut locals);
+        // The injected context of dagster's definition decorators.
+        let context_class = def.decorators.iter().find_map(|d| {
+            let callee = match d {
+                Expr::Call { func, .. } => &**func,
+                other => other,
+            };
+            let Some(Bound::Path(p)) = self.expr_binding_in(callee, parent) else {
+                return None;
+            };
+            self.knowledge
+                .context_class(&p)
+                .map(|c| (c, p.rsplit('.').next().unwrap_or(&p).to_string()))
+        });
+        for (i, param) in def.params.iter().enumerate() {
+            locals.insert(param.name.clone());
+            let annotated = param
+                .annotation
+                .as_ref()
+                .and_then(|a| self.annotation_class_in(a, parent))
+                .map(|c| Bound::instance(c, "its annotation"));
+            let bound = annotated.or_else(|| {
+                if i == 0 && param.name == "self" {
+                    return self_class.clone().map(Bound::Instance);
+                }
+                let (class, decorator) = context_class.as_ref()?;
+                let first_non_self = def.params.iter().position(|p| p.name != "self") == Some(i);
+                (param.name == "context" || (first_non_self && param.name.contains("context")))
+                    .then(|| Bound::instance(class.clone(), format!("the context of @{decorator}")))
+            });
+            self.scopes[scope]
+                .bindings
+                .insert(param.name.clone(), bound);
+        }
+        self.scopes[scope].locals = locals;
+        self.visit_body(&def.body);
+        self.current = saved;
+    }
+
+    /// The binding that assigning `value` gives a name: an alias of a tracked path, or an
+    /// instance of the class a tracked call returns.
+    fn value_binding(&self, value: &Expr) -> Option<Bound> {
+        match value {
+            Expr::Name { .. } | Expr::Attribute { .. } => match self.expr_binding(value)? {
+                Bound::Path(p) => Some(Bound::Path(p)),
+                Bound::Instance(..) => None,
+            },
+            Expr::Call { func, .. } => match self.expr_binding(func) {
+                Some(Bound::Path(p)) => self.knowledge.returns(&p).map(|c| {
+                    let short = p.rsplit('.').next().unwrap_or(&p).to_string();
+                    Bound::instance(c, format!("what `{short}(...)` returns"))
+                }),
+                // `obj.method(...)` on an inferred instance: the method's return type.
+                _ => match &**func {
+                    Expr::Attribute { value, attr, .. } => match self.expr_binding(value)? {
+                        Bound::Instance(i) if !i.own.contains(attr) => self
+                            .knowledge
+                            .member_type(&i.class, attr)
+                            .map(|c| Bound::instance(c, format!("what `.{attr}(...)` returns"))),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+            },
+            _ => None,
+        }
+    }
+
+    fn bind_target(&mut self, target: &'m Expr, bound: Option<Bound>) {
+        match target {
+            Expr::Name { id, .. } => self.bind(id, bound),
+            Expr::Sequence { elts, .. } => {
+                for e in elts {
+                    self.bind_target(e, None);
+                }
+            }
+            Expr::Other { children, .. } => {
+                // `*rest` in an unpacking
+                for e in children {
+                    self.bind_target(e, None);
+                }
+            }
+            other => self.visit_expr(other),
+        }
+    }
+
+    /// What an expression is bound to: a name, or an attribute chain on a bound name.
+    fn expr_binding(&self, e: &Expr) -> Option<Bound> {
+        self.expr_binding_in(e, self.current)
+    }
+
+    fn expr_binding_in(&self, e: &Expr, scope: usize) -> Option<Bound> {
+        match e {
+            Expr::Name { id, .. } => self.lookup_from(scope, id),
+            Expr::Attribute { value, attr, .. } => match self.expr_binding_in(value, scope)? {
+                Bound::Path(p) => Some(Bound::Path(format!("{p}.{attr}"))),
+                // A property or attribute whose type the catalog records continues the chain.
+                Bound::Instance(i) if !i.own.contains(attr) => self
+                    .knowledge
+                    .member_type(&i.class, attr)
+                    .map(|c| Bound::instance(c, i.via)),
+                Bound::Instance(_) => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn annotation_class(&self, annotation: &Expr) -> Option<String> {
+        self.annotation_class_in(annotation, self.current)
+    }
+
+    /// The catalogued class an annotation names: `X`, `"X"`, `Optional[X]`, `X | None`.
+    fn annotation_class_in(&self, annotation: &Expr, scope: usize) -> Option<String> {
+        match annotation {
+            Expr::Str { value, span } => {
+                let parsed = syntax::parse_string_annotation(value, *span)?;
+                self.annotation_class_in(&parsed, scope)
+            }
+            Expr::Subscript { value, slice, .. } => {
+                let outer = value.dotted_name()?;
+                outer
+                    .ends_with("Optional")
+                    .then(|| self.annotation_class_in(slice, scope))?
+            }
+            Expr::Other { children, .. } => {
+                let non_none: Vec<&Expr> = children
+                    .iter()
+                    .filter(|c| !matches!(c, Expr::Constant { .. }))
+                    .collect();
+                match non_none.as_slice() {
+                    [one] => self.annotation_class_in(one, scope),
+                    _ => None,
+                }
+            }
+            Expr::Name { .. } | Expr::Attribute { .. } => {
+                match self.expr_binding_in(annotation, scope)? {
+                    Bound::Path(p) => self.knowledge.class_id(&p),
+                    Bound::Instance(_) => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn visit_annotation(&mut self, annotation: &'m Expr) {
+        self.visit_annotation_expr(annotation);
+    }
+
+    fn visit_annotation_expr(&mut self, e: &Expr) {
+        match e {
+            Expr::Str { value, span } => {
+                if let Some(parsed) = syntax::parse_string_annotation(value, *span) {
+                    self.visit_expr_owned(&parsed);
+                }
+            }
+            Expr::Subscript { value, slice, .. } => {
+                self.visit_expr_owned(value);
+                let literal = value.dotted_name().is_some_and(|d| d.ends_with("Literal"));
+                if literal {
+                    self.visit_expr_owned(slice);
+                } else {
+                    self.visit_annotation_expr(slice);
+                }
+            }
+            Expr::Sequence { elts, .. } | Expr::Other { children: elts, .. } => {
+                for e in elts {
+                    self.visit_annotation_expr(e);
+                }
+            }
+            other => self.visit_expr_owned(other),
+        }
+    }
+
+    fn visit_expr(&mut self, e: &'m Expr) {
+        self.visit_expr_owned(e);
+    }
+
+    /// Visits an expression (also one not owned by the module, such as a parsed string
+    /// annotation: nothing is kept from it but references).
+    fn visit_expr_owned(&mut self, e: &Expr) {
+        match e {
+            Expr::Name { id, span } => {
+                if let Some(bound) = self.lookup(id) {
+                    self.reference(bound, *span, false);
+                }
+            }
+            Expr::Attribute { value, span, .. } => {
+                match self.expr_binding(e) {
+                    Some(bound @ Bound::Path(_)) => {
+                        // Report the base chain too (`dg.AssetSelection` in `dg.AssetSelection.keys`).
+                        self.visit_expr_owned(value);
+                        self.reference(bound, *span, true);
+                    }
+                    _ => {
+                        // A member used on an inferred instance (`context.log`).
+                        self.visit_expr_owned(value);
+                        if let (Some(Bound::Instance(i)), Expr::Attribute { attr, .. }) =
+                            (self.expr_binding(value), e)
+                        {
+                            self.member_reference(&i, attr, *span);
+                        }
+                    }
+                }
+            }
+            Expr::Call {
+                func,
+                args,
+                keywords,
+                ..
+            } => {
+                self.visit_expr_owned(func);
+                for a in args {
+                    self.visit_expr_owned(a);
+                }
+                self.visit_keywords(func, keywords);
+            }
+            Expr::Str { .. } | Expr::Constant { .. } => {}
+            Expr::Subscript { value, slice, .. } => {
+                self.visit_expr_owned(value);
+                self.visit_expr_owned(slice);
+            }
+            Expr::Sequence { elts, .. } | Expr::Other { children: elts, .. } => {
+                for e in elts {
+                    self.visit_expr_owned(e);
+                }
+            }
+            Expr::Dict { items, .. } => {
+                for (k, v) in items {
+                    if let Some(k) = k {
+                        self.visit_expr_owned(k);
+                    }
+                    self.visit_expr_owned(v);
+                }
+            }
+            Expr::Lambda { params, body } => {
+                for p in params {
+                    if let Some(d) = &p.default {
+                        self.visit_expr_owned(d);
+                    }
+                }
+                let parent = self.current;
+                self.current = self.push_scope(ScopeKind::Lambda, parent);
+                for p in params {
+                    self.scopes[self.current]
+                        .bindings
+                        .insert(p.name.clone(), None);
+                }
+                self.visit_expr_owned(body);
+                self.current = parent;
+            }
+            Expr::Comprehension { generators, elts } => {
+                let parent = self.current;
+                if let Some(first) = generators.first() {
+                    self.visit_expr_owned(&first.iter);
+                }
+                self.current = self.push_scope(ScopeKind::Lambda, parent);
+                for (i, g) in generators.iter().enumerate() {
+                    if i > 0 {
+                        self.visit_expr_owned(&g.iter);
+                    }
+                    self.bind_comprehension_target(&g.target);
+                    for cond in &g.ifs {
+                        self.visit_expr_owned(cond);
+                    }
+                }
+                for e in elts {
+                    self.visit_expr_owned(e);
+                }
+                self.current = parent;
+            }
+            Expr::Walrus { target, value } => {
+                self.visit_expr_owned(value);
+                if let Expr::Name { id, .. } = &**target {
+                    let bound = self.value_binding(value);
+                    // A walrus binds in the enclosing non-comprehension scope.
+                    let mut scope = self.current;
+                    while self.scopes[scope].kind == ScopeKind::Lambda {
+                        scope = self.scopes[scope].parent.unwrap_or(0);
+                    }
+                    self.scopes[scope].bindings.insert(id.clone(), bound);
+                }
+            }
+        }
+    }
+
+    fn bind_comprehension_target(&mut self, target: &Expr) {
+        match target {
+            Expr::Name { id, .. } => {
+                self.scopes[self.current].bindings.insert(id.clone(), None);
+            }
+            Expr::Sequence { elts, .. } | Expr::Other { children: elts, .. } => {
+                for e in elts {
+                    self.bind_comprehension_target(e);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn visit_keywords(&mut self, func: &Expr, keywords: &[Keyword]) {
+        let callee = self.expr_binding(func);
+        for keyword in keywords {
+            self.visit_expr_owned(&keyword.value);
+            let Some(name) = &keyword.name else { continue };
+            let target = match &callee {
+                Some(Bound::Path(p)) => Some(Target::Path(p.clone())),
+                // A method called on an inferred instance: `context.foo(param=...)`.
+                _ => match func {
+                    Expr::Attribute { value, attr, .. } => match self.expr_binding(value) {
+                        Some(Bound::Instance(i)) if !i.own.contains(attr) => Some(Target::Member {
+                            class: i.class,
+                            name: attr.clone(),
+                        }),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+            };
+            if let Some(target) = target {
+                self.refs.push(Reference {
+                    target,
+                    span: keyword.span,
+                    kind: RefKind::Keyword {
+                        param: name.clone(),
+                    },
+                });
+            }
+        }
+    }
+
+    fn reference(&mut self, bound: Bound, span: Span, chained: bool) {
+        if let Bound::Path(path) = bound {
+            self.refs.push(Reference {
+                target: Target::Path(path),
+                span,
+                kind: RefKind::Use { chained },
+            });
+        }
+    }
+
+    fn member_reference(&mut self, instance: &Instance, member: &str, span: Span) {
+        if instance.own.iter().any(|m| m == member) {
+            return; // defined by the user's own subclass
+        }
+        self.refs.push(Reference {
+            target: Target::Member {
+                class: instance.class.clone(),
+                name: member.to_string(),
+            },
+            span,
+            kind: RefKind::Member {
+                via: instance.via.clone(),
+            },
+        });
+    }
+}
+
+/// Names a function body binds (its locals), not descending into nested scopes.
+fn collect_locals(body: &[Stmt], out: &mut HashSet<String>) {
+    fn target_names(e: &Expr, out: &mut HashSet<String>) {
+        match e {
+            Expr::Name { id, .. } => {
+                out.insert(id.clone());
+            }
+            Expr::Sequence { elts, .. } | Expr::Other { children: elts, .. } => {
+                for e in elts {
+                    target_names(e, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut globals = HashSet::new();
+    for stmt in body {
+        match stmt {
+            Stmt::Import { aliases, .. } | Stmt::ImportFrom { aliases, .. } => {
+                for a in aliases {
+                    let name = a
+                        .asname
+                        .as_deref()
+                        .unwrap_or_else(|| a.name.split('.').next().unwrap_or(&a.name));
+                    if name != "*" {
+                        out.insert(name.to_string());
+                    }
+                }
+            }
+            Stmt::FunctionDef(f) => {
+                out.insert(f.name.clone());
+            }
+            Stmt::ClassDef(c) => {
+                out.insert(c.name.clone());
+            }
+            Stmt::Assign { targets, .. } => targets.iter().for_each(|t| target_names(t, out)),
+            Stmt::For {
+                target,
+                body,
+                orelse,
+                ..
+            } => {
+                target_names(target, out);
+                collect_locals(body, out);
+                collect_locals(orelse, out);
+            }
+            Stmt::With { items, body } => {
+                for (_, var) in items {
+                    if let Some(v) = var {
+                        target_names(v, out);
+                    }
+                }
+                collect_locals(body, out);
+            }
+            Stmt::If { body, orelse, .. } => {
+                collect_locals(body, out);
+                collect_locals(orelse, out);
+            }
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                collect_locals(body, out);
+                for h in handlers {
+                    if let Some(n) = &h.name {
+                        out.insert(n.clone());
+                    }
+                    collect_locals(&h.body, out);
+                }
+                collect_locals(orelse, out);
+                collect_locals(finalbody, out);
+            }
+            Stmt::Global(names) => globals.extend(names.iter().cloned()),
+            Stmt::Other { bodies, .. } => {
+                for b in bodies {
+                    collect_locals(b, out);
+                }
+            }
+            Stmt::Return(_) => {}
+        }
+    }
+    for g in globals {
+        out.remove(&g);
+    }
+}

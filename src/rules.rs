@@ -1,0 +1,321 @@
+//! The rule registry: every diagnostic the tool can emit, with its code, name, default
+//! severity and documentation (`dagster-api-lint rule CODE`).
+
+use serde::Serialize;
+
+/// How serious a finding is by default (mapped to SARIF levels, GitHub annotation kinds, ...).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Will break (or already is broken).
+    Error,
+    /// No stability guarantee; may break on upgrade.
+    Warning,
+    /// Worth knowing; low risk.
+    Info,
+}
+
+impl Severity {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable code (`DAG001`).
+    pub code: &'static str,
+    /// Kebab-case name (`deprecated-symbol`).
+    pub name: &'static str,
+    /// The status a finding of this rule reports (`deprecated`, `beta`, ...).
+    pub status: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// One-line summary.
+    pub summary: &'static str,
+    /// Full documentation in Markdown (what it does, why, example, how to fix).
+    pub doc: &'static str,
+}
+
+/// Where the rule documentation lives online.
+pub const DOCS_URL: &str =
+    "https://github.com/dagster-api-lint/dagster-api-lint/blob/main/docs/rules.md";
+
+impl Rule {
+    /// The rule's documentation URL.
+    pub fn url(&self) -> String {
+        format!("{DOCS_URL}#{}", self.code.to_ascii_lowercase())
+    }
+}
+
+/// Every rule, in code order.
+pub static RULES: &[Rule] = &[
+    Rule {
+        code: "DAG001",
+        name: "deprecated-symbol",
+        status: "deprecated",
+        severity: Severity::Warning,
+        summary: "Use of a deprecated Dagster API",
+        doc: "## What it does
+Flags imports and uses of Dagster names, class members and decorators marked `@deprecated`
+(including names served by a module `__getattr__` deprecation table).
+
+## Why is this bad?
+A deprecated API is scheduled for removal: it carries a `breaking_version`, the release in
+which it stops working. Dagster warns about it only at run time, once, when the code path runs.
+
+## Example
+```python
+from dagster import SourceAsset
+
+raw = SourceAsset(key=\"raw\")
+```
+
+Use instead:
+```python
+from dagster import AssetSpec
+
+raw = AssetSpec(key=\"raw\")
+```
+
+## How to fix
+Follow the hint in the message; it comes from Dagster's own deprecation text.",
+    },
+    Rule {
+        code: "DAG002",
+        name: "deprecated-parameter",
+        status: "deprecated",
+        severity: Severity::Warning,
+        summary: "Use of a deprecated parameter of a Dagster API",
+        doc: "## What it does
+Flags keyword arguments that Dagster marks with `deprecated_param` or `hidden_param`, in calls,
+decorator calls (`@asset(compute_kind=...)`), class constructors and methods.
+
+## Why is this bad?
+The parameter goes away in its breaking version; calls that pass it will then fail.
+
+## Example
+```python
+@dg.asset(compute_kind=\"dbt\")
+def orders(): ...
+```
+
+Use instead:
+```python
+@dg.asset(kinds={\"dbt\"})
+def orders(): ...
+```",
+    },
+    Rule {
+        code: "DAG003",
+        name: "removed-symbol",
+        status: "removed",
+        severity: Severity::Error,
+        summary: "Use of a Dagster name that does not exist in the selected version",
+        doc: "## What it does
+Flags names that the selected Dagster version no longer has, or that now raise `ImportError`
+(`_DEPRECATED_WITH_ERROR`), and modules that no longer exist (such as `dagster.core` after 1.12).
+
+## Why is this bad?
+The import fails: the code does not run on that version.
+
+## How to fix
+Use the replacement named in the message, or pin a Dagster version that still has the name
+(`--dagster-version`).",
+    },
+    Rule {
+        code: "DAG101",
+        name: "beta-symbol",
+        status: "beta",
+        severity: Severity::Warning,
+        summary: "Use of a beta (formerly experimental) Dagster API",
+        doc: "## What it does
+Flags uses of names and members marked `@beta` (called `@experimental` up to Dagster 1.9).
+
+## Why is this bad?
+Beta APIs are excluded from Dagster's stability promise: they may change or disappear in any
+release, including a patch release.
+
+## How to fix
+Pin Dagster tightly while you depend on it, or use a stable alternative. Suppress with
+`# noqa: DAG101` where the risk is accepted.",
+    },
+    Rule {
+        code: "DAG102",
+        name: "beta-parameter",
+        status: "beta",
+        severity: Severity::Warning,
+        summary: "Use of a beta parameter of a Dagster API",
+        doc: "## What it does
+Flags keyword arguments marked `beta_param` (or `experimental_param` up to Dagster 1.9).
+
+## Why is this bad?
+A beta parameter may change meaning or disappear in any release, even on a stable function.",
+    },
+    Rule {
+        code: "DAG103",
+        name: "preview-symbol",
+        status: "preview",
+        severity: Severity::Warning,
+        summary: "Use of a preview Dagster API",
+        doc: "## What it does
+Flags uses of names marked `@preview` (and everything under `dagster.preview`).
+
+## Why is this bad?
+Preview APIs are early: not ready for production use, and they may change or be removed
+without notice.",
+    },
+    Rule {
+        code: "DAG104",
+        name: "superseded-symbol",
+        status: "superseded",
+        severity: Severity::Info,
+        summary: "Use of a superseded Dagster API",
+        doc: "## What it does
+Flags uses of names marked `@superseded`: APIs that still work and are not scheduled for
+removal, but for which Dagster recommends a newer approach.
+
+## Why is this bad?
+New features land on the replacement; the superseded API may be deprecated later.",
+    },
+    Rule {
+        code: "DAG201",
+        name: "private-import",
+        status: "private",
+        severity: Severity::Warning,
+        summary: "Use of a private Dagster module or attribute",
+        doc: "## What it does
+Flags imports from and attribute paths into private modules (`dagster._core...`, any segment
+starting with `_`, and the old `dagster.core` aliases of them), and private members of Dagster
+objects (`context._step_execution_context`).
+
+## Why is this bad?
+Private modules carry no stability guarantee at all: they are reorganised in minor and patch
+releases. When the object is also exported publicly, the message says so.
+
+## Example
+```python
+from dagster._core.definitions import AssetsDefinition
+```
+
+Use instead:
+```python
+from dagster import AssetsDefinition
+```",
+    },
+    Rule {
+        code: "DAG202",
+        name: "non-public-api",
+        status: "non-public",
+        severity: Severity::Info,
+        summary: "Use of a Dagster name or member that is not public API",
+        doc: "## What it does
+Flags names imported from non-underscore Dagster modules that are not public namespaces
+(for example `dagster.components.core.context`), and members of Dagster classes that exist but
+are not marked `@public`.
+
+## Why is this bad?
+Dagster's promise covers the names exported at the top level of each package (and a few
+documented namespaces) and the `@public` members of their classes. Anything else may change in
+any release.",
+    },
+    Rule {
+        code: "DAG301",
+        name: "unsupported-python",
+        status: "unsupported-python",
+        severity: Severity::Warning,
+        summary: "The project allows a Python version the selected Dagster does not support",
+        doc: "## What it does
+Compares the project's `requires-python` (pyproject.toml) with the `Requires-Python` of the
+selected (or target) Dagster release, and reports Python versions the project allows but Dagster
+does not support.
+
+## Why is this bad?
+Installs on those Python versions resolve to an older Dagster or fail.",
+    },
+    Rule {
+        code: "E902",
+        name: "io-error",
+        status: "io-error",
+        severity: Severity::Error,
+        summary: "A file could not be read or decoded",
+        doc: "## What it does
+Reports files that could not be checked: unreadable, not valid text in their declared encoding
+(PEP 263), binary, larger than the size limit, or part of a symlink loop. Every other file is
+still checked; the exit code is 2.",
+    },
+    Rule {
+        code: "E999",
+        name: "syntax-error",
+        status: "syntax-error",
+        severity: Severity::Error,
+        summary: "A file has a syntax error",
+        doc: "## What it does
+Reports Python syntax errors with their location. The parser recovers, so the rest of the file
+is still checked.",
+    },
+];
+
+/// The rule with this code (case-insensitive).
+pub fn by_code(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// The whole documentation of a rule, as `rule CODE` prints it.
+pub fn render_doc(rule: &Rule) -> String {
+    format!(
+        "# {} ({})\n\nDefault severity: {}. {}.\n\n{}\n",
+        rule.name,
+        rule.code,
+        rule.severity.as_str(),
+        rule.summary,
+        rule.doc
+    )
+}
+
+/// True when `code` is selected by `selector` (a full code or a prefix such as `DAG1`, or `ALL`).
+pub fn matches(selector: &str, code: &str) -> bool {
+    selector.eq_ignore_ascii_case("ALL")
+        || code
+            .get(..selector.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(selector))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn selectors_match_prefixes() {
+        assert!(matches("DAG1", "DAG101"));
+        assert!(matches("dag001", "DAG001"));
+        assert!(matches("ALL", "E999"));
+        assert!(!matches("DAG2", "DAG101"));
+        assert!(!matches("DAG0011", "DAG001"));
+    }
+
+    #[test]
+    fn every_rule_has_docs() {
+        for rule in RULES {
+            assert!(rule.doc.starts_with("## What it does"), "{}", rule.code);
+            assert!(by_code(rule.code).is_some());
+        }
+    }
+}
