@@ -662,7 +662,7 @@ fn member_findings(catalog: &Catalog, class: &str, name: &str, via: &str) -> Vec
     let via_text = if via.is_empty() {
         String::new()
     } else {
-        format!(" (the object's type is inferred from {via})")
+        format!(" Type inferred from {via}.")
     };
     let found = catalog.member(class, name);
     if name.starts_with('_') {
@@ -670,7 +670,7 @@ fn member_findings(catalog: &Catalog, class: &str, name: &str, via: &str) -> Vec
             return vec![Finding {
                 code: "DAG201",
                 message: format!(
-                    "`{display}` is a private member: it has no stability guarantee{via_text}."
+                    "`{display}` is a private member: it has no stability guarantee.{via_text}"
                 ),
                 symbol: Some(symbol),
                 ..Finding::default()
@@ -693,7 +693,7 @@ fn member_findings(catalog: &Catalog, class: &str, name: &str, via: &str) -> Vec
             vec![Finding {
                 code: "DAG202",
                 message: format!(
-                    "`{display}` is not a public {kind}: dagster's stability guarantee covers only `@public` members{via_text}."
+                    "`{display}` is not a public {kind}: dagster's stability guarantee covers only `@public` members.{via_text}"
                 ),
                 symbol: Some(symbol),
                 ..Finding::default()
