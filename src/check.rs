@@ -43,6 +43,34 @@ impl Diagnostic {
     pub fn status(&self) -> &'static str {
         self.rule.status
     }
+
+    /// A finding of `rule` at `span` of `source` with just a message.
+    pub fn at(
+        rule: &'static Rule,
+        filename: &str,
+        source: &str,
+        index: &LineIndex,
+        span: Span,
+        message: String,
+    ) -> Diagnostic {
+        let start = index.location(source, span.start);
+        let end = index.location(source, span.end.max(span.start));
+        let line = index.line_span(source, start.row as usize - 1);
+        Diagnostic {
+            rule,
+            severity: rule.severity,
+            message,
+            filename: filename.to_string(),
+            span,
+            start,
+            end,
+            symbol: None,
+            parameter: None,
+            breaking_version: None,
+            line_text: source[line.start as usize..line.end as usize].to_string(),
+            replacement: None,
+        }
+    }
 }
 
 /// A finding before it is placed in a file: rule, message and what it is about.
@@ -95,11 +123,6 @@ impl Checker {
                 .collect(),
             extra_packages,
         }
-    }
-
-    /// The catalogs in use.
-    pub fn catalogs(&self) -> impl Iterator<Item = &'static Catalog> + '_ {
-        self.catalogs.values().copied()
     }
 
     /// Byte needles whose absence proves a file cannot import a tracked package.
@@ -157,22 +180,12 @@ impl Checker {
         f: Finding,
     ) -> Diagnostic {
         let rule = rules::by_code(f.code).expect("registered rule");
-        let start = index.location(source, span.start);
-        let end = index.location(source, span.end.max(span.start));
-        let line = index.line_span(source, start.row as usize - 1);
         Diagnostic {
-            rule,
-            severity: rule.severity,
-            message: f.message,
-            filename: filename.to_string(),
-            span,
-            start,
-            end,
             symbol: f.symbol,
             parameter: f.parameter,
             breaking_version: f.breaking_version,
-            line_text: source[line.start as usize..line.end as usize].to_string(),
             replacement: f.replacement,
+            ..Diagnostic::at(rule, filename, source, index, span, f.message)
         }
     }
 
@@ -540,7 +553,7 @@ fn absent(catalog: &Catalog, path: &str, module: bool) -> Finding {
     Finding {
         code: "DAG003",
         message: format!(
-            "`{path}` does not exist in {} {}: the {what} was removed or renamed, and importing it fails.",
+            "The {what} `{path}` does not exist in {} {}: importing it fails.",
             catalog.distribution, catalog.version
         ),
         symbol: Some(path.to_string()),

@@ -7,11 +7,12 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::catalog::{self, shipped, sources::SourceSet, Catalog};
-use crate::check::Checker;
+use crate::config;
 use crate::discovery::{Found, Walk};
+use crate::project::Project;
 use crate::report::{self, OutputFormat, RenderOptions, Report};
 use crate::rules;
-use crate::runner::{self, RuleSettings};
+use crate::runner;
 
 /// Exit code: nothing found.
 pub const EXIT_CLEAN: i32 = 0;
@@ -89,6 +90,18 @@ struct CheckArgs {
     /// Colour: auto (on a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Use this configuration file for every checked file.
+    #[arg(long, conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore all configuration files.
+    #[arg(long)]
+    isolated: bool,
+    /// Print the resolved settings for FILE (and where each came from), then exit.
+    #[arg(long, value_name = "FILE")]
+    show_settings: Option<PathBuf>,
+    /// Also judge findings against this dagster version (upgrade planning).
+    #[arg(long)]
+    target_version: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -237,13 +250,6 @@ fn run_catalog(command: CatalogCommand) -> Result<i32, String> {
     }
 }
 
-/// Serialises a catalog the way `api-catalog/` stores it (stable, pretty JSON).
-pub fn catalog_json(catalog: &Catalog) -> String {
-    let mut text = serde_json::to_string_pretty(catalog).expect("catalog serialises");
-    text.push('\n');
-    text
-}
-
 fn write_catalogs(catalogs: &[Catalog], output: Option<PathBuf>) -> Result<(), String> {
     let io = |p: &std::path::Path, e: std::io::Error| format!("{}: {e}", p.display());
     match output {
@@ -251,7 +257,7 @@ fn write_catalogs(catalogs: &[Catalog], output: Option<PathBuf>) -> Result<(), S
             let mut stdout = std::io::stdout().lock();
             for c in catalogs {
                 stdout
-                    .write_all(catalog_json(c).as_bytes())
+                    .write_all(catalog::to_json(c).as_bytes())
                     .map_err(|e| e.to_string())?;
             }
         }
@@ -263,14 +269,14 @@ fn write_catalogs(catalogs: &[Catalog], output: Option<PathBuf>) -> Result<(), S
                     catalogs.len()
                 ));
             };
-            std::fs::write(&path, catalog_json(c)).map_err(|e| io(&path, e))?;
+            std::fs::write(&path, catalog::to_json(c)).map_err(|e| io(&path, e))?;
         }
         Some(dir) => {
             for c in catalogs {
                 let folder = dir.join(&c.package);
                 std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
                 let file = folder.join(format!("{}.json", c.version));
-                std::fs::write(&file, catalog_json(c)).map_err(|e| io(&file, e))?;
+                std::fs::write(&file, catalog::to_json(c)).map_err(|e| io(&file, e))?;
                 eprintln!(
                     "wrote {} ({} exports, {} objects)",
                     file.display(),
@@ -336,49 +342,55 @@ fn show(catalog: &Catalog, format: ShowFormat, name: Option<&str>) -> Result<(),
     Ok(())
 }
 
-/// Picks the catalogs a check uses: dagster at `dagster_version` (default newest), every other
-/// shipped package at its newest version.
-fn select_catalogs(dagster_version: Option<&str>) -> Result<Vec<&'static Catalog>, String> {
-    let mut out = Vec::new();
-    for package in shipped::packages() {
-        let version = match (package, dagster_version) {
-            ("dagster", Some(v)) => shipped::versions("dagster")
-                .into_iter()
-                .find(|s| *s == v || s.starts_with(&format!("{v}.")))
-                .ok_or_else(|| {
-                    format!(
-                        "no shipped catalog for dagster {v}; shipped: {}",
-                        shipped::versions("dagster").join(", ")
-                    )
-                })?,
-            _ => shipped::newest(package).expect("listed package has versions"),
-        };
-        out.push(shipped::load(package, version).expect("shipped catalog"));
-    }
-    Ok(out)
-}
-
 fn run_check(args: CheckArgs) -> Result<i32, String> {
-    let checker = Checker::new(
-        select_catalogs(args.dagster_version.as_deref())?,
-        Vec::new(),
-    );
-    let settings = RuleSettings {
-        select: if args.select.is_empty() {
-            vec!["ALL".into()]
-        } else {
-            args.select.clone()
-        },
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-        ..RuleSettings::default()
-    };
+    for selector in args
+        .select
+        .iter()
+        .chain(&args.extend_select)
+        .chain(&args.ignore)
+    {
+        crate::config::validate_selector(selector)?;
+    }
+    let stdin = args.paths.len() == 1 && args.paths[0].as_os_str() == "-";
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let mut report = if paths.len() == 1 && paths[0].as_os_str() == "-" {
+    // The file whose project and configuration apply: the stdin stand-in, else the first path.
+    let anchor = match (&args.stdin_filename, stdin) {
+        (Some(name), true) => name.clone(),
+        _ => paths[0].clone(),
+    };
+    let source = if args.isolated {
+        config::Source::Isolated
+    } else if let Some(path) = &args.config {
+        let loaded = config::load(path)?
+            .ok_or_else(|| format!("{}: has no [tool.dagster-api-lint] table", path.display()))?;
+        config::Source::Fixed(Some(std::sync::Arc::new(loaded)))
+    } else {
+        config::Source::Discover
+    };
+    let overrides = config::Overrides {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        dagster_version: args.dagster_version.clone(),
+        target_version: args.target_version.clone(),
+    };
+    let project = Project::open(&anchor, source, overrides)?;
+    if let Some(file) = &args.show_settings {
+        print!("{}", project.show_settings(file)?);
+        return Ok(EXIT_CLEAN);
+    }
+    if !args.quiet {
+        for note in &project.notes {
+            eprintln!("dagster-api-lint: note: {note}");
+        }
+    }
+    let checker = &project.checker;
+
+    let mut report = if stdin {
         let mut source = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut source)
             .map_err(|e| format!("reading stdin: {e}"))?;
@@ -386,8 +398,9 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             .stdin_filename
             .as_deref()
             .map_or_else(|| "-".to_string(), runner::display_path);
+        let settings = project.rule_settings(&anchor)?;
         let (diagnostics, suppressed) = match crate::discovery::decode(&source) {
-            Ok(text) => runner::check_text(&checker, &name, &text, &settings, &checker.needles()),
+            Ok(text) => runner::check_text(checker, &name, &text, &settings, &checker.needles()),
             Err(message) => (vec![runner::io_error(&name, &message)], 0),
         };
         Report {
@@ -397,8 +410,30 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             ..Report::default()
         }
     } else {
-        let found: Vec<Found> = Walk::default().run(&paths);
-        runner::check_files(&checker, &found, &|_| settings.clone(), args.threads)
+        let walk = Walk {
+            exclude: project.exclude(),
+            ..Walk::default()
+        };
+        let found: Vec<Found> = walk.run(&paths);
+        // Resolve every file's settings first: a broken configuration file is a usage error.
+        let mut settings_by_file = std::collections::HashMap::new();
+        for f in &found {
+            if let Found::File(path) = f {
+                settings_by_file.insert(path.clone(), project.rule_settings(path)?);
+            }
+        }
+        let mut report = runner::check_files(
+            checker,
+            &found,
+            &|path| settings_by_file.get(path).cloned().unwrap_or_default(),
+            args.threads,
+        );
+        if let Some(d) = project.python_support() {
+            let settings = project.rule_settings(&project.root.join("pyproject.toml"))?;
+            let (kept, _) = runner::apply_settings(vec![d], &settings);
+            report.diagnostics.extend(kept);
+        }
+        report
     };
     report.diagnostics.sort_by(|a, b| {
         (&a.filename, a.start, a.rule.code).cmp(&(&b.filename, b.start, b.rule.code))

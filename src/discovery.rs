@@ -89,8 +89,8 @@ impl Walk {
                 .filter_entry(move |e| {
                     let name = e.file_name().to_string_lossy();
                     let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                    !(is_dir && DEFAULT_EXCLUDES.contains(&name.as_ref()))
-                        && !excludes.iter().any(|x| matches_exclude(x, e.path(), &name))
+                    let excluded_dir = is_dir && DEFAULT_EXCLUDES.contains(&name.as_ref());
+                    !excluded_dir && !excludes.iter().any(|x| matches_exclude(x, e.path(), &name))
                 });
             for entry in builder.build() {
                 match entry {

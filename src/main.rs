@@ -4,12 +4,15 @@
 mod catalog;
 mod check;
 mod cli;
+mod config;
 mod discovery;
+mod project;
 mod report;
 mod resolve;
 mod rules;
 mod runner;
 mod syntax;
+mod versions;
 
 fn main() {
     std::process::exit(cli::run(std::env::args_os().collect()));

@@ -97,7 +97,6 @@ pub fn noqa_codes(line: &str) -> Option<Vec<String>> {
             let codes: Vec<String> = line[offset..]
                 .split(|c: char| c == ',' || c.is_whitespace())
                 .map(str::trim)
-                .take_while(|c| !c.is_empty() || true)
                 .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_alphanumeric()))
                 .map(str::to_ascii_uppercase)
                 .collect();

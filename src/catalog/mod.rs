@@ -9,6 +9,13 @@ pub use model::*;
 
 use serde::Serialize;
 
+/// Serialises a catalog the way `api-catalog/` stores it (stable, pretty JSON, final newline).
+pub fn to_json(catalog: &Catalog) -> String {
+    let mut text = serde_json::to_string_pretty(catalog).expect("catalog serialises");
+    text.push('\n');
+    text
+}
+
 /// One line of `catalog show --format json-lines`: a top-level export, a public or marked class
 /// member, or a marked parameter. The runtime oracle prints the same shape.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 /// One Python module's source.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
-    /// Dotted module name (`dagster._core.definitions`).
-    pub module: String,
     /// True for a package `__init__.py`.
     pub is_package: bool,
     /// The source text.
@@ -114,14 +112,7 @@ impl SourceSet {
                     let is_package = module_path.ends_with("/__init__");
                     let module = module_path.trim_end_matches("/__init__").replace('/', ".");
                     let text = String::from_utf8_lossy(&std::mem::take(bytes)).into_owned();
-                    self.files.insert(
-                        module.clone(),
-                        SourceFile {
-                            module,
-                            is_package,
-                            text,
-                        },
-                    );
+                    self.files.insert(module, SourceFile { is_package, text });
                 }
             }
             self.dists.push(Distribution {

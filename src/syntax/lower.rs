@@ -35,14 +35,12 @@ fn params(parameters: &ast::Parameters) -> Vec<Param> {
         annotation: p.parameter.annotation.as_deref().map(expr),
         default: p.default.as_deref().map(expr),
         variadic: false,
-        span: span(p.range),
     };
     let variadic = |p: &ast::Parameter| Param {
         name: p.name.as_str().to_string(),
         annotation: p.annotation.as_deref().map(expr),
         default: None,
         variadic: true,
-        span: span(p.range),
     };
     let mut out: Vec<Param> = parameters
         .posonlyargs
@@ -71,17 +69,14 @@ fn stmt(s: &ast::Stmt) -> Stmt {
     match s {
         ast::Stmt::Import(i) => Stmt::Import {
             aliases: aliases(&i.names),
-            span: span(i.range),
         },
         ast::Stmt::ImportFrom(i) => Stmt::ImportFrom {
             module: i.module.as_ref().map(|m| m.as_str().to_string()),
             level: i.level,
             aliases: aliases(&i.names),
-            span: span(i.range),
         },
         ast::Stmt::FunctionDef(f) => Stmt::FunctionDef(Box::new(FunctionDef {
             name: f.name.as_str().to_string(),
-            name_span: span(f.name.range),
             decorators: f
                 .decorator_list
                 .iter()
@@ -90,7 +85,6 @@ fn stmt(s: &ast::Stmt) -> Stmt {
             params: params(&f.parameters),
             returns: f.returns.as_deref().map(expr),
             body: suite(&f.body),
-            span: span(f.range),
         })),
         ast::Stmt::ClassDef(c) => {
             let (bases, kws) = match c.arguments.as_deref() {
@@ -102,7 +96,6 @@ fn stmt(s: &ast::Stmt) -> Stmt {
             };
             Stmt::ClassDef(Box::new(ClassDef {
                 name: c.name.as_str().to_string(),
-                name_span: span(c.name.range),
                 decorators: c
                     .decorator_list
                     .iter()
@@ -111,7 +104,6 @@ fn stmt(s: &ast::Stmt) -> Stmt {
                 bases,
                 keywords: kws,
                 body: suite(&c.body),
-                span: span(c.range),
             }))
         }
         ast::Stmt::Assign(a) => Stmt::Assign {
@@ -119,21 +111,18 @@ fn stmt(s: &ast::Stmt) -> Stmt {
             annotation: None,
             value: Some(expr(&a.value)),
             augmented: false,
-            span: span(a.range),
         },
         ast::Stmt::AnnAssign(a) => Stmt::Assign {
             targets: vec![expr(&a.target)],
             annotation: Some(expr(&a.annotation)),
             value: a.value.as_deref().map(expr),
             augmented: false,
-            span: span(a.range),
         },
         ast::Stmt::AugAssign(a) => Stmt::Assign {
             targets: vec![expr(&a.target)],
             annotation: None,
             value: Some(expr(&a.value)),
             augmented: true,
-            span: span(a.range),
         },
         ast::Stmt::For(f) => Stmt::For {
             target: expr(&f.target),

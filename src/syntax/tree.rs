@@ -43,8 +43,6 @@ pub struct Param {
     pub default: Option<Expr>,
     /// `*args` or `**kwargs`.
     pub variadic: bool,
-    /// Range of the parameter.
-    pub span: Span,
 }
 
 /// `def name(params) -> returns: body`.
@@ -52,8 +50,6 @@ pub struct Param {
 pub struct FunctionDef {
     /// Function name.
     pub name: String,
-    /// Range of the name.
-    pub name_span: Span,
     /// Decorator expressions, top first.
     pub decorators: Vec<Expr>,
     /// Parameters in order.
@@ -62,8 +58,6 @@ pub struct FunctionDef {
     pub returns: Option<Expr>,
     /// Function body.
     pub body: Vec<Stmt>,
-    /// Range of the whole definition.
-    pub span: Span,
 }
 
 /// `class name(bases, keywords): body`.
@@ -71,8 +65,6 @@ pub struct FunctionDef {
 pub struct ClassDef {
     /// Class name.
     pub name: String,
-    /// Range of the name.
-    pub name_span: Span,
     /// Decorator expressions, top first.
     pub decorators: Vec<Expr>,
     /// Positional base expressions.
@@ -81,8 +73,6 @@ pub struct ClassDef {
     pub keywords: Vec<Keyword>,
     /// Class body.
     pub body: Vec<Stmt>,
-    /// Range of the whole definition.
-    pub span: Span,
 }
 
 /// An `except` clause.
@@ -103,8 +93,6 @@ pub enum Stmt {
     Import {
         /// The imported modules.
         aliases: Vec<ImportAlias>,
-        /// Statement range.
-        span: Span,
     },
     /// `from .module import X as Y`.
     ImportFrom {
@@ -114,8 +102,6 @@ pub enum Stmt {
         level: u32,
         /// The imported names.
         aliases: Vec<ImportAlias>,
-        /// Statement range.
-        span: Span,
     },
     /// A `def` (sync or async).
     FunctionDef(Box<FunctionDef>),
@@ -131,8 +117,6 @@ pub enum Stmt {
         value: Option<Expr>,
         /// True for augmented assignment (`+=`), whose target is also read.
         augmented: bool,
-        /// Statement range.
-        span: Span,
     },
     /// `for target in iter: body else: orelse`.
     For {
@@ -303,27 +287,6 @@ pub enum Expr {
 }
 
 impl Expr {
-    /// The source range of the expression, where it has one of its own.
-    pub fn span(&self) -> Span {
-        match self {
-            Expr::Name { span, .. }
-            | Expr::Attribute { span, .. }
-            | Expr::Call { span, .. }
-            | Expr::Str { span, .. }
-            | Expr::Subscript { span, .. }
-            | Expr::Sequence { span, .. }
-            | Expr::Dict { span, .. }
-            | Expr::Constant { span }
-            | Expr::Other { span, .. } => *span,
-            Expr::Lambda { body, .. } => body.span(),
-            Expr::Walrus { target, value } => Span {
-                start: target.span().start,
-                end: value.span().end,
-            },
-            Expr::Comprehension { elts, .. } => elts.first().map(Expr::span).unwrap_or_default(),
-        }
-    }
-
     /// The dotted name of a `Name` or a chain of attributes on a name (`a.b.c`).
     pub fn dotted_name(&self) -> Option<String> {
         match self {

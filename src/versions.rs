@@ -1,0 +1,548 @@
+//! Which version of dagster (and of each integration library) the checked project runs on,
+//! and which catalog answers for it.
+//!
+//! Detection order (the first source that names a package wins for it): the
+//! `--dagster-version` flag or `dagster-version` setting; the active or project-local
+//! virtualenv (`VIRTUAL_ENV`, `.venv/`, `venv/`); `uv.lock`, `poetry.lock`, `pdm.lock`; pinned
+//! `requirements*.txt`; `pyproject.toml` dependency specifiers (the lowest allowed version).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use pep440_rs::{Version, VersionSpecifiers};
+
+use crate::catalog::{self, shipped, sources::SourceSet, Catalog};
+
+/// A detected version and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detected {
+    /// The version (or the lowest allowed one).
+    pub version: String,
+    /// Human-readable source (`uv.lock`, `.venv (site-packages)`, ...).
+    pub source: String,
+    /// The site-packages folder holding the distribution, when found in a virtualenv.
+    pub site_packages: Option<PathBuf>,
+}
+
+/// Normalises a distribution name to an import package name (`dagster-dbt` -> `dagster_dbt`).
+pub fn package_of(dist: &str) -> String {
+    dist.trim().to_ascii_lowercase().replace(['-', '.'], "_")
+}
+
+/// Detects the versions of dagster packages used by the project rooted at `root`.
+pub fn detect(root: &Path) -> BTreeMap<String, Detected> {
+    let mut found: BTreeMap<String, Detected> = BTreeMap::new();
+    let mut add = |package: String, detected: Detected| {
+        if catalog::sources::is_dagster_distribution(&package) {
+            found.entry(package_of(&package)).or_insert(detected);
+        }
+    };
+    for (label, site) in virtualenv_site_packages(root) {
+        for (dist, version) in site_packages_dists(&site) {
+            add(
+                dist,
+                Detected {
+                    version,
+                    source: format!("{label} ({})", site.display()),
+                    site_packages: Some(site.clone()),
+                },
+            );
+        }
+    }
+    for lock in ["uv.lock", "poetry.lock", "pdm.lock"] {
+        let path = root.join(lock);
+        for (dist, version) in lock_packages(&path) {
+            add(
+                dist,
+                Detected {
+                    version,
+                    source: lock.to_string(),
+                    site_packages: None,
+                },
+            );
+        }
+    }
+    let mut requirements: Vec<PathBuf> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("requirements") && n.ends_with(".txt"))
+        })
+        .collect();
+    requirements.sort();
+    for file in requirements {
+        let name = file
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        for (dist, version) in pinned_requirements(&file) {
+            add(
+                dist,
+                Detected {
+                    version,
+                    source: name.clone(),
+                    site_packages: None,
+                },
+            );
+        }
+    }
+    for (dist, spec) in pyproject_dependencies(&root.join("pyproject.toml")) {
+        let package = package_of(&dist);
+        if let Some(version) = lowest_allowed(&package, &spec) {
+            add(
+                dist.clone(),
+                Detected {
+                    version,
+                    source: format!(
+                        "pyproject.toml dependency `{dist}{spec}` (the lowest allowed version)"
+                    ),
+                    site_packages: None,
+                },
+            );
+        }
+    }
+    found
+}
+
+/// The site-packages folders of the active and project-local virtualenvs.
+fn virtualenv_site_packages(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut envs = Vec::new();
+    if let Some(active) = std::env::var_os("VIRTUAL_ENV") {
+        envs.push((
+            "active virtualenv $VIRTUAL_ENV".to_string(),
+            PathBuf::from(active),
+        ));
+    }
+    for name in [".venv", "venv"] {
+        envs.push((format!("virtualenv {name}/"), root.join(name)));
+    }
+    let mut out = Vec::new();
+    for (label, env) in envs {
+        let windows = env.join("Lib").join("site-packages");
+        if windows.is_dir() {
+            out.push((label.clone(), windows));
+        }
+        let Ok(lib) = std::fs::read_dir(env.join("lib")) else {
+            continue;
+        };
+        let mut pythons: Vec<PathBuf> = lib
+            .flatten()
+            .map(|e| e.path().join("site-packages"))
+            .filter(|p| p.is_dir())
+            .collect();
+        pythons.sort();
+        for site in pythons {
+            out.push((label.clone(), site));
+        }
+    }
+    out
+}
+
+/// `(distribution, version)` of every `*.dist-info` folder in a site-packages folder.
+pub fn site_packages_dists(site: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(site).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".dist-info") {
+            if let Some((dist, version)) = stem.rsplit_once('-') {
+                out.push((dist.to_string(), version.to_string()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `[[package]] name = ..., version = ...` entries of uv, poetry and pdm lock files.
+fn lock_packages(path: &Path) -> Vec<(String, String)> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let Ok(doc) = toml::from_str::<toml::Table>(&text) else {
+        return Vec::new();
+    };
+    let Some(packages) = doc.get("package").and_then(|p| p.as_array()) else {
+        return Vec::new();
+    };
+    packages
+        .iter()
+        .filter_map(|p| {
+            let t = p.as_table()?;
+            Some((
+                t.get("name")?.as_str()?.to_string(),
+                t.get("version")?.as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// `dist==version` lines of a requirements file (pins only).
+fn pinned_requirements(path: &Path) -> Vec<(String, String)> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|line| {
+            let line = line.split('#').next()?.trim();
+            if line.is_empty() || line.starts_with('-') {
+                return None;
+            }
+            let requirement =
+                pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(line).ok()?;
+            let Some(pep508_rs::VersionOrUrl::VersionSpecifier(specs)) = requirement.version_or_url
+            else {
+                return None;
+            };
+            let spec = specs.iter().next()?;
+            (specs.len() == 1 && *spec.operator() == pep440_rs::Operator::Equal)
+                .then(|| (requirement.name.to_string(), spec.version().to_string()))
+        })
+        .collect()
+}
+
+/// `(distribution, specifier text)` of the dagster dependencies in `[project]` and poetry.
+fn pyproject_dependencies(path: &Path) -> Vec<(String, String)> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let Ok(doc) = toml::from_str::<toml::Table>(&text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let project_deps = doc
+        .get("project")
+        .and_then(|p| p.get("dependencies"))
+        .and_then(|d| d.as_array());
+    for dep in project_deps
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.as_str())
+    {
+        if let Ok(requirement) = pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(dep) {
+            if let Some(pep508_rs::VersionOrUrl::VersionSpecifier(specs)) =
+                &requirement.version_or_url
+            {
+                out.push((requirement.name.to_string(), specs.to_string()));
+            }
+        }
+    }
+    let poetry = doc
+        .get("tool")
+        .and_then(|t| t.get("poetry"))
+        .and_then(|p| p.get("dependencies"))
+        .and_then(|d| d.as_table());
+    for (name, value) in poetry.into_iter().flatten() {
+        let spec = value.as_str().or_else(|| value.get("version")?.as_str());
+        if let Some(spec) = spec {
+            out.push((name.clone(), poetry_to_pep440(spec)));
+        }
+    }
+    out
+}
+
+/// Poetry's `^1.9` / `~1.9` / `1.9.*` to PEP 440.
+fn poetry_to_pep440(spec: &str) -> String {
+    let spec = spec.trim();
+    if let Some(v) = spec.strip_prefix('^') {
+        let parts: Vec<&str> = v.split('.').collect();
+        let upper = match parts.as_slice() {
+            ["0", minor, ..] => format!("0.{}", minor.parse::<u64>().unwrap_or(0) + 1),
+            [major, ..] => format!("{}", major.parse::<u64>().unwrap_or(0) + 1),
+            [] => String::new(),
+        };
+        return format!(">={v},<{upper}");
+    }
+    if let Some(v) = spec.strip_prefix('~') {
+        return format!("~={v}");
+    }
+    if spec.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return format!("=={spec}");
+    }
+    spec.to_string()
+}
+
+/// The lowest version allowed by `spec`: the lowest shipped catalog version it allows, or the
+/// version of its lower bound.
+fn lowest_allowed(package: &str, spec: &str) -> Option<String> {
+    let specifiers = VersionSpecifiers::from_str(spec).ok()?;
+    let shipped_ok = shipped::versions(package)
+        .into_iter()
+        .find(|v| Version::from_str(v).is_ok_and(|v| specifiers.contains(&v)));
+    if let Some(v) = shipped_ok {
+        return Some(v.to_string());
+    }
+    specifiers
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.operator(),
+                pep440_rs::Operator::GreaterThanEqual
+                    | pep440_rs::Operator::Equal
+                    | pep440_rs::Operator::TildeEqual
+            )
+        })
+        .map(|s| s.version().to_string())
+        .next()
+}
+
+/// The catalog chosen for a package, and why.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// The catalog.
+    pub catalog: &'static Catalog,
+    /// Why this catalog (printed by `--show-settings`, and as a note when inexact).
+    pub reason: String,
+    /// True when the catalog is not for the exact version asked (a note is printed).
+    pub inexact: bool,
+}
+
+/// Chooses the catalog of `package` for a wanted version: the shipped one; else one built on
+/// the fly from installed sources (cached); else the nearest older shipped one.
+pub fn choose(package: &str, wanted: Option<&Detected>) -> Option<Choice> {
+    let versions = shipped::versions(package);
+    let Some(wanted) = wanted else {
+        let newest = shipped::newest(package)?;
+        return Some(Choice {
+            catalog: shipped::load(package, newest)?,
+            reason: format!("{package} {newest}: the newest shipped catalog (no version detected)"),
+            inexact: false,
+        });
+    };
+    // `1.13` matches the newest shipped `1.13.x`.
+    let exact = versions
+        .iter()
+        .rev()
+        .find(|v| **v == wanted.version || v.starts_with(&format!("{}.", wanted.version)));
+    if let Some(v) = exact {
+        return Some(Choice {
+            catalog: shipped::load(package, v)?,
+            reason: format!("{package} {v} from {} (shipped catalog)", wanted.source),
+            inexact: false,
+        });
+    }
+    if let Some(site) = &wanted.site_packages {
+        match build_cached(package, site) {
+            Ok(catalog) => {
+                return Some(Choice {
+                    catalog,
+                    reason: format!(
+                        "{package} {} from {} (catalog built from the installed sources)",
+                        wanted.version, wanted.source
+                    ),
+                    inexact: false,
+                })
+            }
+            Err(e) => eprintln!(
+                "dagster-api-lint: warning: could not build a catalog for {package} from {}: {e}",
+                site.display()
+            ),
+        }
+    }
+    let older = versions
+        .iter()
+        .rev()
+        .find(|v| shipped::compare_versions(v, &wanted.version).is_lt())
+        .or(versions.first())?;
+    Some(Choice {
+        catalog: shipped::load(package, older)?,
+        reason: format!(
+            "{package} {} from {} has no shipped catalog and its sources are not installed; using the nearest shipped one, {older}",
+            wanted.version, wanted.source
+        ),
+        inexact: true,
+    })
+}
+
+/// Builds (or loads from the user cache) the catalog of `package` installed in `site`.
+fn build_cached(package: &str, site: &Path) -> Result<&'static Catalog, String> {
+    let dist_info = std::fs::read_dir(site)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".dist-info"))
+                .and_then(|n| n.rsplit_once('-'))
+                .is_some_and(|(d, _)| package_of(d) == package)
+        })
+        .ok_or_else(|| format!("no {package} dist-info"))?;
+    // RECORD lists a hash of every installed file: hashing it keys the cache on the sources.
+    let record = std::fs::read(dist_info.join("RECORD")).unwrap_or_default();
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        record.hash(&mut h);
+        format!("{:016x}", h.finish())
+    };
+    let name = dist_info
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .replace(".dist-info", "");
+    let cache_file = dirs::cache_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("dagster-api-lint")
+        .join("catalogs")
+        .join(format!("{name}-{key}.json"));
+    if let Ok(text) = std::fs::read_to_string(&cache_file) {
+        if let Ok(catalog) = serde_json::from_str::<Catalog>(&text) {
+            if catalog.format == catalog::FORMAT_VERSION {
+                return Ok(Box::leak(Box::new(catalog)));
+            }
+        }
+    }
+    // Build from the package plus what its re-exports may lead into (dagster, dagster_shared).
+    let set = SourceSet::read(&[site.to_path_buf()])?;
+    let catalog = catalog::build::build(&set)
+        .into_iter()
+        .find(|c| c.package == package)
+        .ok_or_else(|| format!("{package} not found in {}", site.display()))?;
+    if let Some(parent) = cache_file.parent() {
+        let _ = std::fs::create_dir_all(parent);
+        let tmp = cache_file.with_extension("tmp");
+        if std::fs::write(&tmp, crate::catalog::to_json(&catalog)).is_ok() {
+            let _ = std::fs::rename(&tmp, &cache_file);
+        }
+    }
+    Ok(Box::leak(Box::new(catalog)))
+}
+
+/// Python minor versions known to exist when this tool was built (3.x).
+pub const KNOWN_PYTHON_MINORS: std::ops::RangeInclusive<u64> = 6..=15;
+
+/// Python 3 minor versions allowed by a `requires-python` specifier.
+pub fn python_minors(spec: &str) -> Option<Vec<u64>> {
+    let specifiers = VersionSpecifiers::from_str(spec).ok()?;
+    Some(
+        KNOWN_PYTHON_MINORS
+            .filter(|m| {
+                [0u64, 99]
+                    .iter()
+                    .any(|patch| specifiers.contains(&Version::new([3, *m, *patch])))
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn detects_a_project_venv() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(
+            dir.path()
+                .join(".venv/lib/python3.11/site-packages/dagster-1.9.13.dist-info"),
+        )
+        .unwrap();
+        std::fs::create_dir_all(
+            dir.path()
+                .join(".venv/lib/python3.11/site-packages/dagster_dbt-0.25.13.dist-info"),
+        )
+        .unwrap();
+        let found = detect(dir.path());
+        assert_eq!(found["dagster"].version, "1.9.13");
+        assert!(found["dagster"].source.contains(".venv"));
+        assert_eq!(found["dagster_dbt"].version, "0.25.13");
+    }
+
+    #[test]
+    fn detects_each_lock_format() {
+        for lock in ["uv.lock", "poetry.lock", "pdm.lock"] {
+            let dir = tempfile::tempdir().unwrap();
+            write(dir.path(), lock, "[[package]]\nname = \"dagster\"\nversion = \"1.8.13\"\n\n[[package]]\nname = \"pandas\"\nversion = \"2.0\"\n");
+            let found = detect(dir.path());
+            assert_eq!(found["dagster"].version, "1.8.13", "{lock}");
+            assert_eq!(found["dagster"].source, lock);
+            assert!(!found.contains_key("pandas"));
+        }
+    }
+
+    #[test]
+    fn detects_pinned_requirements_only() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "requirements.txt",
+            "# deps\ndagster==1.10.21  # pinned\ndagster-dbt>=0.20\n-r other.txt\n",
+        );
+        let found = detect(dir.path());
+        assert_eq!(found["dagster"].version, "1.10.21");
+        assert!(!found.contains_key("dagster_dbt"));
+    }
+
+    #[test]
+    fn pyproject_takes_the_lowest_allowed_version() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "pyproject.toml",
+            "[project]\nname='x'\ndependencies = [\"dagster>=1.9,<1.14\", \"pandas\"]\n",
+        );
+        let found = detect(dir.path());
+        assert_eq!(found["dagster"].version, "1.9.13");
+        assert!(found["dagster"].source.contains("lowest allowed"));
+    }
+
+    #[test]
+    fn earlier_sources_win() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "uv.lock",
+            "[[package]]\nname = \"dagster\"\nversion = \"1.12.22\"\n",
+        );
+        write(dir.path(), "requirements.txt", "dagster==1.5.14\n");
+        assert_eq!(detect(dir.path())["dagster"].version, "1.12.22");
+    }
+
+    #[test]
+    fn poetry_carets() {
+        assert_eq!(poetry_to_pep440("^1.9"), ">=1.9,<2");
+        assert_eq!(poetry_to_pep440("^0.25.3"), ">=0.25.3,<0.26");
+        assert_eq!(poetry_to_pep440("1.9.13"), "==1.9.13");
+    }
+
+    #[test]
+    fn choosing_catalogs() {
+        let wanted = |v: &str| Detected {
+            version: v.into(),
+            source: "test".into(),
+            site_packages: None,
+        };
+        let exact = choose("dagster", Some(&wanted("1.9.13"))).unwrap();
+        assert_eq!(exact.catalog.version, "1.9.13");
+        assert!(!exact.inexact);
+        let minor = choose("dagster", Some(&wanted("1.12"))).unwrap();
+        assert_eq!(minor.catalog.version, "1.12.22");
+        let older = choose("dagster", Some(&wanted("1.7.3"))).unwrap();
+        assert_eq!(older.catalog.version, "1.5.14");
+        assert!(older.inexact && older.reason.contains("nearest"));
+    }
+
+    #[test]
+    fn python_minor_sets() {
+        assert_eq!(
+            python_minors(">=3.10,<3.15").unwrap(),
+            vec![10, 11, 12, 13, 14]
+        );
+        assert_eq!(
+            python_minors(">=3.9").unwrap(),
+            vec![9, 10, 11, 12, 13, 14, 15]
+        );
+    }
+}
