@@ -87,6 +87,8 @@ struct Finding {
 pub struct Checker {
     catalogs: BTreeMap<String, &'static Catalog>,
     extra_packages: Vec<String>,
+    /// Upgrade planning: the version moved to, and a checker over its catalog when one exists.
+    target: Option<(String, Option<Box<Checker>>)>,
 }
 
 /// Decorators whose function receives a `context` argument, and the class dagster passes.
@@ -122,7 +124,15 @@ impl Checker {
                 .map(|c| (c.package.clone(), c))
                 .collect(),
             extra_packages,
+            target: None,
         }
+    }
+
+    /// Also judges every file against `version` (`--target-version`): with `target`, a checker
+    /// over that version's catalogs, or by breaking versions alone when there is none.
+    pub fn with_target(mut self, version: String, target: Option<Checker>) -> Checker {
+        self.target = Some((version, target.map(Box::new)));
+        self
     }
 
     /// Byte needles whose absence proves a file cannot import a tracked package.
@@ -140,12 +150,31 @@ impl Checker {
     pub fn check_source(&self, filename: &str, source: &str) -> Vec<Diagnostic> {
         let parsed = syntax::parse_module(source);
         let index = LineIndex::new(source);
+        let current = self.check_parsed(filename, source, &index, &parsed);
+        match &self.target {
+            None => current,
+            Some((version, target)) => {
+                let judged = target
+                    .as_ref()
+                    .map(|t| t.check_parsed(filename, source, &index, &parsed));
+                crate::upgrade::merge(current, judged, version)
+            }
+        }
+    }
+
+    fn check_parsed(
+        &self,
+        filename: &str,
+        source: &str,
+        index: &LineIndex,
+        parsed: &syntax::ParsedModule,
+    ) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for error in &parsed.errors {
             out.push(self.place(
                 filename,
                 source,
-                &index,
+                index,
                 error.span,
                 Finding {
                     code: "E999",
@@ -159,7 +188,7 @@ impl Checker {
         }
         for reference in resolve::resolve(&parsed.module, self) {
             for finding in self.judge(&reference) {
-                out.push(self.place(filename, source, &index, reference.span, finding));
+                out.push(self.place(filename, source, index, reference.span, finding));
             }
         }
         out.sort_by(|a, b| {
@@ -214,7 +243,12 @@ impl Checker {
                 };
                 let display = format!("{}.{name}", short_class(class));
                 match catalog.member(class, name) {
-                    Some((_, Some(object))) => param_findings(object, &display, param),
+                    Some((_, Some(object))) => param_findings(
+                        object,
+                        &display,
+                        &member_symbol(catalog, class, name),
+                        param,
+                    ),
                     _ => Vec::new(),
                 }
             }
@@ -234,7 +268,7 @@ impl Checker {
                 };
                 match object_of_path(catalog, path) {
                     Some((_, object)) => {
-                        param_findings(object, &display_name(catalog, path), param)
+                        param_findings(object, &display_name(catalog, path), path, param)
                     }
                     None => Vec::new(),
                 }
@@ -628,7 +662,7 @@ fn status_findings(
     out
 }
 
-fn param_findings(object: &Object, owner: &str, param: &str) -> Vec<Finding> {
+fn param_findings(object: &Object, owner: &str, symbol: &str, param: &str) -> Vec<Finding> {
     let Some(markers) = object.params.get(param) else {
         return Vec::new();
     };
@@ -656,7 +690,7 @@ fn param_findings(object: &Object, owner: &str, param: &str) -> Vec<Finding> {
         out.push(Finding {
             code,
             message,
-            symbol: Some(owner.to_string()),
+            symbol: Some(symbol.to_string()),
             parameter: Some(param.to_string()),
             breaking_version: marker.breaking_version.clone(),
             replacement: None,
@@ -665,13 +699,18 @@ fn param_findings(object: &Object, owner: &str, param: &str) -> Vec<Finding> {
     out
 }
 
+/// The dotted symbol of a class member as users reach it (`dagster.AssetExecutionContext.log`).
+fn member_symbol(catalog: &Catalog, class: &str, name: &str) -> String {
+    public_path_of(catalog, class)
+        .map_or_else(|| format!("{class}.{name}"), |p| format!("{p}.{name}"))
+}
+
 fn member_findings(catalog: &Catalog, class: &str, name: &str, via: &str) -> Vec<Finding> {
     if name.starts_with("__") && name.ends_with("__") {
         return Vec::new();
     }
     let display = format!("{}.{name}", short_class(class));
-    let symbol = public_path_of(catalog, class)
-        .map_or_else(|| format!("{class}.{name}"), |p| format!("{p}.{name}"));
+    let symbol = member_symbol(catalog, class, name);
     let via_text = if via.is_empty() {
         String::new()
     } else {

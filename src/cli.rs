@@ -47,6 +47,26 @@ enum Command {
     /// Query and build API catalogs.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// One page to read before upgrading dagster: findings against the target, grouped by symbol.
+    UpgradeReport {
+        /// Files or directories (default: the current directory).
+        paths: Vec<PathBuf>,
+        /// The dagster version to upgrade to (e.g. 1.13 or 1.13.29; 2.0 is judged by breaking versions).
+        #[arg(long)]
+        to: String,
+        /// The version upgraded from (default: detected, as for `check`).
+        #[arg(long)]
+        from: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = UpgradeFormat::Text)]
+        format: UpgradeFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum UpgradeFormat {
+    Text,
+    Markdown,
 }
 
 /// Arguments of `check`.
@@ -125,6 +145,19 @@ enum CatalogCommand {
         #[arg(long = "package")]
         packages: Vec<String>,
     },
+    /// Names added and removed, and status changes, between two versions of a package.
+    Diff {
+        /// The older version.
+        old: String,
+        /// The newer version.
+        new: String,
+        /// Package import name.
+        #[arg(long, default_value = "dagster")]
+        package: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
     /// Show what a catalog says about names ("is X stable?").
     Show {
         /// Package import name.
@@ -139,6 +172,12 @@ enum CatalogCommand {
         /// Only rows whose symbol is NAME, ends with `.NAME`, or starts with `NAME.`.
         name: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -201,6 +240,12 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
             Ok(EXIT_CLEAN)
         }
         Command::Catalog(c) => run_catalog(c),
+        Command::UpgradeReport {
+            paths,
+            to,
+            from,
+            format,
+        } => run_upgrade_report(paths, to, from, format),
     };
     match result {
         Ok(code) => code,
@@ -224,6 +269,31 @@ fn run_catalog(command: CatalogCommand) -> Result<i32, String> {
                 .filter(|c| packages.is_empty() || packages.contains(&c.package))
                 .collect();
             write_catalogs(&catalogs, output)?;
+            Ok(EXIT_CLEAN)
+        }
+        CatalogCommand::Diff {
+            old,
+            new,
+            package,
+            format,
+        } => {
+            let load = |v: &str| {
+                shipped::load(&package, v).ok_or_else(|| {
+                    format!(
+                        "no shipped catalog for {package} {v}; shipped versions: {}",
+                        shipped::versions(&package).join(", ")
+                    )
+                })
+            };
+            let (a, b) = (load(&old)?, load(&new)?);
+            let changes = catalog::diff::diff(a, b);
+            match format {
+                DiffFormat::Text => print!("{}", catalog::diff::render_text(a, b, &changes)),
+                DiffFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&changes).map_err(|e| e.to_string())?
+                ),
+            }
             Ok(EXIT_CLEAN)
         }
         CatalogCommand::Show {
@@ -483,4 +553,60 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     } else {
         EXIT_FINDINGS
     })
+}
+
+fn run_upgrade_report(
+    paths: Vec<PathBuf>,
+    to: String,
+    from: Option<String>,
+    format: UpgradeFormat,
+) -> Result<i32, String> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths
+    };
+    let overrides = config::Overrides {
+        dagster_version: from,
+        target_version: Some(to.clone()),
+        ..config::Overrides::default()
+    };
+    let project = Project::open(&paths[0], config::Source::Discover, overrides)?;
+    for note in &project.notes {
+        eprintln!("dagster-api-lint: note: {note}");
+    }
+    let walk = Walk {
+        exclude: project.exclude(),
+        ..Walk::default()
+    };
+    let found = walk.run(&paths);
+    let mut settings_by_file = std::collections::HashMap::new();
+    for f in &found {
+        if let Found::File(path) = f {
+            settings_by_file.insert(path.clone(), project.rule_settings(path)?);
+        }
+    }
+    let mut report = runner::check_files(
+        &project.checker,
+        &found,
+        &|path| settings_by_file.get(path).cloned().unwrap_or_default(),
+        0,
+    );
+    report
+        .diagnostics
+        .retain(|d| !matches!(d.rule.code, "E999" | "E902"));
+    let from_version = project
+        .choices
+        .get("dagster")
+        .map_or("?", |c| c.catalog.version.as_str());
+    let mut out = std::io::stdout().lock();
+    report::upgrade::write(
+        &mut out,
+        &report,
+        from_version,
+        &to,
+        matches!(format, UpgradeFormat::Markdown),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(EXIT_CLEAN)
 }

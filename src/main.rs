@@ -12,6 +12,7 @@ mod resolve;
 mod rules;
 mod runner;
 mod syntax;
+mod upgrade;
 mod versions;
 
 fn main() {

@@ -109,7 +109,34 @@ impl Project {
                 ));
             }
         }
-        let checker = Checker::new(choices.values().map(|c| c.catalog).collect(), extra);
+        let mut checker =
+            Checker::new(choices.values().map(|c| c.catalog).collect(), extra.clone());
+        let target_version = config.overrides().target_version.clone().or_else(|| {
+            root_config
+                .as_ref()
+                .and_then(|c| c.options.target_version.clone())
+        });
+        if let Some(target) = target_version {
+            let shipped_target = shipped::versions("dagster")
+                .into_iter()
+                .rev()
+                .find(|v| *v == target || v.starts_with(&format!("{target}.")));
+            let target_checker = shipped_target.and_then(|v| {
+                let dagster = shipped::load("dagster", v)?;
+                let mut catalogs: Vec<_> = choices
+                    .iter()
+                    .filter(|(p, _)| p.as_str() != "dagster")
+                    .map(|(_, c)| c.catalog)
+                    .collect();
+                catalogs.push(dagster);
+                Some(Checker::new(catalogs, extra.clone()))
+            });
+            notes.push(match shipped_target {
+                Some(v) => format!("judging against the target dagster {target} with the {v} catalog"),
+                None => format!("no catalog for the target dagster {target}: judging by breaking versions alone"),
+            });
+            checker = checker.with_target(target, target_checker);
+        }
         Ok(Project {
             root,
             config,

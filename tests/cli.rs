@@ -429,3 +429,135 @@ fn discovery_respects_gitignore_and_skips_virtualenvs() {
         "{explicit}"
     );
 }
+
+#[test]
+fn target_version_judges_against_the_target() {
+    let dir = project(&[(
+        "a.py",
+        b"import dagster as dg\nfrom dagster import AutoMaterializePolicy\ny = dg.build_metadata_bounds_checks\n@dg.asset(compute_kind='x')\ndef a(): ...\n",
+    )]);
+    let now = stdout(&run(
+        dir.path(),
+        &[
+            "a.py",
+            "--dagster-version",
+            "1.9.13",
+            "--output-format",
+            "json-lines",
+        ],
+    ));
+    assert!(now.contains("\"code\":\"DAG101\",\"name\":\"beta-symbol\",\"severity\":\"warning\",\"message\":\"`AutoMaterializePolicy` is experimental"), "{now}");
+    let up = stdout(&run(
+        dir.path(),
+        &[
+            "a.py",
+            "--dagster-version",
+            "1.9.13",
+            "--target-version",
+            "1.13",
+            "--output-format",
+            "json-lines",
+        ],
+    ));
+    // Deprecated in the target with a breaking version already passed: an error.
+    assert!(
+        up.contains("`AutoMaterializePolicy` is deprecated and will be removed in 1.10.0")
+            && up.contains("\"severity\":\"error\""),
+        "{up}"
+    );
+    assert!(
+        up.contains("\"parameter\":\"compute_kind\",\"status\":\"deprecated\""),
+        "{up}"
+    );
+    // Still beta in 1.13: still reported (as beta, not experimental).
+    assert!(
+        up.contains("`build_metadata_bounds_checks` is beta"),
+        "{up}"
+    );
+    // No catalog for 2.0: judged by breaking versions alone.
+    let v2 = stdout(&run(
+        dir.path(),
+        &[
+            "a.py",
+            "--target-version",
+            "2.0",
+            "--output-format",
+            "json-lines",
+        ],
+    ));
+    assert!(
+        v2.contains("It breaks at or before the target version 2.0."),
+        "{v2}"
+    );
+}
+
+#[test]
+fn catalog_commands() {
+    let diff = stdout(&run(&repo(), &["catalog", "diff", "1.11.16", "1.12.22"]));
+    assert!(
+        diff.contains("~ dagster.FreshnessPolicy  removed -> stable"),
+        "{diff}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&run(
+        &repo(),
+        &["catalog", "diff", "1.5.14", "1.8.13", "--format", "json"],
+    )))
+    .unwrap();
+    assert!(json
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["symbol"] == "dagster.FreshnessPolicy" && c["new"] == "deprecated"));
+    let show = stdout(&run(
+        &repo(),
+        &["catalog", "show", "--version", "1.13.29", "SourceAsset"],
+    ));
+    assert!(
+        show.starts_with("dagster.SourceAsset  class  deprecated"),
+        "{show}"
+    );
+    let lines = stdout(&run(
+        &repo(),
+        &[
+            "catalog",
+            "show",
+            "--format",
+            "json-lines",
+            "dagster.AssetSelection.keys",
+        ],
+    ));
+    let row: serde_json::Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
+    assert_eq!(row["markers"], serde_json::json!(["deprecated"]));
+    assert_eq!(row["breaking_version"], "2.0");
+    let missing = run(&repo(), &["catalog", "show", "NoSuchName"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn upgrade_report() {
+    let out = stdout(&run(
+        &repo(),
+        &[
+            "upgrade-report",
+            "examples/quickstart",
+            "--from",
+            "1.9.13",
+            "--to",
+            "1.13",
+            "--format",
+            "markdown",
+        ],
+    ));
+    assert!(
+        out.starts_with("## Upgrading dagster 1.9.13 → 1.13"),
+        "{out}"
+    );
+    assert!(
+        out.contains("| `dagster.asset(compute_kind=)` | deprecated **(breaks)** | 1 | 1.10.0 |"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("dagster.components` | removed"),
+        "exists in the target: {out}"
+    );
+}

@@ -3,6 +3,7 @@
 
 mod json;
 mod text;
+pub mod upgrade;
 
 use std::io::{self, Write};
 

@@ -1,0 +1,81 @@
+//! Upgrade planning: findings judged against the version a project moves to
+//! (`--target-version`) as well as the one it runs on.
+//!
+//! - a name absent from the target, or raising ImportError there, is DAG003 (an error);
+//! - a deprecation whose breaking version is at or below the target is an error;
+//! - a beta (or preview) name that is stable in the target is no longer reported;
+//! - a stable name that the target deprecates is reported.
+//!
+//! A target without a catalog (say `2.0`) is judged by breaking versions alone.
+
+use std::collections::HashSet;
+
+use crate::catalog::shipped::compare_versions;
+use crate::check::Diagnostic;
+use crate::rules::Severity;
+use crate::syntax::Span;
+
+/// True when `breaking` (a version, or text such as "a future release") is at or below `target`.
+pub fn breaks_by(breaking: &str, target: &str) -> bool {
+    breaking.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && compare_versions(breaking, target).is_le()
+}
+
+fn escalate(d: &mut Diagnostic, target: &str) {
+    let due = matches!(d.rule.code, "DAG001" | "DAG002")
+        && d.breaking_version
+            .as_deref()
+            .is_some_and(|b| breaks_by(b, target));
+    if due {
+        d.severity = Severity::Error;
+        d.message.push_str(&format!(
+            " It breaks at or before the target version {target}."
+        ));
+    }
+}
+
+/// Merges the findings judged against the current catalog with those judged against the
+/// target's (`None`: no catalog for the target).
+pub fn merge(
+    current: Vec<Diagnostic>,
+    target: Option<Vec<Diagnostic>>,
+    version: &str,
+) -> Vec<Diagnostic> {
+    let Some(target) = target else {
+        let mut out = current;
+        out.iter_mut().for_each(|d| escalate(d, version));
+        return out;
+    };
+    let key = |d: &Diagnostic| (d.span, d.rule.code, d.parameter.clone());
+    let in_target: HashSet<(Span, &str, Option<String>)> = target.iter().map(key).collect();
+    let target_spans: HashSet<Span> = target.iter().map(|d| d.span).collect();
+    let mut out: Vec<Diagnostic> = target;
+    for d in current {
+        if in_target.contains(&key(&d)) {
+            continue;
+        }
+        // Stable in the target (nothing there: a beta name that graduated, a name that exists
+        // again), or superseded by what the target says about the same place.
+        let resolved_in_target = matches!(d.rule.code, "DAG101" | "DAG102" | "DAG103" | "DAG003");
+        if resolved_in_target || target_spans.contains(&d.span) {
+            continue;
+        }
+        out.push(d);
+    }
+    out.iter_mut().for_each(|d| escalate(d, version));
+    out.sort_by(|a, b| (a.start, a.rule.code, &a.message).cmp(&(b.start, b.rule.code, &b.message)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breaking_versions_compare_numerically() {
+        assert!(breaks_by("2.0", "2.0"));
+        assert!(breaks_by("1.10.0", "1.13"));
+        assert!(!breaks_by("2.0.0", "1.14"));
+        assert!(!breaks_by("a future release", "9.0"));
+    }
+}
