@@ -43,7 +43,11 @@ enum Command {
         code: String,
     },
     /// List every rule.
-    Rules,
+    Rules {
+        /// `markdown` prints every rule's documentation as one page.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
     /// Query and build API catalogs.
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -175,6 +179,12 @@ enum CatalogCommand {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Table,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum DiffFormat {
     Text,
     Json,
@@ -227,7 +237,13 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
                 "unknown rule `{code}`; `dagster-api-lint rules` lists them"
             )),
         },
-        Command::Rules => {
+        Command::Rules {
+            format: RulesFormat::Markdown,
+        } => {
+            print!("{}", rules::render_markdown());
+            Ok(EXIT_CLEAN)
+        }
+        Command::Rules { .. } => {
             for rule in rules::RULES {
                 println!(
                     "{}\t{:<22}{:<8}{}",

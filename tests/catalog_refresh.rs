@@ -1,0 +1,66 @@
+//! The committed catalogs are what `scripts/refresh-catalogs` generates from the real wheels,
+//! byte for byte.
+//!
+//! Needs the network (PyPI, through pip) the first time, to download the wheels into the cache
+//! (`$DAGSTER_API_LINT_WHEELS`, default `~/.cache/dagster-api-lint/wheels`); prints `SKIPPED`
+//! and passes when pip or PyPI is unavailable and the wheels are not cached.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn pypi_reachable() -> bool {
+    let probe = tempfile::tempdir().unwrap();
+    Command::new("python3")
+        .args([
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--no-cache-dir",
+            "--timeout",
+            "20",
+            "-d",
+        ])
+        .arg(probe.path())
+        .arg("six==1.16.0")
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn regeneration_is_byte_identical() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if which("unzip").is_none() {
+        eprintln!("SKIPPED: unzip is not installed");
+        return;
+    }
+    if !pypi_reachable() {
+        eprintln!("SKIPPED: PyPI is not reachable through pip");
+        return;
+    }
+    let out = Command::new("bash")
+        .arg(repo.join("scripts/refresh-catalogs"))
+        .arg("--check")
+        .env(
+            "DAGSTER_API_LINT_BIN",
+            env!("CARGO_BIN_EXE_dagster-api-lint"),
+        )
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("regeneration is byte-identical"), "{text}");
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(tool))
+            .find(|p| p.is_file())
+    })
+}
