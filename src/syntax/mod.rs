@@ -111,10 +111,10 @@ fn relocate(e: &mut Expr, at: Span) {
     }
 }
 
-/// Maps byte offsets to 1-based line and character columns.
+/// Maps byte offsets to 1-based line and character columns (wraps `ruff_source_file`).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    line_starts: Vec<u32>,
+    index: ruff_source_file::LineIndex,
 }
 
 /// A 1-based line and column (columns count Unicode scalar values, as ruff does).
@@ -129,33 +129,23 @@ pub struct Location {
 impl LineIndex {
     /// Indexes the line starts of `source`.
     pub fn new(source: &str) -> Self {
-        let mut line_starts = vec![0];
-        let bytes = source.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => line_starts.push(i as u32 + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i as u32 + 1),
-                _ => {}
-            }
-            i += 1;
+        LineIndex {
+            index: ruff_source_file::LineIndex::from_source_text(source),
         }
-        LineIndex { line_starts }
     }
 
     /// The 0-based line that contains `offset`.
     pub fn line_of(&self, offset: u32) -> usize {
-        self.line_starts.partition_point(|&s| s <= offset) - 1
+        self.index.line_index(offset.into()).to_zero_indexed()
     }
 
     /// The byte range of 0-based `line`, without its line terminator.
     pub fn line_span(&self, source: &str, line: usize) -> Span {
-        let start = self.line_starts[line];
-        let mut end = self
-            .line_starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(source.len() as u32);
+        let range = self.index.line_range(
+            ruff_source_file::OneIndexed::from_zero_indexed(line),
+            source,
+        );
+        let (start, mut end) = (range.start().to_u32(), range.end().to_u32());
         let bytes = source.as_bytes();
         while end > start && matches!(bytes[end as usize - 1], b'\n' | b'\r') {
             end -= 1;
@@ -165,16 +155,11 @@ impl LineIndex {
 
     /// The location of byte `offset` in `source`.
     pub fn location(&self, source: &str, offset: u32) -> Location {
-        let line = self.line_of(offset);
-        let start = self.line_starts[line] as usize;
-        let end = (offset as usize).min(source.len()).max(start);
-        let column = source
-            .get(start..end)
-            .map_or(end - start, |s| s.chars().count()) as u32
-            + 1;
+        let offset = offset.min(source.len() as u32);
+        let lc = self.index.line_column(offset.into(), source);
         Location {
-            row: line as u32 + 1,
-            column,
+            row: lc.line.get() as u32,
+            column: lc.column.get() as u32,
         }
     }
 }
