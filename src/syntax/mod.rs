@@ -134,11 +134,6 @@ impl LineIndex {
         }
     }
 
-    /// The 0-based line that contains `offset`.
-    pub fn line_of(&self, offset: u32) -> usize {
-        self.index.line_index(offset.into()).to_zero_indexed()
-    }
-
     /// The byte range of 0-based `line`, without its line terminator.
     pub fn line_span(&self, source: &str, line: usize) -> Span {
         let range = self.index.line_range(
