@@ -186,7 +186,16 @@ impl Checker {
                 },
             ));
         }
+        // A package's own modules use its internals freely: checking dagster_dbt's sources, its
+        // references to dagster_dbt are not uses of an unstable API (its uses of dagster are).
+        let own = own_package(std::path::Path::new(filename));
         for reference in resolve::resolve(&parsed.module, self) {
+            if own
+                .as_deref()
+                .is_some_and(|p| reference_package(&reference) == Some(p))
+            {
+                continue;
+            }
             for finding in self.judge(&reference) {
                 out.push(self.place(filename, source, index, reference.span, finding));
             }
@@ -412,6 +421,8 @@ impl Checker {
                         });
                     }
                 }
+                // Module dunders (`__version__`, `__file__`, ...) always exist.
+                (true, None) if is_dunder(segments[module_len]) => {}
                 (true, None) => out.push(absent(catalog, &name_path, false)),
                 (false, _) => out.push(Finding {
                     code: "DAG202",
@@ -461,8 +472,36 @@ impl Default for Finding {
     }
 }
 
+/// The top-level package a file belongs to: the outermost folder above it that is a package
+/// (has an `__init__.py`), when the file is inside one.
+fn own_package(file: &std::path::Path) -> Option<String> {
+    let mut package = None;
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d.as_os_str().is_empty() || !d.join("__init__.py").is_file() {
+            break;
+        }
+        package = d.file_name().map(|n| n.to_string_lossy().into_owned());
+        dir = d.parent();
+    }
+    package
+}
+
+/// The top-level package a reference points into (`None` for inferred members, which are
+/// judged by their class).
+fn reference_package(reference: &Reference) -> Option<&str> {
+    match &reference.target {
+        Target::Path(p) => Some(top(p)),
+        Target::Member { .. } => None,
+    }
+}
+
 fn top(path: &str) -> &str {
     path.split('.').next().unwrap_or(path)
+}
+
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
 }
 
 /// Index of the first private segment (`_x`, not a dunder) of a dotted path.
@@ -502,6 +541,16 @@ fn short_class(id: &str) -> &str {
 
 /// How a path is named in messages: the part after its public module (`AssetSelection.keys`).
 fn display_name(catalog: &Catalog, path: &str) -> String {
+    if let Some(i) = private_segment(path) {
+        // A private path: name the object by what follows the private module, at least its name.
+        let segments: Vec<&str> = path.split('.').collect();
+        let from = segments
+            .len()
+            .saturating_sub(1)
+            .max(i + 1)
+            .min(segments.len() - 1);
+        return segments[from..].join(".");
+    }
     catalog
         .public_modules
         .iter()
@@ -613,7 +662,11 @@ fn status_findings(
         let (code, mut message) = match marker.status {
             Status::Deprecated => (
                 "DAG001",
-                match &marker.breaking_version {
+                match marker
+                    .breaking_version
+                    .as_deref()
+                    .filter(|v| !v.trim().is_empty())
+                {
                     Some(v) => format!("`{name}` is deprecated and will be removed in {v}."),
                     None => format!("`{name}` is deprecated."),
                 },
@@ -672,7 +725,7 @@ fn param_findings(object: &Object, owner: &str, symbol: &str, param: &str) -> Ve
         let (code, mut message) = match marker.status {
             Status::Deprecated => (
                 "DAG002",
-                match &marker.breaking_version {
+                match marker.breaking_version.as_deref().filter(|v| !v.trim().is_empty()) {
                     Some(v) => format!("Parameter `{param}` of `{owner}` is deprecated and will be removed in {v}."),
                     None => format!("Parameter `{param}` of `{owner}` is deprecated."),
                 },
