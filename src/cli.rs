@@ -6,11 +6,13 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::baseline::Baseline;
 use crate::catalog::{self, shipped, sources::SourceSet, Catalog};
 use crate::config;
 use crate::discovery::{Found, Walk};
+use crate::fail_on::{self, FailOn};
 use crate::project::Project;
-use crate::report::{self, OutputFormat, RenderOptions, Report};
+use crate::report::{self, OutputFormat, RenderOptions, RepoPaths, Report};
 use crate::rules;
 use crate::runner;
 
@@ -126,6 +128,21 @@ struct CheckArgs {
     /// Also judge findings against this dagster version (upgrade planning).
     #[arg(long)]
     target_version: Option<String>,
+
+    // CI integration (docs/ci.md): baseline, failure threshold, SARIF category.
+    /// Hide the findings recorded in this baseline file (written by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file, then hide them (exit 0).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Exit 1 only for findings at this severity or worse (error, warning, info) or with this
+    /// status (deprecated, removed, beta, ...); comma-separated. Default: any finding.
+    #[arg(long, value_delimiter = ',', value_parser = FailOn::parse, value_name = "LEVEL")]
+    fail_on: Vec<FailOn>,
+    /// SARIF `automationDetails.id`: the code scanning category of this analysis.
+    #[arg(long, visible_alias = "automation-id", value_name = "ID")]
+    sarif_category: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -524,6 +541,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     report.diagnostics.sort_by(|a, b| {
         (&a.filename, a.start, a.rule.code).cmp(&(&b.filename, b.start, b.rule.code))
     });
+    apply_baseline(&args, &mut report)?;
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -535,7 +553,10 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let options = RenderOptions { color };
+    let options = RenderOptions {
+        color,
+        automation_id: args.sarif_category.clone(),
+    };
     let mut buffer = Vec::new();
     if args.statistics {
         report::write_statistics(&mut buffer, &report).map_err(|e| e.to_string())?;
@@ -564,7 +585,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     }
     Ok(if report.had_io_errors() {
         EXIT_ERROR
-    } else if report.diagnostics.is_empty() || args.exit_zero {
+    } else if args.exit_zero || !fail_on::fails(&args.fail_on, &report.diagnostics) {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
@@ -625,4 +646,35 @@ fn run_upgrade_report(
     )
     .map_err(|e| e.to_string())?;
     Ok(EXIT_CLEAN)
+}
+
+/// `--write-baseline` records the current findings; then the baseline (that one, or the one
+/// `--baseline` names) hides the findings it records.
+fn apply_baseline(args: &CheckArgs, report: &mut Report) -> Result<(), String> {
+    let paths = RepoPaths::from_cwd();
+    let (baseline, path) = match (&args.write_baseline, &args.baseline) {
+        (Some(path), _) => {
+            let baseline = Baseline::of(report, &paths);
+            baseline.write(path)?;
+            if !args.quiet {
+                eprintln!(
+                    "Wrote {} findings to the baseline {}.",
+                    baseline.total(),
+                    path.display()
+                );
+            }
+            (baseline, path)
+        }
+        (None, Some(path)) => (Baseline::read(path)?, path),
+        (None, None) => return Ok(()),
+    };
+    let applied = baseline.apply(report, &paths);
+    if applied.stale > 0 && !args.quiet {
+        eprintln!(
+            "note: {} baseline entries match no finding any more; rerun with --write-baseline {} to drop them.",
+            applied.stale,
+            path.display()
+        );
+    }
+    Ok(())
 }
