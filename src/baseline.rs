@@ -226,16 +226,40 @@ mod tests {
     fn hides_recorded_findings_after_lines_move() {
         let old = report(vec![
             finding("a.py", 3, "DAG001", Some("dagster.SourceAsset"), USE),
-            finding("a.py", 9, "DAG101", Some("dagster.beta_thing"), "x = beta_thing()"),
+            finding(
+                "a.py",
+                9,
+                "DAG101",
+                Some("dagster.beta_thing"),
+                "x = beta_thing()",
+            ),
         ]);
         let baseline = Baseline::of(&old, &paths());
         // Lines inserted above, indentation changed, file named with `./`.
         let mut now = report(vec![
-            finding("./a.py", 13, "DAG001", Some("dagster.SourceAsset"), &format!("    {USE}")),
-            finding("/repo/a.py", 19, "DAG101", Some("dagster.beta_thing"), "x = beta_thing()"),
+            finding(
+                "./a.py",
+                13,
+                "DAG001",
+                Some("dagster.SourceAsset"),
+                &format!("    {USE}"),
+            ),
+            finding(
+                "/repo/a.py",
+                19,
+                "DAG101",
+                Some("dagster.beta_thing"),
+                "x = beta_thing()",
+            ),
         ]);
         let applied = baseline.apply(&mut now, &paths());
-        assert_eq!(applied, Applied { hidden: 2, stale: 0 });
+        assert_eq!(
+            applied,
+            Applied {
+                hidden: 2,
+                stale: 0
+            }
+        );
         assert!(now.diagnostics.is_empty());
         assert_eq!(now.suppressed_by_baseline, 2);
     }
@@ -254,7 +278,13 @@ mod tests {
             finding("a.py", 5, "DAG001", Some("dagster.SourceAsset"), USE),
         ]);
         let applied = baseline.apply(&mut three, &paths());
-        assert_eq!(applied, Applied { hidden: 2, stale: 0 });
+        assert_eq!(
+            applied,
+            Applied {
+                hidden: 2,
+                stale: 0
+            }
+        );
         assert_eq!(three.diagnostics.len(), 1);
         assert_eq!(three.diagnostics[0].start.row, 5);
     }
@@ -267,12 +297,24 @@ mod tests {
         ]);
         let baseline = Baseline::of(&old, &paths());
         let mut now = report(vec![
-            finding("a.py", 3, "DAG001", Some("dagster.SourceAsset"), "raw = SourceAsset('x')"),
+            finding(
+                "a.py",
+                3,
+                "DAG001",
+                Some("dagster.SourceAsset"),
+                "raw = SourceAsset('x')",
+            ),
             finding("b.py", 3, "DAG001", Some("dagster.SourceAsset"), USE),
             finding("a.py", 3, "DAG101", Some("dagster.SourceAsset"), USE),
         ]);
         let applied = baseline.apply(&mut now, &paths());
-        assert_eq!(applied, Applied { hidden: 0, stale: 2 });
+        assert_eq!(
+            applied,
+            Applied {
+                hidden: 0,
+                stale: 2
+            }
+        );
         assert_eq!(now.diagnostics.len(), 3);
     }
 

@@ -58,7 +58,10 @@ mod tests {
 
     #[test]
     fn escapes_messages_and_properties() {
-        assert_eq!(escape_data("50% done\r\nnext: a,b"), "50%25 done%0D%0Anext: a,b");
+        assert_eq!(
+            escape_data("50% done\r\nnext: a,b"),
+            "50%25 done%0D%0Anext: a,b"
+        );
         assert_eq!(escape_property("C:\\a,b%.py"), "C%3A\\a%2Cb%25.py");
     }
 }

@@ -10,11 +10,7 @@ use crate::check::Diagnostic;
 /// Writes the report as a JUnit `<testsuites>` document.
 pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let paths = RepoPaths::from_cwd();
-    let errors = report
-        .diagnostics
-        .iter()
-        .filter(|d| is_error(d))
-        .count();
+    let errors = report.diagnostics.iter().filter(|d| is_error(d)).count();
     let total = report.diagnostics.len();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(

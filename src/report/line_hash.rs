@@ -134,7 +134,10 @@ mod tests {
         let hashes = line_hashes("a\na\n");
         let (h1, n1) = hashes[0].split_once(':').unwrap();
         let (h2, n2) = hashes[1].split_once(':').unwrap();
-        assert_ne!(h1, h2, "the windows differ: the second one reaches the end marker");
+        assert_ne!(
+            h1, h2,
+            "the windows differ: the second one reaches the end marker"
+        );
         assert_eq!((n1, n2), ("1", "1"));
         let hashes = line_hashes(&"same line\n".repeat(3).repeat(40));
         assert!(hashes[1].ends_with(":2"), "{}", hashes[1]);

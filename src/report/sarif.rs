@@ -307,7 +307,11 @@ mod tests {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap())
+            .map(|r| {
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap()
+            })
             .collect();
         assert_eq!(rows, [2, 3, 4]);
         let note = &run["invocations"][0]["toolExecutionNotifications"][0];
@@ -329,7 +333,13 @@ mod tests {
             automation_id: Some("dagster".into()),
             ..RenderOptions::default()
         };
-        let log = log(&report, &options, Some(Path::new("/w/my repo")), 10, &mut Fixed);
+        let log = log(
+            &report,
+            &options,
+            Some(Path::new("/w/my repo")),
+            10,
+            &mut Fixed,
+        );
         let run = &log["runs"][0];
         let artifact = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
         assert_eq!(artifact["uri"], "pkg/a%20b.py");
