@@ -38,7 +38,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check Python files for unstable dagster API uses (the default command).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print the documentation of a rule.
     Rule {
         /// Rule code, e.g. DAG001.
@@ -244,7 +244,7 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => run_check(args),
+        Command::Check(args) => run_check(*args),
         Command::Rule { code } => match rules::by_code(&code) {
             Some(rule) => {
                 print!("{}", rules::render_doc(rule));

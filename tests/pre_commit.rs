@@ -49,8 +49,8 @@ fn install_pre_commit() -> Result<PathBuf, String> {
     if !python.status.success() {
         return Err("`python3 --version` failed".into());
     }
-    let made = run(Command::new("python3").args(["-m", "venv"]).arg(&venv))
-        .map_err(|e| e.to_string())?;
+    let made =
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv)).map_err(|e| e.to_string())?;
     if !made.status.success() {
         return Err(format!("cannot create a venv: {}", last_line(&made)));
     }
@@ -129,7 +129,10 @@ fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
         &["add", "."],
         &["commit", "--quiet", "-m", "init"],
     ] {
-        let out = run(git_env(Command::new("git").args(args).current_dir(dir.path()))).unwrap();
+        let out = run(git_env(
+            Command::new("git").args(args).current_dir(dir.path()),
+        ))
+        .unwrap();
         assert!(out.status.success(), "git {args:?}:\n{}", text(&out));
     }
     dir
@@ -147,7 +150,12 @@ fn pre_commit_command(exe: &Path, dir: &Path, home: &Path) -> Command {
 
 fn assert_hook_failed_with_finding(out: &Output) {
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "pre-commit must fail:\n{}", text(out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "pre-commit must fail:\n{}",
+        text(out)
+    );
     assert!(stdout.contains("dagster-api-lint"), "{}", text(out));
     assert!(stdout.contains("Failed"), "{}", text(out));
     assert!(
@@ -203,7 +211,12 @@ fn repository_hook_builds_with_language_rust() {
         .output()
         .unwrap();
     let log = std::fs::read_to_string(home.path().join("pre-commit.log")).unwrap_or_default();
-    let offline = ["failed to get", "failed to download", "Could not resolve host", "network"];
+    let offline = [
+        "failed to get",
+        "failed to download",
+        "Could not resolve host",
+        "network",
+    ];
     if !out.status.success()
         && log.contains("cargo install")
         && offline.iter().any(|s| log.contains(s))
