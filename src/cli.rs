@@ -541,7 +541,8 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     report.diagnostics.sort_by(|a, b| {
         (&a.filename, a.start, a.rule.code).cmp(&(&b.filename, b.start, b.rule.code))
     });
-    apply_baseline(&args, &mut report)?;
+    apply_baseline(&args, &project, &mut report)?;
+    let fail_on = fail_on_levels(&args, &project)?;
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -585,7 +586,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     }
     Ok(if report.had_io_errors() {
         EXIT_ERROR
-    } else if args.exit_zero || !fail_on::fails(&args.fail_on, &report.diagnostics) {
+    } else if args.exit_zero || !fail_on::fails(&fail_on, &report.diagnostics) {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
@@ -648,11 +649,30 @@ fn run_upgrade_report(
     Ok(EXIT_CLEAN)
 }
 
-/// `--write-baseline` records the current findings; then the baseline (that one, or the one
-/// `--baseline` names) hides the findings it records.
-fn apply_baseline(args: &CheckArgs, report: &mut Report) -> Result<(), String> {
+/// `--fail-on`, else the configuration's `fail-on`.
+fn fail_on_levels(args: &CheckArgs, project: &Project) -> Result<Vec<FailOn>, String> {
+    match project.root_config.as_deref() {
+        Some(config) if args.fail_on.is_empty() => {
+            let values = config.options.fail_on.iter().flatten();
+            values
+                .map(|v| {
+                    FailOn::parse(v).map_err(|e| format!("{}: fail-on: {e}", config.path.display()))
+                })
+                .collect()
+        }
+        _ => Ok(args.fail_on.clone()),
+    }
+}
+
+/// `--write-baseline` records the current findings; then the baseline (that one, else the one
+/// `--baseline` or the configuration's `baseline` names) hides the findings it records.
+fn apply_baseline(args: &CheckArgs, project: &Project, report: &mut Report) -> Result<(), String> {
     let paths = RepoPaths::from_cwd();
-    let (baseline, path) = match (&args.write_baseline, &args.baseline) {
+    let configured = project.root_config.as_deref().and_then(|config| {
+        let path = config.options.baseline.as_ref()?;
+        Some(config.root().join(path))
+    });
+    let (baseline, path) = match (&args.write_baseline, args.baseline.clone().or(configured)) {
         (Some(path), _) => {
             let baseline = Baseline::of(report, &paths);
             baseline.write(path)?;
@@ -663,9 +683,9 @@ fn apply_baseline(args: &CheckArgs, report: &mut Report) -> Result<(), String> {
                     path.display()
                 );
             }
-            (baseline, path)
+            (baseline, path.clone())
         }
-        (None, Some(path)) => (Baseline::read(path)?, path),
+        (None, Some(path)) => (Baseline::read(&path)?, path),
         (None, None) => return Ok(()),
     };
     let applied = baseline.apply(report, &paths);

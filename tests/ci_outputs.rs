@@ -419,3 +419,46 @@ fn fail_on_picks_what_fails_the_run() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("neither a severity"), "{}", bad.stderr);
 }
+
+#[test]
+fn configuration_sets_fail_on_and_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/a.py"), OLD).unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[tool.dagster-api-lint]\nfail-on = [\"removed\"]\nbaseline = \"ci/baseline.json\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("ci")).unwrap();
+    let sub = dir.path().join("src");
+
+    // `fail-on = ["removed"]`: deprecated findings print but do not fail...
+    std::fs::write(
+        dir.path().join("ci/baseline.json"),
+        r#"{"version": 1, "findings": []}"#,
+    )
+    .unwrap();
+    let out = run_in(&sub, &["a.py", "--output-format", "concise"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("Found 3 issues"), "{}", out.stdout);
+    // ...unless the command line says otherwise.
+    let out = run_in(&sub, &["a.py", "--fail-on", "deprecated"]);
+    assert_eq!(out.code, 1);
+
+    // The configured baseline, relative to the configuration file, hides what it records.
+    let written = run_in(dir.path(), &["src", "--write-baseline", "ci/baseline.json"]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let out = run_in(dir.path(), &["src", "--fail-on", "deprecated"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("3 by the baseline"), "{}", out.stdout);
+
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[tool.dagster-api-lint]\nfail-on = [\"often\"]\n",
+    )
+    .unwrap();
+    let bad = run_in(dir.path(), &["src"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("fail-on: `often`"), "{}", bad.stderr);
+}
