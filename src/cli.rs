@@ -6,11 +6,13 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::baseline::Baseline;
 use crate::catalog::{self, shipped, sources::SourceSet, Catalog};
 use crate::config;
 use crate::discovery::{Found, Walk};
+use crate::fail_on::{self, FailOn};
 use crate::project::Project;
-use crate::report::{self, OutputFormat, RenderOptions, Report};
+use crate::report::{self, OutputFormat, RenderOptions, RepoPaths, Report};
 use crate::rules;
 use crate::runner;
 
@@ -36,7 +38,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check Python files for unstable dagster API uses (the default command).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print the documentation of a rule.
     Rule {
         /// Rule code, e.g. DAG001.
@@ -126,6 +128,21 @@ struct CheckArgs {
     /// Also judge findings against this dagster version (upgrade planning).
     #[arg(long)]
     target_version: Option<String>,
+
+    // CI integration (docs/ci.md): baseline, failure threshold, SARIF category.
+    /// Hide the findings recorded in this baseline file (written by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file, then hide them (exit 0).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Exit 1 only for findings at this severity or worse (error, warning, info) or with this
+    /// status (deprecated, removed, beta, ...); comma-separated. Default: any finding.
+    #[arg(long, value_delimiter = ',', value_parser = FailOn::parse, value_name = "LEVEL")]
+    fail_on: Vec<FailOn>,
+    /// SARIF `automationDetails.id`: the code scanning category of this analysis.
+    #[arg(long, visible_alias = "automation-id", value_name = "ID")]
+    sarif_category: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -227,7 +244,7 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => run_check(args),
+        Command::Check(args) => run_check(*args),
         Command::Rule { code } => match rules::by_code(&code) {
             Some(rule) => {
                 print!("{}", rules::render_doc(rule));
@@ -524,6 +541,8 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     report.diagnostics.sort_by(|a, b| {
         (&a.filename, a.start, a.rule.code).cmp(&(&b.filename, b.start, b.rule.code))
     });
+    apply_baseline(&args, &project, &mut report)?;
+    let fail_on = fail_on_levels(&args, &project)?;
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -535,7 +554,10 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let options = RenderOptions { color };
+    let options = RenderOptions {
+        color,
+        automation_id: args.sarif_category.clone(),
+    };
     let mut buffer = Vec::new();
     if args.statistics {
         report::write_statistics(&mut buffer, &report).map_err(|e| e.to_string())?;
@@ -564,7 +586,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     }
     Ok(if report.had_io_errors() {
         EXIT_ERROR
-    } else if report.diagnostics.is_empty() || args.exit_zero {
+    } else if args.exit_zero || !fail_on::fails(&fail_on, &report.diagnostics) {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
@@ -625,4 +647,54 @@ fn run_upgrade_report(
     )
     .map_err(|e| e.to_string())?;
     Ok(EXIT_CLEAN)
+}
+
+/// `--fail-on`, else the configuration's `fail-on`.
+fn fail_on_levels(args: &CheckArgs, project: &Project) -> Result<Vec<FailOn>, String> {
+    match project.root_config.as_deref() {
+        Some(config) if args.fail_on.is_empty() => {
+            let values = config.options.fail_on.iter().flatten();
+            values
+                .map(|v| {
+                    FailOn::parse(v).map_err(|e| format!("{}: fail-on: {e}", config.path.display()))
+                })
+                .collect()
+        }
+        _ => Ok(args.fail_on.clone()),
+    }
+}
+
+/// `--write-baseline` records the current findings; then the baseline (that one, else the one
+/// `--baseline` or the configuration's `baseline` names) hides the findings it records.
+fn apply_baseline(args: &CheckArgs, project: &Project, report: &mut Report) -> Result<(), String> {
+    let paths = RepoPaths::from_cwd();
+    let configured = project.root_config.as_deref().and_then(|config| {
+        let path = config.options.baseline.as_ref()?;
+        Some(config.root().join(path))
+    });
+    let (baseline, path) = match (&args.write_baseline, args.baseline.clone().or(configured)) {
+        (Some(path), _) => {
+            let baseline = Baseline::of(report, &paths);
+            baseline.write(path)?;
+            if !args.quiet {
+                eprintln!(
+                    "Wrote {} findings to the baseline {}.",
+                    baseline.total(),
+                    path.display()
+                );
+            }
+            (baseline, path.clone())
+        }
+        (None, Some(path)) => (Baseline::read(&path)?, path),
+        (None, None) => return Ok(()),
+    };
+    let applied = baseline.apply(report, &paths);
+    if applied.stale > 0 && !args.quiet {
+        eprintln!(
+            "note: {} baseline entries match no finding any more; rerun with --write-baseline {} to drop them.",
+            applied.stale,
+            path.display()
+        );
+    }
+    Ok(())
 }

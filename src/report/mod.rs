@@ -1,11 +1,17 @@
 //! Output formats. Each format is one file; all of them read the same [`Report`] and, where
 //! they describe a finding as a JSON object, the same [`Record`].
 
+mod github;
+mod gitlab;
 mod json;
+mod junit;
+mod line_hash;
+mod sarif;
 mod text;
 pub mod upgrade;
 
 use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
 
 use clap::ValueEnum;
 use serde::Serialize;
@@ -45,13 +51,23 @@ pub enum OutputFormat {
     Json,
     /// One JSON object per line.
     JsonLines,
+    /// SARIF 2.1.0, as GitHub code scanning reads it.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality report (JSON).
+    Gitlab,
+    /// JUnit XML, one test suite per file.
+    Junit,
 }
 
 /// Options that affect rendering.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
     /// Use ANSI colours.
     pub color: bool,
+    /// SARIF `automationDetails.id` (`--sarif-category`).
+    pub automation_id: Option<String>,
 }
 
 /// Writes the report in `format`.
@@ -66,6 +82,10 @@ pub fn write(
         OutputFormat::Concise => text::write(out, report, false, options),
         OutputFormat::Json => json::write_array(out, report),
         OutputFormat::JsonLines => json::write_lines(out, report),
+        OutputFormat::Sarif => sarif::write(out, report, &options),
+        OutputFormat::Github => github::write(out, report),
+        OutputFormat::Gitlab => gitlab::write(out, report),
+        OutputFormat::Junit => junit::write(out, report),
     }
 }
 
@@ -133,5 +153,82 @@ impl<'a> Record<'a> {
             replacement: d.replacement.as_deref(),
             url: d.rule.url(),
         }
+    }
+}
+
+/// Maps file names as the report holds them to repository-relative paths: relative to the
+/// current directory when the file is under it, without `./`, always with `/` separators.
+#[derive(Debug, Clone)]
+pub struct RepoPaths {
+    /// The current directory, as given and canonicalised (either may prefix absolute names).
+    roots: Vec<PathBuf>,
+}
+
+impl RepoPaths {
+    /// Paths relative to the process's current directory.
+    pub fn from_cwd() -> RepoPaths {
+        RepoPaths::under(std::env::current_dir().ok().as_deref())
+    }
+
+    /// Paths relative to `root` (`None`: absolute names stay absolute).
+    pub fn under(root: Option<&Path>) -> RepoPaths {
+        let mut roots: Vec<PathBuf> = root.into_iter().map(Path::to_path_buf).collect();
+        if let Some(canonical) = root.and_then(|r| r.canonicalize().ok()) {
+            if !roots.contains(&canonical) {
+                roots.push(canonical);
+            }
+        }
+        RepoPaths { roots }
+    }
+
+    /// The repository-relative form of `filename` (absolute when it is outside the root).
+    pub fn get(&self, filename: &str) -> String {
+        let path = Path::new(filename);
+        let relative = if path.is_absolute() {
+            self.roots
+                .iter()
+                .find_map(|root| path.strip_prefix(root).ok())
+                .unwrap_or(path)
+        } else {
+            path
+        };
+        let mut out = String::new();
+        for component in relative.components() {
+            let part = match component {
+                Component::CurDir => continue,
+                Component::RootDir => {
+                    out.push('/');
+                    continue;
+                }
+                Component::Prefix(p) => p.as_os_str().to_string_lossy(),
+                Component::ParentDir => "..".into(),
+                Component::Normal(name) => name.to_string_lossy(),
+            };
+            if !out.is_empty() && !out.ends_with('/') {
+                out.push('/');
+            }
+            out.push_str(&part);
+        }
+        if out.is_empty() {
+            out.push('.');
+        }
+        out.replace('\\', "/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repo_paths_are_relative_with_slashes() {
+        let paths = RepoPaths::under(Some(Path::new("/work/repo")));
+        assert_eq!(paths.get("./pkg/a.py"), "pkg/a.py");
+        assert_eq!(paths.get("pkg/./a.py"), "pkg/a.py");
+        assert_eq!(paths.get("/work/repo/pkg/a.py"), "pkg/a.py");
+        assert_eq!(paths.get("/elsewhere/a.py"), "/elsewhere/a.py");
+        assert_eq!(paths.get("../sibling/a.py"), "../sibling/a.py");
+        assert_eq!(paths.get("pkg\\win.py"), "pkg/win.py");
+        assert_eq!(paths.get("-"), "-");
     }
 }
