@@ -487,12 +487,11 @@ fn own_package(file: &std::path::Path) -> Option<String> {
     package
 }
 
-/// The top-level package a reference points into (`None` for inferred members, which are
-/// judged by their class).
+/// The top-level package a reference points into (for a member: its class's package).
 fn reference_package(reference: &Reference) -> Option<&str> {
     match &reference.target {
         Target::Path(p) => Some(top(p)),
-        Target::Member { .. } => None,
+        Target::Member { class, .. } => Some(top(class)),
     }
 }
 
