@@ -439,18 +439,22 @@ impl<'m> Resolver<'_, 'm> {
         // Methods of a subclass of a catalogued class: `self` is an instance of that class,
         // so inherited members used on `self` are checked (members the user defines are not).
         if let Some(base) = base_class {
-            let own: Vec<String> = def
-                .body
-                .iter()
-                .filter_map(|s| match s {
-                    Stmt::FunctionDef(f) => Some(f.name.clone()),
-                    Stmt::Assign { targets, .. } => targets.iter().find_map(|t| match t {
-                        Expr::Name { id, .. } => Some(id.clone()),
-                        _ => None,
-                    }),
-                    _ => None,
-                })
-                .collect();
+            let mut own = Vec::new();
+            for stmt in &def.body {
+                match stmt {
+                    Stmt::FunctionDef(f) => {
+                        own.push(f.name.clone());
+                        collect_self_attributes(f, &mut own);
+                    }
+                    Stmt::Assign { targets, .. } => {
+                        own.extend(targets.iter().filter_map(|t| match t {
+                            Expr::Name { id, .. } => Some(id.clone()),
+                            _ => None,
+                        }));
+                    }
+                    _ => {}
+                }
+            }
             let instance = Instance {
                 class: base,
                 via: format!("`self` of a subclass of a dagster class in `{}`", def.name),
@@ -843,6 +847,79 @@ impl<'m> Resolver<'_, 'm> {
     }
 }
 
+/// Attributes a method assigns on its first parameter (`self._client = ...`), not descending
+/// into nested scopes: they belong to the user's subclass, not to the dagster base class.
+fn collect_self_attributes(def: &FunctionDef, out: &mut Vec<String>) {
+    fn target_attributes(e: &Expr, receiver: &str, out: &mut Vec<String>) {
+        match e {
+            Expr::Attribute { value, attr, .. } => {
+                if matches!(&**value, Expr::Name { id, .. } if id == receiver) {
+                    out.push(attr.clone());
+                }
+            }
+            Expr::Sequence { elts, .. } | Expr::Other { children: elts, .. } => {
+                for e in elts {
+                    target_attributes(e, receiver, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn walk(body: &[Stmt], receiver: &str, out: &mut Vec<String>) {
+        for stmt in body {
+            match stmt {
+                Stmt::Assign { targets, .. } => {
+                    for t in targets {
+                        target_attributes(t, receiver, out);
+                    }
+                }
+                Stmt::For {
+                    target,
+                    body,
+                    orelse,
+                    ..
+                } => {
+                    target_attributes(target, receiver, out);
+                    walk(body, receiver, out);
+                    walk(orelse, receiver, out);
+                }
+                Stmt::With { items, body } => {
+                    for var in items.iter().filter_map(|(_, var)| var.as_ref()) {
+                        target_attributes(var, receiver, out);
+                    }
+                    walk(body, receiver, out);
+                }
+                Stmt::If { body, orelse, .. } => {
+                    walk(body, receiver, out);
+                    walk(orelse, receiver, out);
+                }
+                Stmt::Try {
+                    body,
+                    handlers,
+                    orelse,
+                    finalbody,
+                } => {
+                    walk(body, receiver, out);
+                    for h in handlers {
+                        walk(&h.body, receiver, out);
+                    }
+                    walk(orelse, receiver, out);
+                    walk(finalbody, receiver, out);
+                }
+                Stmt::Other { bodies, .. } => {
+                    for b in bodies {
+                        walk(b, receiver, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(receiver) = def.params.first().filter(|p| !p.variadic) {
+        walk(&def.body, &receiver.name, out);
+    }
+}
+
 /// Names a function body binds (its locals), not descending into nested scopes.
 fn collect_locals(body: &[Stmt], out: &mut HashSet<String>) {
     fn target_names(e: &Expr, out: &mut HashSet<String>) {
@@ -1145,6 +1222,21 @@ mod tests {
             "member C.ConfigurableResource::get_resource_context @ self.get_resource_context"
         ));
         assert!(!r.iter().any(|x| x.contains("::mine")), "{r:#?}");
+    }
+
+    #[test]
+    fn attributes_a_subclass_sets_on_self_are_its_own() {
+        let r = refs("import dagster as dg\nclass C(dg.ConfigurableResource):\n    _declared: int\n    def __init__(self, client):\n        self._client = client\n        if client:\n            self._a, self.__b = 1, 2\n    def go(self):\n        self._client.run(self._a, self.__b, self._declared)\n        self._inherited\n");
+        for own in ["_client", "_a", "__b", "_declared"] {
+            assert!(
+                !r.iter().any(|x| x.ends_with(&format!("::{own} @ self.{own}"))),
+                "{own}: {r:#?}"
+            );
+        }
+        assert!(has(
+            &r,
+            "member C.ConfigurableResource::_inherited @ self._inherited"
+        ));
     }
 
     #[test]
