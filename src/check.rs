@@ -870,3 +870,42 @@ impl Knowledge for Checker {
         (object.kind == Some(Kind::Class)).then_some(id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::shipped;
+
+    fn checker() -> Checker {
+        let catalogs = [("dagster", "1.13.29"), ("dagster_dbt", "0.29.27")]
+            .iter()
+            .map(|(p, v)| shipped::load(p, v).expect("shipped catalog"))
+            .collect();
+        Checker::new(catalogs, Vec::new())
+    }
+
+    /// Every finding as `CODE symbol[(parameter)] @ row`.
+    fn findings(filename: &str, source: &str) -> Vec<String> {
+        checker()
+            .check_source(filename, source)
+            .iter()
+            .map(|d| {
+                let param = d
+                    .parameter
+                    .as_ref()
+                    .map_or(String::new(), |p| format!("({p})"));
+                let symbol = d.symbol.as_deref().unwrap_or("-");
+                format!("{} {symbol}{param} @ {}", d.rule.code, d.start.row)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dunder_module_attributes_are_not_missing_names() {
+        let f = findings(
+            "a.py",
+            "import dagster\nfrom dagster import __version__\nprint(dagster.__version__, dagster.__file__)\n",
+        );
+        assert!(f.is_empty(), "{f:#?}");
+    }
+}
