@@ -661,11 +661,7 @@ fn status_findings(
         let (code, mut message) = match marker.status {
             Status::Deprecated => (
                 "DAG001",
-                match marker
-                    .breaking_version
-                    .as_deref()
-                    .filter(|v| !v.trim().is_empty())
-                {
+                match breaking_version(&marker) {
                     Some(v) => format!("`{name}` is deprecated and will be removed in {v}."),
                     None => format!("`{name}` is deprecated."),
                 },
@@ -707,13 +703,15 @@ fn status_findings(
             message,
             symbol: Some(symbol.to_string()),
             parameter: None,
-            breaking_version: marker.breaking_version.clone(),
+            breaking_version: breaking_version(&marker),
             replacement: hint.as_deref().and_then(plain_rename),
         });
     }
     out
 }
 
+/// Findings for keyword `param` of the callable `object`, named `owner` in messages and
+/// `symbol` (its full dotted path) in the output.
 fn param_findings(object: &Object, owner: &str, symbol: &str, param: &str) -> Vec<Finding> {
     let Some(markers) = object.params.get(param) else {
         return Vec::new();
@@ -724,7 +722,7 @@ fn param_findings(object: &Object, owner: &str, symbol: &str, param: &str) -> Ve
         let (code, mut message) = match marker.status {
             Status::Deprecated => (
                 "DAG002",
-                match marker.breaking_version.as_deref().filter(|v| !v.trim().is_empty()) {
+                match breaking_version(marker) {
                     Some(v) => format!("Parameter `{param}` of `{owner}` is deprecated and will be removed in {v}."),
                     None => format!("Parameter `{param}` of `{owner}` is deprecated."),
                 },
@@ -744,7 +742,7 @@ fn param_findings(object: &Object, owner: &str, symbol: &str, param: &str) -> Ve
             message,
             symbol: Some(symbol.to_string()),
             parameter: Some(param.to_string()),
-            breaking_version: marker.breaking_version.clone(),
+            breaking_version: breaking_version(marker),
             replacement: None,
         });
     }
@@ -755,6 +753,15 @@ fn param_findings(object: &Object, owner: &str, symbol: &str, param: &str) -> Ve
 fn member_symbol(catalog: &Catalog, class: &str, name: &str) -> String {
     public_path_of(catalog, class)
         .map_or_else(|| format!("{class}.{name}"), |p| format!("{p}.{name}"))
+}
+
+/// The breaking version of a deprecation, if it names one (dagster writes `breaking_version=""`
+/// for parameters it only hides).
+fn breaking_version(marker: &Marker) -> Option<String> {
+    marker
+        .breaking_version
+        .clone()
+        .filter(|v| !v.trim().is_empty())
 }
 
 fn member_findings(catalog: &Catalog, class: &str, name: &str, via: &str) -> Vec<Finding> {
@@ -907,5 +914,31 @@ mod tests {
             "import dagster\nfrom dagster import __version__\nprint(dagster.__version__, dagster.__file__)\n",
         );
         assert!(f.is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn parameter_findings_carry_the_full_path() {
+        let source = "import dagster as dg\n@dg.multi_asset(specs=[], compute_kind='dbt', allow_arbitrary_check_specs=True)\ndef f(): ...\n";
+        let diagnostics = checker().check_source("a.py", source);
+        let params: Vec<&Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| d.rule.code == "DAG002")
+            .collect();
+        assert_eq!(params.len(), 2, "{diagnostics:#?}");
+        for d in &params {
+            assert_eq!(d.symbol.as_deref(), Some("dagster.multi_asset"));
+            assert!(d.message.contains("of `multi_asset`"), "{}", d.message);
+        }
+        // `hidden_param(..., breaking_version="")` names no version.
+        let hidden = params
+            .iter()
+            .find(|d| d.parameter.as_deref() == Some("allow_arbitrary_check_specs"))
+            .unwrap();
+        assert_eq!(hidden.breaking_version, None);
+        assert!(
+            hidden.message.ends_with("is deprecated."),
+            "{}",
+            hidden.message
+        );
     }
 }
