@@ -2,8 +2,10 @@
 //! against the selected catalogs, producing diagnostics.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::catalog::{Catalog, Export, Kind, Marker, Object, Status};
+use crate::discovery;
 use crate::resolve::{self, Knowledge, RefKind, Reference, Target};
 use crate::rules::{self, Rule, Severity};
 use crate::syntax::{self, LineIndex, Location, Span};
@@ -146,7 +148,9 @@ impl Checker {
         needles
     }
 
-    /// Checks one module's source. `filename` is only used to label diagnostics.
+    /// Checks one module's source. `filename` labels the diagnostics; when it names a file inside
+    /// a package, that package's uses of itself are not reported (a library's own modules carry
+    /// no stability promise towards it, like its relative imports).
     pub fn check_source(&self, filename: &str, source: &str) -> Vec<Diagnostic> {
         let parsed = syntax::parse_module(source);
         let index = LineIndex::new(source);
@@ -188,11 +192,13 @@ impl Checker {
         }
         // A package's own modules use its internals freely: checking dagster_dbt's sources, its
         // references to dagster_dbt are not uses of an unstable API (its uses of dagster are).
-        let own = own_package(std::path::Path::new(filename));
+        let own = (filename != "-")
+            .then(|| discovery::top_package(Path::new(filename)))
+            .flatten();
         for reference in resolve::resolve(&parsed.module, self) {
             if own
                 .as_deref()
-                .is_some_and(|p| reference_package(&reference) == Some(p))
+                .is_some_and(|p| self.reaches_package(&reference, p))
             {
                 continue;
             }
@@ -241,6 +247,19 @@ impl Checker {
                     .copied()
                     .find(|c| c.objects.contains_key(id))
             })
+    }
+
+    /// True when a reference reaches code of `package` (a member counts for the class that
+    /// defines it).
+    fn reaches_package(&self, r: &Reference, package: &str) -> bool {
+        let path = match &r.target {
+            Target::Path(path) => path.clone(),
+            Target::Member { class, name } => self
+                .catalog_with_object(class)
+                .and_then(|c| c.member(class, name))
+                .map_or_else(|| class.clone(), |(id, _)| id),
+        };
+        top(&path) == package
     }
 
     /// Judges one reference.
@@ -469,29 +488,6 @@ impl Default for Finding {
             breaking_version: None,
             replacement: None,
         }
-    }
-}
-
-/// The top-level package a file belongs to: the outermost folder above it that is a package
-/// (has an `__init__.py`), when the file is inside one.
-fn own_package(file: &std::path::Path) -> Option<String> {
-    let mut package = None;
-    let mut dir = file.parent();
-    while let Some(d) = dir {
-        if d.as_os_str().is_empty() || !d.join("__init__.py").is_file() {
-            break;
-        }
-        package = d.file_name().map(|n| n.to_string_lossy().into_owned());
-        dir = d.parent();
-    }
-    package
-}
-
-/// The top-level package a reference points into (for a member: its class's package).
-fn reference_package(reference: &Reference) -> Option<&str> {
-    match &reference.target {
-        Target::Path(p) => Some(top(p)),
-        Target::Member { class, .. } => Some(top(class)),
     }
 }
 
@@ -939,6 +935,43 @@ mod tests {
             hidden.message.ends_with("is deprecated."),
             "{}",
             hidden.message
+        );
+    }
+
+    #[test]
+    fn a_package_using_itself_is_not_reported() {
+        let tmp = tempfile::tempdir().unwrap();
+        let package = tmp.path().join("dagster_dbt");
+        std::fs::create_dir_all(&package).unwrap();
+        std::fs::write(package.join("__init__.py"), "").unwrap();
+        // Members count for the class defining them: `DbtCliInvocation.manifest` is dagster_dbt's.
+        // (`get_resource_context` on a dagster_dbt resource is dagster's ConfigurableResource's.)
+        let source = "from dagster_dbt.cloud import DbtCloudResource\nfrom dagster._core.definitions.assets.definition.assets_definition import AssetsDefinition\nfrom dagster_dbt import DbtCliInvocation\ndef f(run: DbtCliInvocation):\n    return run.manifest\nfrom dagster_dbt.cloud import DbtCloudClientResource\ndef g(r: DbtCloudClientResource):\n    return r.get_resource_context()\n";
+        let inside = package.join("cloud_utils.py");
+        let outside = tmp.path().join("script.py");
+        let f = findings(&inside.to_string_lossy(), source);
+        assert!(
+            !f.iter()
+                .any(|x| x.contains("dagster_dbt") && !x.contains("get_resource_context")),
+            "{f:#?}"
+        );
+        assert!(
+            f.iter().any(|x| x.starts_with("DAG201 dagster._core")),
+            "{f:#?}"
+        );
+        assert!(
+            f.iter()
+                .any(|x| x.starts_with("DAG202") && x.contains(".get_resource_context @ 8")),
+            "{f:#?}"
+        );
+        let f = findings(&outside.to_string_lossy(), source);
+        assert!(
+            f.contains(&"DAG101 dagster_dbt.cloud.DbtCloudResource @ 1".to_string()),
+            "{f:#?}"
+        );
+        assert!(
+            f.contains(&"DAG202 dagster_dbt.DbtCliInvocation.manifest @ 5".to_string()),
+            "{f:#?}"
         );
     }
 }

@@ -158,6 +158,20 @@ fn matches_exclude(pattern: &str, path: &Path, name: &str) -> bool {
         })
 }
 
+/// The top-level package a Python file belongs to: the outermost of the unbroken run of folders
+/// above it that hold an `__init__.py` (`dagster_dbt` for `src/dagster_dbt/core/resource.py`).
+/// `None` for a file outside a package.
+pub fn top_package(file: &Path) -> Option<String> {
+    let absolute = std::path::absolute(file).ok()?;
+    let mut top = None;
+    let mut dir = absolute.parent();
+    while let Some(d) = dir.filter(|d| d.join("__init__.py").is_file()) {
+        top = d.file_name().map(|n| n.to_string_lossy().into_owned());
+        dir = d.parent();
+    }
+    top
+}
+
 /// Reads and decodes a Python source file.
 pub fn read_source(path: &Path) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
@@ -272,6 +286,20 @@ mod tests {
     #[test]
     fn rejects_binary() {
         assert!(decode(b"\x00\x01\x02").unwrap_err().contains("binary"));
+    }
+
+    #[test]
+    fn top_package_is_the_outermost_package_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inner = tmp.path().join("src/dagster_dbt/core");
+        std::fs::create_dir_all(&inner).unwrap();
+        std::fs::write(tmp.path().join("src/dagster_dbt/__init__.py"), "").unwrap();
+        std::fs::write(inner.join("__init__.py"), "").unwrap();
+        assert_eq!(
+            top_package(&inner.join("resource.py")).as_deref(),
+            Some("dagster_dbt")
+        );
+        assert_eq!(top_package(&tmp.path().join("src/script.py")), None);
     }
 
     #[test]

@@ -1229,7 +1229,8 @@ mod tests {
         let r = refs("import dagster as dg\nclass C(dg.ConfigurableResource):\n    _declared: int\n    def __init__(self, client):\n        self._client = client\n        if client:\n            self._a, self.__b = 1, 2\n    def go(self):\n        self._client.run(self._a, self.__b, self._declared)\n        self._inherited\n");
         for own in ["_client", "_a", "__b", "_declared"] {
             assert!(
-                !r.iter().any(|x| x.ends_with(&format!("::{own} @ self.{own}"))),
+                !r.iter()
+                    .any(|x| x.ends_with(&format!("::{own} @ self.{own}"))),
                 "{own}: {r:#?}"
             );
         }
