@@ -925,6 +925,22 @@ mod tests {
             assert_eq!(d.symbol.as_deref(), Some("dagster.multi_asset"));
             assert!(d.message.contains("of `multi_asset`"), "{}", d.message);
         }
+        let private = checker().check_source(
+            "b.py",
+            "from dagster._core.definitions.assets.definition.asset_spec import AssetSpec
+AssetSpec('a', auto_materialize_policy=None)
+",
+        );
+        let param = private.iter().find(|d| d.rule.code == "DAG002").unwrap();
+        assert_eq!(
+            param.symbol.as_deref(),
+            Some("dagster._core.definitions.assets.definition.asset_spec.AssetSpec")
+        );
+        assert!(
+            param.message.contains("of `AssetSpec` is deprecated"),
+            "{}",
+            param.message
+        );
         // `hidden_param(..., breaking_version="")` names no version.
         let hidden = params
             .iter()
