@@ -856,6 +856,11 @@ impl Knowledge for Checker {
         catalog.member(class, member)?.1?.returns.clone()
     }
 
+    fn has_member(&self, class: &str, member: &str) -> bool {
+        self.catalog_with_object(class)
+            .is_some_and(|c| c.member(class, member).is_some())
+    }
+
     fn context_class(&self, decorator: &str) -> Option<String> {
         let name = decorator.rsplit('.').next()?;
         let (_, class) = CONTEXT_CLASSES.iter().find(|(d, _)| *d == name)?;

@@ -25,6 +25,8 @@ pub trait Knowledge {
     fn returns(&self, path: &str) -> Option<String>;
     /// The catalogued class that member `member` of class `class` holds or returns.
     fn member_type(&self, class: &str, member: &str) -> Option<String>;
+    /// True when the catalog lists `member` on class `class` (own or inherited).
+    fn has_member(&self, class: &str, member: &str) -> bool;
     /// The class that decorator `path` (e.g. `dagster.asset`) injects as its `context` argument.
     fn context_class(&self, decorator: &str) -> Option<String>;
     /// The catalog id of the class `path` names, if it is a catalogued class.
@@ -93,6 +95,9 @@ struct Instance {
     via: String,
     /// Members the user's own subclass defines (not dagster's: never reported).
     own: Vec<String>,
+    /// The user's subclass also has bases outside the catalogs, which may define any member:
+    /// only members the catalog lists for `class` are dagster's.
+    open: bool,
 }
 
 /// What a name is bound to, as far as this tool cares.
@@ -110,6 +115,7 @@ impl Bound {
             class,
             via: via.into(),
             own: Vec::new(),
+            open: false,
         })
     }
 }
@@ -421,11 +427,25 @@ impl<'m> Resolver<'_, 'm> {
             self.visit_expr(decorator);
         }
         let mut base_class = None;
+        let mut other_bases = false;
         for base in &def.bases {
             self.visit_expr(base);
-            if base_class.is_none() {
-                if let Some(Bound::Path(p)) = self.expr_binding(base) {
-                    base_class = self.knowledge.class_id(&p);
+            // `Base[T]` is `Base`; `ABC`, `Generic[T]`, `Protocol` and `object` add no members.
+            let base = match base {
+                Expr::Subscript { value, .. } => &**value,
+                other => other,
+            };
+            let class = match self.expr_binding(base) {
+                Some(Bound::Path(p)) => self.knowledge.class_id(&p),
+                _ => None,
+            };
+            match class {
+                Some(class) if base_class.is_none() => base_class = Some(class),
+                Some(_) => {}
+                None => {
+                    let name = base.dotted_name().unwrap_or_default();
+                    let name = name.rsplit('.').next().unwrap_or_default();
+                    other_bases |= !["ABC", "Generic", "Protocol", "object"].contains(&name);
                 }
             }
         }
@@ -459,6 +479,7 @@ impl<'m> Resolver<'_, 'm> {
                 class: base,
                 via: format!("`self` of a subclass of a dagster class in `{}`", def.name),
                 own,
+                open: other_bases,
             };
             for deferred in &mut self.deferred[deferred_before..] {
                 if deferred.parent == self.current {
@@ -834,6 +855,9 @@ impl<'m> Resolver<'_, 'm> {
         if instance.own.iter().any(|m| m == member) {
             return; // defined by the user's own subclass
         }
+        if instance.open && !self.knowledge.has_member(&instance.class, member) {
+            return; // may come from one of the user's other bases
+        }
         self.refs.push(Reference {
             target: Target::Member {
                 class: instance.class.clone(),
@@ -1032,6 +1056,9 @@ mod tests {
         fn member_type(&self, class: &str, member: &str) -> Option<String> {
             (class == "C.AssetExecutionContext" && member == "instance")
                 .then(|| "C.DagsterInstance".into())
+        }
+        fn has_member(&self, class: &str, member: &str) -> bool {
+            class == "C.ConfigurableResource" && member == "_private_known"
         }
         fn context_class(&self, decorator: &str) -> Option<String> {
             (decorator == "dagster.asset").then(|| "C.AssetExecutionContext".into())
@@ -1237,6 +1264,20 @@ mod tests {
         assert!(has(
             &r,
             "member C.ConfigurableResource::_inherited @ self._inherited"
+        ));
+    }
+
+    #[test]
+    fn other_bases_may_define_unknown_members() {
+        let r = refs("import dagster as dg\nfrom abc import ABC\nclass Mine: ...\nclass C(Mine, dg.ConfigurableResource):\n    def go(self):\n        self._from_mine()\n        self._private_known\nclass D(dg.ConfigurableResource, ABC):\n    def go(self):\n        self._unknown\n");
+        assert!(!r.iter().any(|x| x.contains("_from_mine")), "{r:#?}");
+        assert!(has(
+            &r,
+            "member C.ConfigurableResource::_private_known @ self._private_known"
+        ));
+        assert!(has(
+            &r,
+            "member C.ConfigurableResource::_unknown @ self._unknown"
         ));
     }
 
