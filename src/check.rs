@@ -324,8 +324,9 @@ impl Checker {
             let mut out = vec![Finding {
                 code: "DAG202",
                 message: format!(
-                    "`{path}` is imported from `{module}`, which is not a public module: only names exported by {} carry dagster's stability guarantee.",
-                    public_module_list(catalog)
+                    "`{path}` is imported from `{module}`, which is not a public module: only names exported by {} carry dagster's stability guarantee.{}",
+                    public_module_list(catalog),
+                    public_hint(catalog, path)
                 ),
                 symbol: Some(path.to_string()),
                 ..Finding::default()
@@ -446,8 +447,9 @@ impl Checker {
                 (false, _) => out.push(Finding {
                     code: "DAG202",
                     message: format!(
-                        "`{name_path}` comes from `{module}`, which is not a public module: only names exported by {} carry dagster's stability guarantee.",
-                        public_module_list(catalog)
+                        "`{name_path}` comes from `{module}`, which is not a public module: only names exported by {} carry dagster's stability guarantee.{}",
+                        public_module_list(catalog),
+                        public_hint(catalog, &name_path)
                     ),
                     symbol: Some(name_path.clone()),
                     ..Finding::default()
@@ -562,6 +564,16 @@ fn public_path_of(catalog: &Catalog, id: &str) -> Option<String> {
         .filter(|(_, e)| e.target.as_deref() == Some(id))
         .map(|(path, _)| path.clone())
         .min_by_key(|p| (p.matches('.').count(), p.clone()))
+}
+
+/// ` Use the public `X` instead.` when the object `path` reaches is exported as `X`.
+fn public_hint(catalog: &Catalog, path: &str) -> String {
+    object_of_path(catalog, path)
+        .and_then(|(id, _)| public_path_of(catalog, &id))
+        .filter(|public| public != path)
+        .map_or_else(String::new, |public| {
+            format!(" Use the public `{public}` instead.")
+        })
 }
 
 /// Resolves a dotted path (public, private or alias hop) to a catalogued object.
@@ -957,6 +969,23 @@ AssetSpec('a', auto_materialize_policy=None)
             "{}",
             hidden.message
         );
+    }
+
+    #[test]
+    fn names_from_non_public_modules_point_to_their_public_path() {
+        let diagnostics = checker().check_source(
+            "a.py",
+            "from dagster.components.resolved.model import Resolver\nfrom dagster.components.resolved.core_models import OpSpec\n",
+        );
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:#?}");
+        assert!(
+            messages[0].ends_with("Use the public `dagster.Resolver` instead."),
+            "{}",
+            messages[0]
+        );
+        // OpSpec is exported nowhere public.
+        assert!(!messages[1].contains("Use the public"), "{}", messages[1]);
     }
 
     #[test]

@@ -26,7 +26,8 @@ the finding reports:
           package's top-level module
   DAG202  members: is_public is false and the member is not a `PublicAttr` field (a member
           that is not on the class at all is an instance attribute, never `@public`);
-          names from non-public modules: the name resolves
+          names from non-public modules: the name resolves, and when the message says "Use
+          the public `X` instead", X resolves to the same object
 
 A group whose symbol cannot be resolved counts as a difference too. Every difference must be
 listed in KNOWN.tsv, one per line (lines starting with `#` are comments):
@@ -181,6 +182,10 @@ def check(rt, code, symbol, parameter, finding):
                 return not public, "not public", f"instance attribute, PublicAttr={public}"
             public = rt.is_public(value) or public_field(owner, name)
             return not public, "not public", f"is_public={public}"
+        hint = HINT.search(finding["message"])
+        if hint:
+            same = resolve(hint.group(1))[2] is value
+            return same, f"not public, public {hint.group(1)}", f"same object={same}"
         return True, "not public", "resolves"
     if value is MISSING:
         raise Unresolved(f"`{symbol}` is not on the class (an instance attribute)")
