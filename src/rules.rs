@@ -219,8 +219,9 @@ from dagster import AssetsDefinition
         summary: "Use of a Dagster name or member that is not public API",
         doc: "## What it does
 Flags names imported from non-underscore Dagster modules that are not public namespaces
-(for example `dagster.components.core.context`), and members of Dagster classes that exist but
-are not marked `@public`.
+(for example `dagster.components.core.context`), and methods and properties of Dagster classes
+that exist but are not marked `@public`. Data attributes (record fields, config fields, enum
+values) are not reported: `@public` is how dagster marks methods and properties.
 
 ## Why is this bad?
 Dagster's promise covers the names exported at the top level of each package (and a few

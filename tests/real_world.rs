@@ -141,13 +141,6 @@ const DAGSTER_AWS: Package = Package {
             "dagster._core.storage.dagster_run.DagsterRun",
             None,
         ),
-        (
-            "pipes/message_readers.py",
-            378,
-            "DAG202",
-            "dagster_pipes.PipesDefaultMessageWriter.STDOUT",
-            None,
-        ),
         // Members: `self` in subclasses of RunLauncher[T] and UPathIOManager.
         (
             "ecs/launcher.py",
@@ -178,13 +171,10 @@ const DAGSTER_AWS: Package = Package {
             "dagster.PipesSession.report_launched",
             None,
         ),
-        (
-            "ecs/utils.py",
-            77,
-            "DAG202",
-            "dagster._core.remote_origin.RemoteJobOrigin.job_name",
-            None,
-        ),
+    ],
+    absent: &[
+        // A data attribute (record field): not reported since DAG202 covers methods and
+        // properties only.
         (
             "ecs/container_context.py",
             365,
@@ -192,8 +182,24 @@ const DAGSTER_AWS: Package = Package {
             "dagster._core.origin.RepositoryPythonOrigin.container_context",
             None,
         ),
-    ],
-    absent: &[
+        // A data attribute (record field): not reported since DAG202 covers methods and
+        // properties only.
+        (
+            "ecs/utils.py",
+            77,
+            "DAG202",
+            "dagster._core.remote_origin.RemoteJobOrigin.job_name",
+            None,
+        ),
+        // A data attribute (class constant or record field): not reported since DAG202 covers
+        // methods and properties only.
+        (
+            "pipes/message_readers.py",
+            378,
+            "DAG202",
+            "dagster_pipes.PipesDefaultMessageWriter.STDOUT",
+            None,
+        ),
         // Attributes the Pipes clients set on themselves (`self._client = ...`).
         (
             "pipes/clients/glue.py",
@@ -230,13 +236,6 @@ const DAGSTER_DELTA: Package = Package {
             77,
             "DAG001",
             "dagster.InputContext.metadata",
-            None,
-        ),
-        (
-            "io_manager/polars.py",
-            114,
-            "DAG202",
-            "dagster.AssetKey.parts",
             None,
         ),
         (
@@ -283,7 +282,17 @@ const DAGSTER_DELTA: Package = Package {
             None,
         ),
     ],
-    absent: &[],
+    absent: &[
+        // A data attribute (class constant or record field): not reported since DAG202 covers
+        // methods and properties only.
+        (
+            "io_manager/polars.py",
+            114,
+            "DAG202",
+            "dagster.AssetKey.parts",
+            None,
+        ),
+    ],
 };
 
 const DAGSTER_RAY: Package = Package {
@@ -316,13 +325,6 @@ const DAGSTER_RAY: Package = Package {
             "dagster._core.definitions.resource_annotation.TreatAsResourceParam",
             None,
         ),
-        (
-            "core/pipes.py",
-            130,
-            "DAG202",
-            "dagster_pipes.PipesDefaultMessageWriter.STDOUT",
-            None,
-        ),
         // Members: `handler: PipesMessageHandler`, `context: dg.SensorEvaluationContext`,
         // `init_context: dg.InitExecutorContext`, `run: DagsterRun`.
         (
@@ -353,6 +355,10 @@ const DAGSTER_RAY: Package = Package {
             "dagster.DagsterInstance.run_launcher",
             None,
         ),
+    ],
+    absent: &[
+        // A data attribute (record field): not reported since DAG202 covers methods and
+        // properties only.
         (
             "core/run_launcher.py",
             162,
@@ -360,8 +366,15 @@ const DAGSTER_RAY: Package = Package {
             "dagster.DagsterRun.job_code_origin",
             None,
         ),
-    ],
-    absent: &[
+        // A data attribute (class constant or record field): not reported since DAG202 covers
+        // methods and properties only.
+        (
+            "core/pipes.py",
+            130,
+            "DAG202",
+            "dagster_pipes.PipesDefaultMessageWriter.STDOUT",
+            None,
+        ),
         // Attributes PipesKubeRayJobClient sets on itself.
         (
             "kuberay/pipes.py",

@@ -866,6 +866,12 @@ impl<'a> Analyzer<'_, 'a> {
                         let returns = annotation
                             .as_ref()
                             .and_then(|a| self.annotation_class(module, strip_public_attr(a)));
+                        // A plain data attribute (not public, no known type) is not listed:
+                        // dagster's `@public` applies to methods and properties, and config
+                        // fields and enum values are not API to warn about.
+                        if !public && returns.is_none() {
+                            continue;
+                        }
                         self.objects.entry(member_id.clone()).or_insert(Object {
                             kind: Some(Kind::Attribute),
                             public,
@@ -926,11 +932,15 @@ impl<'a> Analyzer<'_, 'a> {
             };
             let member_id = format!("{class_id}.{name}");
             let returns = self.annotation_class(module, strip_public_attr(annotation));
+            let public = is_public_attr(annotation);
+            if !public && returns.is_none() {
+                continue;
+            }
             self.objects.insert(
                 member_id.clone(),
                 Object {
                     kind: Some(Kind::Attribute),
-                    public: is_public_attr(annotation),
+                    public,
                     returns,
                     ..Object::default()
                 },
@@ -1173,7 +1183,7 @@ mod tests {
 
     fn member<'c>(catalog: &'c Catalog, export: &str, name: &str) -> Option<&'c Object> {
         let class = catalog.exports[export].target.as_ref().unwrap();
-        catalog.member(class, name).unwrap().1
+        catalog.member(class, name).and_then(|m| m.1)
     }
 
     #[test]
