@@ -67,6 +67,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = UpgradeFormat::Text)]
         format: UpgradeFormat,
     },
+    /// Run the language server for editors (LSP over stdio).
+    Server,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -279,6 +281,7 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
             from,
             format,
         } => run_upgrade_report(paths, to, from, format),
+        Command::Server => Ok(crate::server::run()),
     };
     match result {
         Ok(code) => code,
@@ -454,7 +457,12 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     {
         crate::config::validate_selector(selector)?;
     }
-    let stdin = args.paths.len() == 1 && args.paths[0].as_os_str() == "-";
+    // As with ruff, `--stdin-filename` without paths reads stdin too.
+    let stdin = match args.paths.as_slice() {
+        [] => args.stdin_filename.is_some(),
+        [only] => only.as_os_str() == "-",
+        _ => false,
+    };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

@@ -13,6 +13,7 @@ mod report;
 mod resolve;
 mod rules;
 mod runner;
+mod server;
 mod syntax;
 mod upgrade;
 mod versions;

@@ -80,31 +80,67 @@ pub fn glob_matches(glob: &str, path: &str) -> bool {
     matcher.matched(format!("/{path}"), false).is_whitelist()
 }
 
-/// Parses the codes of a `# noqa` comment on a line: `Some(vec![])` for a bare `# noqa`
-/// (all codes), `Some(codes)` for `# noqa: A, B`, `None` without one.
-pub fn noqa_codes(line: &str) -> Option<Vec<String>> {
+/// A `# noqa` comment found on a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Noqa {
+    /// The codes after `# noqa:`, uppercased; empty for a bare `# noqa` (all codes).
+    pub codes: Vec<String>,
+    /// Byte offset in the line just past the last code (or past `noqa` when there are none):
+    /// where another code can be appended.
+    pub end: usize,
+}
+
+/// Finds the `# noqa` comment of a line. Its codes are the tokens after the colon, separated
+/// by commas or whitespace, up to the first one that is not a code (letters then digits, such
+/// as `DAG001` or the prefix `DAG1`), so `# noqa: DAG001 reason` lists only `DAG001`; a colon
+/// followed by text but no code is not a directive.
+pub fn parse_noqa(line: &str) -> Option<Noqa> {
     let lower = line.to_ascii_lowercase();
     let mut search = 0;
     while let Some(found) = lower[search..].find('#') {
         let hash = search + found;
         let after = lower[hash + 1..].trim_start();
         if let Some(rest) = after.strip_prefix("noqa") {
-            let rest = rest.trim_start();
-            let Some(list) = rest.strip_prefix(':') else {
-                return Some(Vec::new());
+            let noqa_end = line.len() - rest.len();
+            let Some(list) = rest.trim_start().strip_prefix(':') else {
+                return Some(Noqa {
+                    codes: Vec::new(),
+                    end: noqa_end,
+                });
             };
-            let offset = line.len() - list.len();
-            let codes: Vec<String> = line[offset..]
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .map(str::trim)
-                .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_alphanumeric()))
-                .map(str::to_ascii_uppercase)
-                .collect();
-            return Some(codes);
+            let (mut codes, mut end) = (Vec::new(), noqa_end);
+            let mut at = line.len() - list.len();
+            for token in line[at..].split_inclusive([',', ' ', '\t']) {
+                let code = token.trim_end_matches([',', ' ', '\t']);
+                if !code.is_empty() {
+                    if !is_code(code) {
+                        break;
+                    }
+                    codes.push(code.to_ascii_uppercase());
+                    end = at + code.len();
+                }
+                at += token.len();
+            }
+            if !codes.is_empty() || list.trim().is_empty() {
+                return Some(Noqa { codes, end });
+            }
+            // `# noqa: text` without a code is no directive; a later `#` may hold one.
         }
         search = hash + 1;
     }
     None
+}
+
+/// Letters followed by digits: a rule code or code prefix.
+fn is_code(token: &str) -> bool {
+    let digits = token.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    digits.len() < token.len() && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The codes of a line's `# noqa` comment: `Some(vec![])` for a bare `# noqa` (all codes),
+/// `Some(codes)` for `# noqa: A, B`, `None` without one.
+pub fn noqa_codes(line: &str) -> Option<Vec<String>> {
+    parse_noqa(line).map(|noqa| noqa.codes)
 }
 
 /// Applies rule selection, severity overrides and noqa to one file's diagnostics. Returns the
@@ -241,9 +277,27 @@ mod tests {
         );
         assert_eq!(noqa_codes("x = 1  # a comment"), None);
         assert_eq!(
+            noqa_codes("x = 1  # noqa: DAG001 because, reasons"),
+            Some(vec!["DAG001".to_string()])
+        );
+        assert_eq!(
             noqa_codes("x = '#'  # noqa:E999"),
             Some(vec!["E999".to_string()])
         );
+    }
+
+    #[test]
+    fn noqa_list_end_is_where_codes_are_appended() {
+        let line = "x = 1  # noqa: DAG101, DAG2 reason";
+        let noqa = parse_noqa(line).unwrap();
+        assert_eq!(&line[..noqa.end], "x = 1  # noqa: DAG101, DAG2");
+        let bare = "x = 1  # noqa";
+        assert_eq!(parse_noqa(bare).unwrap().end, bare.len());
+        let empty = "x  # NOQA:  ";
+        assert_eq!(parse_noqa(empty).unwrap().end, "x  # NOQA".len());
+        assert_eq!(parse_noqa("x  # noqa: see below"), None);
+        let later = "x  # noqa: see below  # noqa: DAG001";
+        assert_eq!(parse_noqa(later).unwrap().end, later.len());
     }
 
     #[test]

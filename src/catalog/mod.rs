@@ -37,7 +37,14 @@ pub struct Row {
     pub message: Option<String>,
 }
 
-fn row(symbol: &str, parameter: Option<&str>, kind: &str, public: bool, markers: &[Marker]) -> Row {
+/// The row of one symbol (or of its parameter `parameter`) with these markers.
+pub fn row(
+    symbol: &str,
+    parameter: Option<&str>,
+    kind: &str,
+    public: bool,
+    markers: &[Marker],
+) -> Row {
     let mut statuses: Vec<String> = markers
         .iter()
         .map(|m| m.status.as_str().to_string())

@@ -134,6 +134,16 @@ impl LineIndex {
         }
     }
 
+    /// The number of lines (a final line terminator starts one more, empty line).
+    pub fn line_count(&self) -> usize {
+        self.index.line_count()
+    }
+
+    /// The 0-based line that contains byte `offset` (at most the text's length).
+    pub fn line_of(&self, offset: u32) -> usize {
+        self.index.line_index(offset.into()).to_zero_indexed()
+    }
+
     /// The byte range of 0-based `line`, without its line terminator.
     pub fn line_span(&self, source: &str, line: usize) -> Span {
         let range = self.index.line_range(

@@ -1,0 +1,35 @@
+//! Findings as LSP diagnostics.
+
+use std::str::FromStr;
+
+use lsp_types::{CodeDescription, DiagnosticSeverity, DiagnosticTag, NumberOrString, Uri};
+
+use super::position::Text;
+use crate::check::Diagnostic;
+use crate::rules::Severity;
+
+/// The `source` of every diagnostic the server publishes.
+pub const SOURCE: &str = "dagster-api-lint";
+
+/// A finding as an LSP diagnostic, its range in the client's position encoding.
+pub fn to_lsp(finding: &Diagnostic, text: &Text) -> lsp_types::Diagnostic {
+    let severity = match finding.severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+    };
+    lsp_types::Diagnostic {
+        range: text.range(finding.span),
+        severity: Some(severity),
+        code: Some(NumberOrString::String(finding.rule.code.to_string())),
+        code_description: Uri::from_str(&finding.rule.url())
+            .ok()
+            .map(|href| CodeDescription { href }),
+        source: Some(SOURCE.to_string()),
+        message: finding.message.clone(),
+        related_information: None,
+        // Editors strike deprecated names through.
+        tags: (finding.status() == "deprecated").then(|| vec![DiagnosticTag::DEPRECATED]),
+        data: None,
+    }
+}

@@ -1,0 +1,539 @@
+//! The language server (`dagster-api-lint server`): LSP over stdio for editors.
+//!
+//! One thread reads and frames the client's messages ([`transport`]); the main thread handles
+//! them in order: it keeps the open documents ([`document`]), checks a document when it is
+//! opened or saved, and shortly after it changes (changes that arrive within the window are
+//! checked together, see [`Server::did_change`]), publishes the findings as diagnostics
+//! ([`diagnostics`]), and answers hovers ([`hover`]) and code actions ([`actions`]). Each
+//! document is judged as the CLI would judge it: by the project it belongs to ([`workspace`]),
+//! with that project's configuration and catalogs, opened once (the workspace folders' at
+//! `initialize`) and reopened when a configuration file changes. A request that fails answers with
+//! an LSP error and the server goes on: malformed messages, unknown methods, bad parameters
+//! and panics (caught per message and per check, and logged to stderr).
+
+mod actions;
+mod diagnostics;
+mod document;
+mod hover;
+mod position;
+mod transport;
+mod workspace;
+
+use std::collections::HashMap;
+use std::io;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{self as notify, Notification as _};
+use lsp_types::request::{self as req, Request as _};
+use lsp_types::{
+    CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
+    CodeActionProviderCapability, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern, Hover,
+    HoverContents, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
+    MarkupContent, MarkupKind, PublishDiagnosticsParams, Registration, RegistrationParams,
+    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use self::document::{file_path, Document};
+use self::position::{Encoding, Text};
+use self::transport::{Incoming, Writer};
+use self::workspace::{is_config_file, Workspace, CONFIG_FILES};
+use crate::runner;
+
+/// The longest a change waits to be checked together with the changes that follow it.
+const MAX_DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// Serves one client on stdin/stdout until it sends `exit` or goes away. Returns the exit
+/// code: 0 after `shutdown` and `exit`, else 1.
+pub fn run() -> i32 {
+    // The parser recurses deeply on deeply nested code: give it the workers' stack.
+    let main = std::thread::Builder::new()
+        .name("lsp-main".into())
+        .stack_size(runner::WORKER_STACK)
+        .spawn(|| {
+            let incoming = transport::spawn_reader(io::BufReader::new(io::stdin()));
+            Server::new(Writer::new(io::stdout().lock())).serve(&incoming)
+        });
+    match main.map(std::thread::JoinHandle::join) {
+        Ok(Ok(code)) => code,
+        _ => 1,
+    }
+}
+
+/// Where the session is in the protocol's lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Uninitialized,
+    Running,
+    ShutDown,
+}
+
+/// A request's failure: the LSP error code and message.
+type Failure = (ErrorCode, String);
+
+struct Server {
+    writer: Writer<io::StdoutLock<'static>>,
+    phase: Phase,
+    encoding: Encoding,
+    /// The client can watch files for the server (dynamic registration).
+    can_watch: bool,
+    workspace: Workspace,
+    documents: HashMap<Uri, Document>,
+    /// Documents to check, and when.
+    due: HashMap<Uri, Instant>,
+    /// The client can no longer be written to.
+    gone: bool,
+}
+
+impl Server {
+    fn new(writer: Writer<io::StdoutLock<'static>>) -> Server {
+        Server {
+            writer,
+            phase: Phase::Uninitialized,
+            encoding: Encoding::Utf16,
+            can_watch: false,
+            workspace: Workspace::default(),
+            documents: HashMap::new(),
+            due: HashMap::new(),
+            gone: false,
+        }
+    }
+
+    fn serve(mut self, incoming: &Receiver<Incoming>) -> i32 {
+        loop {
+            self.check_due();
+            let received = match self.due.values().min() {
+                None => incoming.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                Some(due) => incoming.recv_timeout(due.saturating_duration_since(Instant::now())),
+            };
+            let exit = match received {
+                Ok(message) => self.guarded(message),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => {
+                    log("the client closed the connection without `exit`");
+                    Some(1)
+                }
+            };
+            if let Some(code) = exit {
+                return code;
+            }
+            if self.gone {
+                log("the client stopped reading");
+                return 1;
+            }
+        }
+    }
+
+    /// Handles a message; a panic is logged (by the panic hook) and, for a request, answered
+    /// with an internal error. Returns the exit code once the client said `exit`.
+    fn guarded(&mut self, incoming: Incoming) -> Option<i32> {
+        let id = match &incoming {
+            Incoming::Message(Message::Request(r)) => Some(r.id.clone()),
+            _ => None,
+        };
+        match panic::catch_unwind(AssertUnwindSafe(|| self.handle(incoming))) {
+            Ok(exit) => exit,
+            Err(_) => {
+                log("internal error handling a message (see the panic above); going on");
+                if let Some(id) = id {
+                    let code = ErrorCode::InternalError as i32;
+                    let response = Response::new_err(id, code, "internal error".into());
+                    self.send(&Message::Response(response));
+                }
+                None
+            }
+        }
+    }
+
+    fn handle(&mut self, incoming: Incoming) -> Option<i32> {
+        match incoming {
+            Incoming::Malformed { id, code, message } => {
+                log(&format!("malformed message: {message}"));
+                let error = serde_json::json!({
+                    "id": id,
+                    "error": { "code": code as i32, "message": message },
+                });
+                self.send(&error);
+                None
+            }
+            Incoming::Message(Message::Request(request)) => {
+                self.on_request(request);
+                None
+            }
+            Incoming::Message(Message::Notification(notification)) => {
+                self.on_notification(notification)
+            }
+            Incoming::Message(Message::Response(response)) => {
+                if let Err(error) = response.response_result {
+                    log(&format!(
+                        "the client refused request {}: {}",
+                        response.id, error.message
+                    ));
+                }
+                None
+            }
+        }
+    }
+
+    fn on_request(&mut self, request: Request) {
+        let Request { id, method, params } = request;
+        let outcome = match (self.phase, method.as_str()) {
+            (Phase::Uninitialized, req::Initialize::METHOD) => {
+                // A client whose capabilities do not parse still gets a server, with defaults.
+                let params = parse(params).unwrap_or_else(|(_, message)| {
+                    log(&format!(
+                        "initialize: {message}; using default capabilities"
+                    ));
+                    InitializeParams::default()
+                });
+                answer(Value::Null, |()| self.initialize(params))
+            }
+            (Phase::Uninitialized, _) => Err((
+                ErrorCode::ServerNotInitialized,
+                "the server is not initialized yet".into(),
+            )),
+            (_, req::Initialize::METHOD) => Err((
+                ErrorCode::InvalidRequest,
+                "the server is already initialized".into(),
+            )),
+            (Phase::ShutDown, _) => Err((
+                ErrorCode::InvalidRequest,
+                "the server is shutting down".into(),
+            )),
+            (_, req::Shutdown::METHOD) => {
+                self.phase = Phase::ShutDown;
+                Ok(Value::Null)
+            }
+            (_, req::HoverRequest::METHOD) => answer(params, |p| self.hover(p)),
+            (_, req::CodeActionRequest::METHOD) => answer(params, |p| self.code_actions(p)),
+            _ => Err((
+                ErrorCode::MethodNotFound,
+                format!("unknown method `{method}`"),
+            )),
+        };
+        let response = match outcome {
+            Ok(result) => Response::new_ok(id, result),
+            Err((code, message)) => Response::new_err(id, code as i32, message),
+        };
+        self.send(&Message::Response(response));
+    }
+
+    fn on_notification(&mut self, notification: Notification) -> Option<i32> {
+        let Notification { method, params } = notification;
+        if method == notify::Exit::METHOD {
+            return Some(if self.phase == Phase::ShutDown { 0 } else { 1 });
+        }
+        if self.phase != Phase::Running {
+            return None;
+        }
+        let outcome = match method.as_str() {
+            notify::Initialized::METHOD => {
+                self.watch_config_files();
+                Ok(())
+            }
+            notify::DidOpenTextDocument::METHOD => parse(params).map(|p| self.did_open(p)),
+            notify::DidChangeTextDocument::METHOD => parse(params).and_then(|p| self.did_change(p)),
+            notify::DidSaveTextDocument::METHOD => parse(params).map(|p| self.did_save(p)),
+            notify::DidCloseTextDocument::METHOD => parse(params).map(|p| self.did_close(p)),
+            notify::DidChangeWatchedFiles::METHOD => {
+                parse(params).map(|p| self.did_change_watched_files(p))
+            }
+            // `$/cancelRequest` (requests are answered in order, at once), `$/setTrace`, and
+            // notifications the server has no use for.
+            _ => Ok(()),
+        };
+        if let Err((_, message)) = outcome {
+            log(&format!("{method}: {message}"));
+        }
+        None
+    }
+
+    fn initialize(&mut self, params: InitializeParams) -> InitializeResult {
+        self.encoding = Encoding::negotiate(&params.capabilities);
+        self.can_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        #[allow(deprecated)] // `rootUri` is what older clients send
+        let folders = match params.workspace_folders {
+            Some(folders) => folders.into_iter().map(|f| f.uri).collect(),
+            None => params.root_uri.into_iter().collect::<Vec<_>>(),
+        };
+        self.workspace
+            .set_roots(folders.iter().filter_map(file_path).collect());
+        self.phase = Phase::Running;
+        let sync = TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(TextDocumentSyncKind::INCREMENTAL),
+            save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                include_text: Some(false),
+            })),
+            ..TextDocumentSyncOptions::default()
+        };
+        InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(self.encoding.kind()),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(sync)),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: diagnostics::SOURCE.into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+        }
+    }
+
+    /// Asks the client to report changes of the configuration files.
+    fn watch_config_files(&mut self) {
+        if !self.can_watch {
+            return;
+        }
+        let watchers = CONFIG_FILES
+            .iter()
+            .map(|name| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(format!("**/{name}")),
+                kind: None,
+            })
+            .collect();
+        let registration = Registration {
+            id: "dagster-api-lint/config-files".into(),
+            method: notify::DidChangeWatchedFiles::METHOD.into(),
+            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        };
+        let request = Request::new(
+            RequestId::from("dagster-api-lint/watch".to_string()),
+            req::RegisterCapability::METHOD.into(),
+            RegistrationParams {
+                registrations: vec![registration],
+            },
+        );
+        self.send(&Message::Request(request));
+    }
+
+    fn did_open(&mut self, params: DidOpenTextDocumentParams) {
+        let item = params.text_document;
+        let document = Document::new(&item.uri, &item.language_id, item.version, item.text);
+        self.documents.insert(item.uri.clone(), document);
+        self.due.insert(item.uri, Instant::now());
+    }
+
+    /// Applies a change. The document is checked a window after the first change not yet
+    /// checked, and later changes within the window join that check. The window is as long as
+    /// the document's last check took (at most [`MAX_DEBOUNCE`]): small files are checked at
+    /// once, and a burst of changes to a large one costs one check, not one per change.
+    fn did_change(&mut self, params: DidChangeTextDocumentParams) -> Result<(), Failure> {
+        let uri = params.text_document.uri;
+        let Some(document) = self.documents.get_mut(&uri) else {
+            return Err((
+                ErrorCode::InvalidParams,
+                format!("{} is not open", uri.as_str()),
+            ));
+        };
+        document.apply(
+            params.content_changes,
+            params.text_document.version,
+            self.encoding,
+        );
+        let window = document.check_time.min(MAX_DEBOUNCE);
+        self.due
+            .entry(uri)
+            .or_insert_with(|| Instant::now() + window);
+        Ok(())
+    }
+
+    fn did_save(&mut self, params: DidSaveTextDocumentParams) {
+        let uri = params.text_document.uri;
+        if file_path(&uri).is_some_and(|p| is_config_file(&p)) {
+            self.reload_settings();
+        } else if self.documents.contains_key(&uri) {
+            self.due.insert(uri, Instant::now());
+        }
+    }
+
+    fn did_close(&mut self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.documents.remove(&uri);
+        self.due.remove(&uri);
+        self.publish(uri, Vec::new(), None);
+    }
+
+    fn did_change_watched_files(&mut self, params: DidChangeWatchedFilesParams) {
+        let config_changed = params
+            .changes
+            .iter()
+            .any(|c| file_path(&c.uri).is_some_and(|p| is_config_file(&p)));
+        if config_changed {
+            self.reload_settings();
+        }
+    }
+
+    /// Forgets the settings and checks every open document again.
+    fn reload_settings(&mut self) {
+        self.workspace.reload();
+        let now = Instant::now();
+        for uri in self.documents.keys() {
+            self.due.insert(uri.clone(), now);
+        }
+    }
+
+    fn hover(&mut self, params: HoverParams) -> Option<Hover> {
+        let at = params.text_document_position_params;
+        let document = self.documents.get(&at.text_document.uri)?;
+        if !document.is_python {
+            return None;
+        }
+        let text = Text::new(&document.text, self.encoding);
+        let project = self.workspace.project_for(document.path.as_deref());
+        let lookup = project
+            .checker
+            .lookup(&document.text, text.offset(at.position))?;
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: hover::markdown(&lookup),
+            }),
+            range: Some(text.range(lookup.span)),
+        })
+    }
+
+    fn code_actions(&mut self, params: CodeActionParams) -> Option<Vec<CodeActionOrCommand>> {
+        let wanted =
+            |kind: &CodeActionKind| kind.as_str().is_empty() || *kind == CodeActionKind::QUICKFIX;
+        if params
+            .context
+            .only
+            .is_some_and(|only| !only.iter().any(wanted))
+        {
+            return None;
+        }
+        let uri = params.text_document.uri;
+        if self.documents.get(&uri)?.findings.is_none() {
+            self.due.remove(&uri);
+            self.check(&uri);
+        }
+        let document = self.documents.get(&uri)?;
+        let text = Text::new(&document.text, self.encoding);
+        let fixes = actions::quick_fixes(
+            &uri,
+            &document.text,
+            &text,
+            document.findings.as_deref()?,
+            text.span(params.range),
+        );
+        Some(
+            fixes
+                .into_iter()
+                .map(CodeActionOrCommand::CodeAction)
+                .collect(),
+        )
+    }
+
+    fn check_due(&mut self) {
+        let now = Instant::now();
+        let ready: Vec<Uri> = self
+            .due
+            .iter()
+            .filter(|(_, due)| **due <= now)
+            .map(|(uri, _)| uri.clone())
+            .collect();
+        for uri in ready {
+            self.due.remove(&uri);
+            self.check(&uri);
+        }
+    }
+
+    /// Checks a document and publishes its diagnostics. When the check panics, the last
+    /// published diagnostics stay.
+    fn check(&mut self, uri: &Uri) {
+        let Some(document) = self.documents.get_mut(uri) else {
+            return;
+        };
+        if !document.is_python {
+            return;
+        }
+        let path = document.path.as_deref();
+        let name = workspace::display_name(path, uri);
+        let project = self.workspace.project_for(path);
+        let started = Instant::now();
+        let checked = panic::catch_unwind(AssertUnwindSafe(|| {
+            let settings = workspace::settings_for(project, path);
+            let needles = project.checker.needles();
+            runner::check_text(&project.checker, &name, &document.text, &settings, &needles).0
+        }));
+        let Ok(findings) = checked else {
+            log(&format!(
+                "checking {name} failed (see the panic above); its last diagnostics stay"
+            ));
+            document.findings = Some(Vec::new());
+            return;
+        };
+        document.check_time = started.elapsed();
+        let text = Text::new(&document.text, self.encoding);
+        let published = findings
+            .iter()
+            .map(|f| diagnostics::to_lsp(f, &text))
+            .collect();
+        let version = document.version;
+        document.findings = Some(findings);
+        self.publish(uri.clone(), published, Some(version));
+    }
+
+    fn publish(&mut self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        };
+        let method = notify::PublishDiagnostics::METHOD.to_string();
+        self.send(&Message::Notification(Notification::new(method, params)));
+    }
+
+    fn send(&mut self, body: &impl Serialize) {
+        if self.gone {
+            return;
+        }
+        if let Err(e) = self.writer.send(body) {
+            log(&format!("writing to the client: {e}"));
+            self.gone = true;
+        }
+    }
+}
+
+fn parse<P: DeserializeOwned>(params: Value) -> Result<P, Failure> {
+    serde_json::from_value(params)
+        .map_err(|e| (ErrorCode::InvalidParams, format!("invalid params: {e}")))
+}
+
+/// Runs a request handler on its parsed parameters.
+fn answer<P: DeserializeOwned, R: Serialize>(
+    params: Value,
+    handler: impl FnOnce(P) -> R,
+) -> Result<Value, Failure> {
+    let result = handler(parse(params)?);
+    serde_json::to_value(result).map_err(|e| (ErrorCode::InternalError, e.to_string()))
+}
+
+fn log(message: &str) {
+    eprintln!("dagster-api-lint server: {message}");
+}

@@ -1,0 +1,141 @@
+//! The workspace: its folders, and the project each document belongs to (configuration,
+//! dagster versions, catalogs and checker, as the CLI opens them), reopened when a
+//! configuration file changes.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use lsp_types::Uri;
+
+use super::log;
+use crate::config::{Overrides, Source};
+use crate::project::{self, Project};
+use crate::runner::{self, RuleSettings};
+
+/// Files whose change reloads the configuration. The client is asked to watch them.
+pub const CONFIG_FILES: &[&str] = &[
+    "pyproject.toml",
+    "dagster-api-lint.toml",
+    ".dagster-api-lint.toml",
+];
+
+/// True when `path` is one of the [`CONFIG_FILES`].
+pub fn is_config_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| CONFIG_FILES.contains(&n))
+}
+
+/// The name a document's findings carry, and that per-file rules match: its path as the CLI
+/// shows it (relative to the current directory when under it), else the URI of an unsaved
+/// buffer.
+pub fn display_name(path: Option<&Path>, uri: &Uri) -> String {
+    match path {
+        Some(path) => runner::display_path(&project::relative_to_cwd(path)),
+        None => uri.as_str().to_string(),
+    }
+}
+
+/// The workspace folders and the projects opened in them.
+#[derive(Default)]
+pub struct Workspace {
+    roots: Vec<PathBuf>,
+    projects: HashMap<PathBuf, Project>,
+}
+
+impl Workspace {
+    /// Sets the workspace folders (innermost first). Their projects are opened when a
+    /// document needs one.
+    pub fn set_roots(&mut self, mut roots: Vec<PathBuf>) {
+        roots.sort_by_key(|r| std::cmp::Reverse(r.as_os_str().len()));
+        self.roots = roots;
+        self.reload();
+    }
+
+    /// The project of a document: the one of the innermost workspace folder that holds it,
+    /// else of its own folder (of the current directory for an unsaved buffer).
+    pub fn project_for(&mut self, path: Option<&Path>) -> &Project {
+        let anchor = match path {
+            Some(path) => match self.roots.iter().find(|r| path.starts_with(r)) {
+                Some(root) => root.clone(),
+                None => path.parent().unwrap_or(path).to_path_buf(),
+            },
+            None => std::env::current_dir().unwrap_or_default(),
+        };
+        self.projects
+            .entry(anchor)
+            .or_insert_with_key(|anchor| open(anchor))
+    }
+
+    /// Forgets the projects: a configuration file changed.
+    pub fn reload(&mut self) {
+        self.projects.clear();
+    }
+}
+
+/// Opens the project at `anchor`; with a broken configuration, the defaults (and a log line).
+fn open(anchor: &Path) -> Project {
+    Project::open(anchor, Source::Discover, Overrides::default()).unwrap_or_else(|error| {
+        log(&format!("{error}; using the default configuration"));
+        Project::open(anchor, Source::Isolated, Overrides::default())
+            .expect("a project without configuration opens")
+    })
+}
+
+/// The rule settings of the file at `path` in `project`; the defaults (and a log line) when
+/// its configuration cannot be read.
+pub fn settings_for(project: &Project, path: Option<&Path>) -> RuleSettings {
+    let Some(path) = path else {
+        return project.config.rule_settings(None);
+    };
+    project.rule_settings(path).unwrap_or_else(|error| {
+        log(&format!("{error}; using the default settings"));
+        RuleSettings::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    #[test]
+    fn names_are_the_cli_names() {
+        let cwd = std::env::current_dir().unwrap();
+        let uri = Uri::from_str("file:///x.py").unwrap();
+        let inside = cwd.join("pkg").join("a.py");
+        assert_eq!(display_name(Some(&inside), &uri), "pkg/a.py");
+        let outside = Path::new("/elsewhere/c.py");
+        assert_eq!(display_name(Some(outside), &uri), "/elsewhere/c.py");
+        let untitled = Uri::from_str("untitled:Untitled-1").unwrap();
+        assert_eq!(display_name(None, &untitled), "untitled:Untitled-1");
+    }
+
+    #[test]
+    fn config_files_are_recognised() {
+        assert!(is_config_file(Path::new("/repo/pyproject.toml")));
+        assert!(is_config_file(Path::new("/repo/.dagster-api-lint.toml")));
+        assert!(!is_config_file(Path::new("/repo/setup.cfg")));
+    }
+
+    #[test]
+    fn documents_belong_to_the_innermost_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let (outer, inner) = (dir.path().to_path_buf(), dir.path().join("inner"));
+        std::fs::create_dir_all(&inner).unwrap();
+        std::fs::write(
+            inner.join("pyproject.toml"),
+            "[tool.dagster-api-lint]\nignore = [\"DAG2\"]\n",
+        )
+        .unwrap();
+        let mut workspace = Workspace::default();
+        workspace.set_roots(vec![outer.clone(), inner.clone()]);
+        let file = inner.join("a.py");
+        let project = workspace.project_for(Some(&file));
+        assert_eq!(project.root, inner);
+        assert_eq!(settings_for(project, Some(&file)).ignore, ["DAG2"]);
+        let project = workspace.project_for(Some(&outer.join("b.py")));
+        assert!(settings_for(project, Some(&outer.join("b.py"))).ignore.is_empty());
+    }
+}

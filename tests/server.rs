@@ -1,0 +1,492 @@
+//! The language server, driven over stdio the way an editor drives it: the tests spawn
+//! `dagster-api-lint server` and speak JSON-RPC to it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// How long any one answer may take (the debug build loads every catalog at start-up).
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+const URI: &str = "file:///work/project/src/pkg/assets.py";
+
+/// Line 2 puts a 4-byte character (two UTF-16 units) before the finding.
+const SOURCE: &str = r#"import dagster as dg
+
+label = "🦀"; raw = dg.SourceAsset(key="raw")
+
+
+@dg.asset(compute_kind="dbt")
+def orders(context: dg.AssetExecutionContext):
+    context.log.info("orders")
+    return 1
+"#;
+
+/// Where `SourceAsset` starts on line 2, in UTF-16 units and in UTF-8 bytes.
+const SOURCE_ASSET_UTF16: u64 = 23;
+const SOURCE_ASSET_UTF8: u64 = 25;
+
+/// A client connected to a server process.
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    incoming: Receiver<Value>,
+    /// Messages received while waiting for others.
+    backlog: Vec<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dagster-api-lint"))
+            .arg("server")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the server");
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let (sender, incoming) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut stdout = stdout;
+            while let Some(message) = read_message(&mut stdout) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            stdin: child.stdin.take(),
+            child,
+            incoming,
+            backlog: Vec::new(),
+            next_id: 1,
+        }
+    }
+
+    fn write_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = message.to_string();
+        self.write_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns the whole response.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait(&format!("the response to {method}"), |m| {
+            m["id"] == id && m.get("method").is_none()
+        })
+    }
+
+    /// The first message (received or still to come) that satisfies `wanted`.
+    fn wait(&mut self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.backlog.iter().position(&wanted) {
+            return self.backlog.remove(i);
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.incoming.recv_timeout(left) {
+                Ok(message) if wanted(&message) => return message,
+                Ok(message) => self.backlog.push(message),
+                Err(_) => panic!("no {what} within {TIMEOUT:?}; received {:#?}", self.backlog),
+            }
+        }
+    }
+
+    /// The diagnostics published for `uri` at `version`.
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let published = self.wait(&format!("diagnostics for {uri} v{version}"), |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
+        });
+        published["params"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    fn initialize(&mut self, capabilities: Value) -> Value {
+        let response = self.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": "file:///work/project",
+                "capabilities": capabilities,
+            }),
+        );
+        self.notify("initialized", json!({}));
+        response
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+        );
+    }
+
+    /// Waits for the server to exit (after `exit`, or once stdin is closed).
+    fn exit_status(mut self) -> ExitStatus {
+        drop(self.stdin.take());
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                self.child.kill().unwrap();
+                panic!("the server did not exit");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn shutdown_and_exit(mut self) {
+        let response = self.request("shutdown", Value::Null);
+        assert_eq!(response["result"], Value::Null, "{response}");
+        self.notify("exit", Value::Null);
+        assert_eq!(self.exit_status().code(), Some(0));
+    }
+}
+
+fn read_message(input: &mut impl BufRead) -> Option<Value> {
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if input.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = value.parse().ok()?;
+        }
+    }
+    let mut body = vec![0; length];
+    input.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+fn range(line: u64, start: u64, end: u64) -> Value {
+    json!({"start": {"line": line, "character": start}, "end": {"line": line, "character": end}})
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect()
+}
+
+fn hover(client: &mut Client, line: u64, character: u64) -> String {
+    let response = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character}}),
+    );
+    response["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no hover at {line}:{character}: {response}"))
+        .to_string()
+}
+
+fn code_actions(client: &mut Client, uri: &str, range: Value) -> Vec<Value> {
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": []}}),
+    );
+    response["result"].as_array().cloned().unwrap_or_default()
+}
+
+/// The single edit of a code action, as (range, new text).
+fn edit_of(action: &Value, uri: &str) -> (Value, String) {
+    let edits = action["edit"]["changes"][uri].as_array().unwrap();
+    assert_eq!(edits.len(), 1, "{action}");
+    (
+        edits[0]["range"].clone(),
+        edits[0]["newText"].as_str().unwrap().into(),
+    )
+}
+
+#[test]
+fn diagnostics_hover_code_actions_and_fix() {
+    let mut client = Client::start();
+    let init = client.initialize(json!({}));
+    let capabilities = &init["result"]["capabilities"];
+    assert_eq!(capabilities["positionEncoding"], "utf-16", "{init}");
+    assert_eq!(capabilities["hoverProvider"], true);
+    assert_eq!(init["result"]["serverInfo"]["name"], "dagster-api-lint");
+
+    client.open(URI, SOURCE);
+    let diagnostics = client.diagnostics(URI, 1);
+    assert_eq!(
+        codes(&diagnostics),
+        ["DAG001", "DAG002"],
+        "{diagnostics:#?}"
+    );
+    let deprecated = &diagnostics[0];
+    assert_eq!(
+        deprecated["range"],
+        range(2, SOURCE_ASSET_UTF16 - 3, SOURCE_ASSET_UTF16 + 11)
+    );
+    assert_eq!(deprecated["severity"], 2);
+    assert_eq!(deprecated["source"], "dagster-api-lint");
+    assert_eq!(deprecated["tags"], json!([2]));
+    assert!(deprecated["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("docs/rules.md#dag001"));
+    assert!(deprecated["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("`SourceAsset` is deprecated and will be removed in 2.0.0."));
+    assert_eq!(
+        diagnostics[1]["range"]["start"],
+        json!({"line": 5, "character": 10})
+    );
+
+    // Hovers: a deprecated class, a deprecated parameter, a stable decorator, an inferred member.
+    let text = hover(&mut client, 2, SOURCE_ASSET_UTF16 + 2);
+    for part in [
+        "class `dagster.SourceAsset`",
+        "**deprecated**",
+        "removed in 2.0.0",
+        "Use AssetSpec instead.",
+        "Public API.",
+    ] {
+        assert!(text.contains(part), "{part:?} not in {text}");
+    }
+    let text = hover(&mut client, 5, 12);
+    assert!(
+        text.contains("parameter `compute_kind` of `dagster.asset`"),
+        "{text}"
+    );
+    assert!(text.contains("**deprecated**, removed in 1.10.0"), "{text}");
+    let text = hover(&mut client, 5, 5);
+    assert!(
+        text.contains("`dagster.asset`") && text.contains("**stable**"),
+        "{text}"
+    );
+    let text = hover(&mut client, 7, 13);
+    assert!(
+        text.contains("`dagster.AssetExecutionContext.log`"),
+        "{text}"
+    );
+    let nothing = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 8, "character": 5}}),
+    );
+    assert_eq!(nothing["result"], Value::Null);
+
+    // Code actions on `SourceAsset`: the rename, then the noqa comment.
+    let name = range(2, SOURCE_ASSET_UTF16, SOURCE_ASSET_UTF16 + 11);
+    let actions = code_actions(&mut client, URI, name.clone());
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Replace `SourceAsset` with `AssetSpec`",
+            "Suppress with # noqa: DAG001"
+        ]
+    );
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["diagnostics"][0]["code"], "DAG001");
+    assert_eq!(
+        edit_of(&actions[0], URI),
+        (name.clone(), "AssetSpec".to_string())
+    );
+    let line_end = SOURCE.lines().nth(2).unwrap().encode_utf16().count() as u64;
+    assert_eq!(
+        edit_of(&actions[1], URI),
+        (range(2, line_end, line_end), "  # noqa: DAG001".to_string())
+    );
+
+    // Fix both findings with one incremental change (later edit first).
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": URI, "version": 2},
+            "contentChanges": [
+                {"range": range(5, 10, 28), "text": "kinds={\"dbt\"}"},
+                {"range": name, "text": "AssetSpec"},
+            ],
+        }),
+    );
+    assert_eq!(client.diagnostics(URI, 2), Vec::<Value>::new());
+    assert!(code_actions(&mut client, URI, range(2, 0, 40)).is_empty());
+
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let cleared = client.wait("diagnostics cleared on close", |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"].get("version").is_none()
+    });
+    assert_eq!(cleared["params"]["diagnostics"], json!([]));
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn utf8_positions_when_the_client_offers_them() {
+    let mut client = Client::start();
+    let init = client.initialize(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}));
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-8");
+    client.open(URI, SOURCE);
+    let diagnostics = client.diagnostics(URI, 1);
+    assert_eq!(
+        diagnostics[0]["range"],
+        range(2, SOURCE_ASSET_UTF8 - 3, SOURCE_ASSET_UTF8 + 11)
+    );
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn noqa_action_appends_to_an_existing_list() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///work/project/noqa.py";
+    let line = "old = dg.SourceAsset(key=\"x\")  # noqa: DAG101 kept for now";
+    client.open(uri, &format!("import dagster as dg\n{line}\n"));
+    assert_eq!(codes(&client.diagnostics(uri, 1)), ["DAG001"]);
+    let actions = code_actions(&mut client, uri, range(1, 10, 10));
+    let noqa = actions
+        .iter()
+        .find(|a| a["title"] == "Suppress with # noqa: DAG001")
+        .expect("a noqa action");
+    let at = line.find(" kept").unwrap() as u64;
+    assert_eq!(
+        edit_of(noqa, uri),
+        (range(1, at, at), ", DAG001".to_string())
+    );
+
+    // Suppressed once the code is in the list.
+    let fixed = line.replace("DAG101", "DAG101, DAG001");
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"text": format!("import dagster as dg\n{fixed}\n")}],
+        }),
+    );
+    assert_eq!(client.diagnostics(uri, 2), Vec::<Value>::new());
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn bursts_of_changes_end_with_the_last_version() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    client.open(URI, "import dagster as dg\n");
+    assert_eq!(client.diagnostics(URI, 1), Vec::<Value>::new());
+    let mut text = String::from("import dagster as dg\n");
+    for version in 2..=6 {
+        text.push_str(&format!("a{version} = dg.SourceAsset\n"));
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+    assert_eq!(client.diagnostics(URI, 6).len(), 5);
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn configuration_changes_are_watched_and_reload() {
+    let mut client = Client::start();
+    client
+        .initialize(json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}));
+    let registration = client.wait("client/registerCapability", |m| {
+        m["method"] == "client/registerCapability"
+    });
+    let registered = &registration["params"]["registrations"][0];
+    assert_eq!(registered["method"], "workspace/didChangeWatchedFiles");
+    let watchers = registered["registerOptions"]["watchers"].to_string();
+    assert!(watchers.contains("**/pyproject.toml"), "{watchers}");
+    client.send(&json!({"jsonrpc": "2.0", "id": registration["id"], "result": null}));
+
+    client.open(URI, SOURCE);
+    assert_eq!(client.diagnostics(URI, 1).len(), 2);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": "file:///work/project/pyproject.toml", "type": 2}]}),
+    );
+    // Every open document is checked again with the reloaded settings.
+    assert_eq!(client.diagnostics(URI, 1).len(), 2);
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn malformed_messages_and_unknown_methods_are_answered_and_survived() {
+    let mut client = Client::start();
+    let early = client.request("textDocument/hover", json!({}));
+    assert_eq!(early["error"]["code"], -32002, "{early}");
+
+    client.write_raw(b"Content-Length: 9\r\n\r\n{not json");
+    let parse_error = client.wait("a parse error", |m| m["error"]["code"] == -32700);
+    assert_eq!(parse_error["id"], Value::Null);
+    client.send(&json!({"jsonrpc": "2.0", "id": 41, "params": []}));
+    let invalid = client.wait("an invalid request error", |m| m["id"] == 41);
+    assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
+
+    client.initialize(json!({}));
+    let unknown = client.request("dagster/unknownMethod", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+    client.notify("dagster/unknownNotification", json!({}));
+    let bad_params = client.request("textDocument/hover", json!({"position": "nowhere"}));
+    assert_eq!(bad_params["error"]["code"], -32602, "{bad_params}");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI}}),
+    );
+
+    // A file that does not parse gets syntax errors and the findings of what does.
+    client.open(URI, "import dagster as dg\ndef f(:\nx = dg.SourceAsset\n");
+    let diagnostics = client.diagnostics(URI, 1);
+    assert!(codes(&diagnostics).contains(&"E999"), "{diagnostics:#?}");
+    assert!(codes(&diagnostics).contains(&"DAG001"), "{diagnostics:#?}");
+
+    // Still answering; then the client disappears without `shutdown`.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 2, "character": 8}}),
+    );
+    assert!(hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("deprecated"));
+    assert_eq!(client.exit_status().code(), Some(1));
+}
+
+#[test]
+fn requests_after_shutdown_are_refused() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    assert_eq!(
+        client.request("shutdown", Value::Null)["result"],
+        Value::Null
+    );
+    let late = client.request("textDocument/hover", json!({}));
+    assert_eq!(late["error"]["code"], -32600, "{late}");
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_status().code(), Some(0));
+}
