@@ -98,6 +98,7 @@ fn neovim_shows_diagnostics_and_hovers() {
             env!("CARGO_BIN_EXE_dagster-api-lint"),
         )
         .env("REPORT", &report)
+        .env_remove("VIRTUAL_ENV")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());

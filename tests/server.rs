@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 /// How long any one answer may take (the debug build loads every catalog at start-up).
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-const URI: &str = "file:///work/project/src/pkg/assets.py";
+/// Where the test documents are, relative to the workspace folder.
+const FILE: &str = "src/pkg/assets.py";
 
 /// Line 2 puts a 4-byte character (two UTF-16 units) before the finding.
 const SOURCE: &str = r#"import dagster as dg
@@ -29,8 +30,9 @@ def orders(context: dg.AssetExecutionContext):
 const SOURCE_ASSET_UTF16: u64 = 23;
 const SOURCE_ASSET_UTF8: u64 = 25;
 
-/// A client connected to a server process.
+/// A client connected to a server process, with a workspace folder of its own.
 struct Client {
+    workspace: tempfile::TempDir,
     child: Child,
     stdin: Option<ChildStdin>,
     incoming: Receiver<Value>,
@@ -41,8 +43,11 @@ struct Client {
 
 impl Client {
     fn start() -> Client {
+        let workspace = tempfile::tempdir().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_dagster-api-lint"))
             .arg("server")
+            .current_dir(workspace.path())
+            .env_remove("VIRTUAL_ENV")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -59,12 +64,18 @@ impl Client {
             }
         });
         Client {
+            workspace,
             stdin: child.stdin.take(),
             child,
             incoming,
             backlog: Vec::new(),
             next_id: 1,
         }
+    }
+
+    /// The &uri of a file in the workspace folder.
+    fn uri(&self, relative: &str) -> String {
+        format!("file://{}/{relative}", self.workspace.path().display())
     }
 
     fn write_raw(&mut self, bytes: &[u8]) {
@@ -122,13 +133,10 @@ impl Client {
     }
 
     fn initialize(&mut self, capabilities: Value) -> Value {
+        let root = self.uri("").trim_end_matches('/').to_string();
         let response = self.request(
             "initialize",
-            json!({
-                "processId": null,
-                "rootUri": "file:///work/project",
-                "capabilities": capabilities,
-            }),
+            json!({"processId": null, "rootUri": root, "capabilities": capabilities}),
         );
         self.notify("initialized", json!({}));
         response
@@ -196,10 +204,10 @@ fn codes(diagnostics: &[Value]) -> Vec<&str> {
         .collect()
 }
 
-fn hover(client: &mut Client, line: u64, character: u64) -> String {
+fn hover(client: &mut Client, uri: &str, line: u64, character: u64) -> String {
     let response = client.request(
         "textDocument/hover",
-        json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character}}),
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
     );
     response["result"]["contents"]["value"]
         .as_str()
@@ -228,14 +236,15 @@ fn edit_of(action: &Value, uri: &str) -> (Value, String) {
 #[test]
 fn diagnostics_hover_code_actions_and_fix() {
     let mut client = Client::start();
+    let uri = client.uri(FILE);
     let init = client.initialize(json!({}));
     let capabilities = &init["result"]["capabilities"];
     assert_eq!(capabilities["positionEncoding"], "utf-16", "{init}");
     assert_eq!(capabilities["hoverProvider"], true);
     assert_eq!(init["result"]["serverInfo"]["name"], "dagster-api-lint");
 
-    client.open(URI, SOURCE);
-    let diagnostics = client.diagnostics(URI, 1);
+    client.open(&uri, SOURCE);
+    let diagnostics = client.diagnostics(&uri, 1);
     assert_eq!(
         codes(&diagnostics),
         ["DAG001", "DAG002"],
@@ -263,7 +272,7 @@ fn diagnostics_hover_code_actions_and_fix() {
     );
 
     // Hovers: a deprecated class, a deprecated parameter, a stable decorator, an inferred member.
-    let text = hover(&mut client, 2, SOURCE_ASSET_UTF16 + 2);
+    let text = hover(&mut client, &uri, 2, SOURCE_ASSET_UTF16 + 2);
     for part in [
         "class `dagster.SourceAsset`",
         "**deprecated**",
@@ -273,31 +282,31 @@ fn diagnostics_hover_code_actions_and_fix() {
     ] {
         assert!(text.contains(part), "{part:?} not in {text}");
     }
-    let text = hover(&mut client, 5, 12);
+    let text = hover(&mut client, &uri, 5, 12);
     assert!(
         text.contains("parameter `compute_kind` of `dagster.asset`"),
         "{text}"
     );
     assert!(text.contains("**deprecated**, removed in 1.10.0"), "{text}");
-    let text = hover(&mut client, 5, 5);
+    let text = hover(&mut client, &uri, 5, 5);
     assert!(
         text.contains("`dagster.asset`") && text.contains("**stable**"),
         "{text}"
     );
-    let text = hover(&mut client, 7, 13);
+    let text = hover(&mut client, &uri, 7, 13);
     assert!(
         text.contains("`dagster.AssetExecutionContext.log`"),
         "{text}"
     );
     let nothing = client.request(
         "textDocument/hover",
-        json!({"textDocument": {"uri": URI}, "position": {"line": 8, "character": 5}}),
+        json!({"textDocument": {"uri": uri}, "position": {"line": 8, "character": 5}}),
     );
     assert_eq!(nothing["result"], Value::Null);
 
     // Code actions on `SourceAsset`: the rename, then the noqa comment.
     let name = range(2, SOURCE_ASSET_UTF16, SOURCE_ASSET_UTF16 + 11);
-    let actions = code_actions(&mut client, URI, name.clone());
+    let actions = code_actions(&mut client, &uri, name.clone());
     let titles: Vec<&str> = actions
         .iter()
         .map(|a| a["title"].as_str().unwrap())
@@ -312,12 +321,12 @@ fn diagnostics_hover_code_actions_and_fix() {
     assert_eq!(actions[0]["kind"], "quickfix");
     assert_eq!(actions[0]["diagnostics"][0]["code"], "DAG001");
     assert_eq!(
-        edit_of(&actions[0], URI),
+        edit_of(&actions[0], &uri),
         (name.clone(), "AssetSpec".to_string())
     );
     let line_end = SOURCE.lines().nth(2).unwrap().encode_utf16().count() as u64;
     assert_eq!(
-        edit_of(&actions[1], URI),
+        edit_of(&actions[1], &uri),
         (range(2, line_end, line_end), "  # noqa: DAG001".to_string())
     );
 
@@ -325,19 +334,19 @@ fn diagnostics_hover_code_actions_and_fix() {
     client.notify(
         "textDocument/didChange",
         json!({
-            "textDocument": {"uri": URI, "version": 2},
+            "textDocument": {"uri": uri, "version": 2},
             "contentChanges": [
                 {"range": range(5, 10, 28), "text": "kinds={\"dbt\"}"},
                 {"range": name, "text": "AssetSpec"},
             ],
         }),
     );
-    assert_eq!(client.diagnostics(URI, 2), Vec::<Value>::new());
-    assert!(code_actions(&mut client, URI, range(2, 0, 40)).is_empty());
+    assert_eq!(client.diagnostics(&uri, 2), Vec::<Value>::new());
+    assert!(code_actions(&mut client, &uri, range(2, 0, 40)).is_empty());
 
     client.notify(
         "textDocument/didClose",
-        json!({"textDocument": {"uri": URI}}),
+        json!({"textDocument": {"uri": uri}}),
     );
     let cleared = client.wait("diagnostics cleared on close", |m| {
         m["method"] == "textDocument/publishDiagnostics" && m["params"].get("version").is_none()
@@ -349,10 +358,11 @@ fn diagnostics_hover_code_actions_and_fix() {
 #[test]
 fn utf8_positions_when_the_client_offers_them() {
     let mut client = Client::start();
+    let uri = client.uri(FILE);
     let init = client.initialize(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}));
     assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-8");
-    client.open(URI, SOURCE);
-    let diagnostics = client.diagnostics(URI, 1);
+    client.open(&uri, SOURCE);
+    let diagnostics = client.diagnostics(&uri, 1);
     assert_eq!(
         diagnostics[0]["range"],
         range(2, SOURCE_ASSET_UTF8 - 3, SOURCE_ASSET_UTF8 + 11)
@@ -364,7 +374,7 @@ fn utf8_positions_when_the_client_offers_them() {
 fn noqa_action_appends_to_an_existing_list() {
     let mut client = Client::start();
     client.initialize(json!({}));
-    let uri = "file:///work/project/noqa.py";
+    let uri = &client.uri("noqa.py");
     let line = "old = dg.SourceAsset(key=\"x\")  # noqa: DAG101 kept for now";
     client.open(uri, &format!("import dagster as dg\n{line}\n"));
     assert_eq!(codes(&client.diagnostics(uri, 1)), ["DAG001"]);
@@ -395,24 +405,33 @@ fn noqa_action_appends_to_an_existing_list() {
 #[test]
 fn bursts_of_changes_end_with_the_last_version() {
     let mut client = Client::start();
+    let uri = client.uri(FILE);
     client.initialize(json!({}));
-    client.open(URI, "import dagster as dg\n");
-    assert_eq!(client.diagnostics(URI, 1), Vec::<Value>::new());
+    client.open(&uri, "import dagster as dg\n");
+    assert_eq!(client.diagnostics(&uri, 1), Vec::<Value>::new());
     let mut text = String::from("import dagster as dg\n");
     for version in 2..=6 {
         text.push_str(&format!("a{version} = dg.SourceAsset\n"));
         client.notify(
             "textDocument/didChange",
-            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [{"text": text}]}),
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
         );
     }
-    assert_eq!(client.diagnostics(URI, 6).len(), 5);
+    assert_eq!(client.diagnostics(&uri, 6).len(), 5);
     client.shutdown_and_exit();
 }
 
 #[test]
-fn configuration_changes_are_watched_and_reload() {
+fn configuration_applies_and_reloads_when_it_changes() {
     let mut client = Client::start();
+    let uri = client.uri(FILE);
+    let pyproject = client.workspace.path().join("pyproject.toml");
+    let configure = |ignore: &str| {
+        let text =
+            format!("[project]\nname = \"p\"\n\n[tool.dagster-api-lint]\nignore = [{ignore}]\n");
+        std::fs::write(&pyproject, text).unwrap();
+    };
+    configure("\"DAG002\"");
     client
         .initialize(json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}));
     let registration = client.wait("client/registerCapability", |m| {
@@ -424,20 +443,27 @@ fn configuration_changes_are_watched_and_reload() {
     assert!(watchers.contains("**/pyproject.toml"), "{watchers}");
     client.send(&json!({"jsonrpc": "2.0", "id": registration["id"], "result": null}));
 
-    client.open(URI, SOURCE);
-    assert_eq!(client.diagnostics(URI, 1).len(), 2);
-    client.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({"changes": [{"uri": "file:///work/project/pyproject.toml", "type": 2}]}),
-    );
-    // Every open document is checked again with the reloaded settings.
-    assert_eq!(client.diagnostics(URI, 1).len(), 2);
+    client.open(&uri, SOURCE);
+    assert_eq!(codes(&client.diagnostics(&uri, 1)), ["DAG001"]);
+
+    // Every open document is checked again with the new configuration.
+    configure("");
+    let changes = json!({"changes": [{"uri": client.uri("pyproject.toml"), "type": 2}]});
+    client.notify("workspace/didChangeWatchedFiles", changes);
+    assert_eq!(codes(&client.diagnostics(&uri, 1)), ["DAG001", "DAG002"]);
+
+    // Saving the configuration in the editor reloads it too.
+    configure("\"DAG001\"");
+    let saved = json!({"textDocument": {"uri": client.uri("pyproject.toml")}});
+    client.notify("textDocument/didSave", saved);
+    assert_eq!(codes(&client.diagnostics(&uri, 1)), ["DAG002"]);
     client.shutdown_and_exit();
 }
 
 #[test]
 fn malformed_messages_and_unknown_methods_are_answered_and_survived() {
     let mut client = Client::start();
+    let uri = client.uri(FILE);
     let early = client.request("textDocument/hover", json!({}));
     assert_eq!(early["error"]["code"], -32002, "{early}");
 
@@ -456,19 +482,19 @@ fn malformed_messages_and_unknown_methods_are_answered_and_survived() {
     assert_eq!(bad_params["error"]["code"], -32602, "{bad_params}");
     client.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": URI}}),
+        json!({"textDocument": {"uri": uri}}),
     );
 
     // A file that does not parse gets syntax errors and the findings of what does.
-    client.open(URI, "import dagster as dg\ndef f(:\nx = dg.SourceAsset\n");
-    let diagnostics = client.diagnostics(URI, 1);
+    client.open(&uri, "import dagster as dg\ndef f(:\nx = dg.SourceAsset\n");
+    let diagnostics = client.diagnostics(&uri, 1);
     assert!(codes(&diagnostics).contains(&"E999"), "{diagnostics:#?}");
     assert!(codes(&diagnostics).contains(&"DAG001"), "{diagnostics:#?}");
 
     // Still answering; then the client disappears without `shutdown`.
     let hover = client.request(
         "textDocument/hover",
-        json!({"textDocument": {"uri": URI}, "position": {"line": 2, "character": 8}}),
+        json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 8}}),
     );
     assert!(hover["result"]["contents"]["value"]
         .as_str()

@@ -16,9 +16,17 @@ def orders():
 
 const NAME: &str = "src/pkg/assets.py";
 
+/// The tool, run in an empty folder (no configuration, no virtualenv to detect versions in).
+fn tool() -> (Command, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = Command::cargo_bin("dagster-api-lint").unwrap();
+    command.current_dir(dir.path()).env_remove("VIRTUAL_ENV");
+    (command, dir)
+}
+
 fn check(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let output = Command::cargo_bin("dagster-api-lint")
-        .unwrap()
+    let (mut command, _dir) = tool();
+    let output = command
         .arg("check")
         .args(args)
         .write_stdin(stdin)
@@ -130,8 +138,8 @@ fn rule_selection_applies_to_stdin() {
 
 #[test]
 fn undecodable_stdin_is_an_io_error() {
-    let output = Command::cargo_bin("dagster-api-lint")
-        .unwrap()
+    let (mut command, _dir) = tool();
+    let output = command
         .args([
             "check",
             "--stdin-filename",

@@ -135,7 +135,7 @@ mod tests {
     fn positions_count_code_units_of_the_encoding() {
         let b = TEXT.find('b').unwrap() as u32;
         let cases = [
-            (Encoding::Utf8, 13),
+            (Encoding::Utf8, 14),
             (Encoding::Utf16, 11),
             (Encoding::Utf32, 10),
         ];

@@ -136,6 +136,8 @@ mod tests {
         assert_eq!(project.root, inner);
         assert_eq!(settings_for(project, Some(&file)).ignore, ["DAG2"]);
         let project = workspace.project_for(Some(&outer.join("b.py")));
-        assert!(settings_for(project, Some(&outer.join("b.py"))).ignore.is_empty());
+        assert!(settings_for(project, Some(&outer.join("b.py")))
+            .ignore
+            .is_empty());
     }
 }
