@@ -194,7 +194,7 @@ impl Server {
                     ));
                     InitializeParams::default()
                 });
-                answer(Value::Null, |()| self.initialize(params))
+                result(self.initialize(params))
             }
             (Phase::Uninitialized, _) => Err((
                 ErrorCode::ServerNotInitialized,
@@ -530,8 +530,11 @@ fn answer<P: DeserializeOwned, R: Serialize>(
     params: Value,
     handler: impl FnOnce(P) -> R,
 ) -> Result<Value, Failure> {
-    let result = handler(parse(params)?);
-    serde_json::to_value(result).map_err(|e| (ErrorCode::InternalError, e.to_string()))
+    result(handler(parse(params)?))
+}
+
+fn result(value: impl Serialize) -> Result<Value, Failure> {
+    serde_json::to_value(value).map_err(|e| (ErrorCode::InternalError, e.to_string()))
 }
 
 fn log(message: &str) {
