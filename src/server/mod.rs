@@ -6,10 +6,10 @@
 //! checked together, see [`Server::did_change`]), publishes the findings as diagnostics
 //! ([`diagnostics`]), and answers hovers ([`hover`]) and code actions ([`actions`]). Each
 //! document is judged as the CLI would judge it: by the project it belongs to ([`workspace`]),
-//! with that project's configuration and catalogs, opened once (the workspace folders' at
-//! `initialize`) and reopened when a configuration file changes. A request that fails answers with
-//! an LSP error and the server goes on: malformed messages, unknown methods, bad parameters
-//! and panics (caught per message and per check, and logged to stderr).
+//! with that project's configuration and catalogs, opened when a document first needs it and
+//! reopened when a configuration file changes. A request that fails answers with an LSP error
+//! and the server goes on: malformed messages, unknown methods, bad parameters and panics
+//! (caught per message and per check, and logged to stderr).
 
 mod actions;
 mod diagnostics;
@@ -79,6 +79,7 @@ enum Phase {
 /// A request's failure: the LSP error code and message.
 type Failure = (ErrorCode, String);
 
+/// The session with one client.
 struct Server {
     writer: Writer<io::StdoutLock<'static>>,
     phase: Phase,
@@ -107,16 +108,27 @@ impl Server {
         }
     }
 
+    /// Handles messages in order. Due documents are checked once no message is waiting, so
+    /// that changes which arrived during a check join the next one; a document overdue by
+    /// [`MAX_DEBOUNCE`] is checked even while messages keep coming.
     fn serve(mut self, incoming: &Receiver<Incoming>) -> i32 {
         loop {
-            self.check_due();
             let received = match self.due.values().min() {
                 None => incoming.recv().map_err(|_| RecvTimeoutError::Disconnected),
                 Some(due) => incoming.recv_timeout(due.saturating_duration_since(Instant::now())),
             };
             let exit = match received {
-                Ok(message) => self.guarded(message),
-                Err(RecvTimeoutError::Timeout) => None,
+                Ok(message) => {
+                    let exit = self.guarded(message);
+                    if let Some(overdue) = Instant::now().checked_sub(MAX_DEBOUNCE) {
+                        self.check_due(overdue);
+                    }
+                    exit
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    self.check_due(Instant::now());
+                    None
+                }
                 Err(RecvTimeoutError::Disconnected) => {
                     log("the client closed the connection without `exit`");
                     Some(1)
@@ -340,8 +352,8 @@ impl Server {
 
     /// Applies a change. The document is checked a window after the first change not yet
     /// checked, and later changes within the window join that check. The window is as long as
-    /// the document's last check took (at most [`MAX_DEBOUNCE`]): small files are checked at
-    /// once, and a burst of changes to a large one costs one check, not one per change.
+    /// the document's last check took (at most [`MAX_DEBOUNCE`]): a small file is checked
+    /// almost at once, and a burst of changes to a large one costs one check, not one each.
     fn did_change(&mut self, params: DidChangeTextDocumentParams) -> Result<(), Failure> {
         let uri = params.text_document.uri;
         let Some(document) = self.documents.get_mut(&uri) else {
@@ -449,12 +461,12 @@ impl Server {
         )
     }
 
-    fn check_due(&mut self) {
-        let now = Instant::now();
+    /// Checks the documents due at `time` or before.
+    fn check_due(&mut self, time: Instant) {
         let ready: Vec<Uri> = self
             .due
             .iter()
-            .filter(|(_, due)| **due <= now)
+            .filter(|(_, due)| **due <= time)
             .map(|(uri, _)| uri.clone())
             .collect();
         for uri in ready {
