@@ -100,6 +100,22 @@ fn findings_carry_the_stdin_filename_in_every_format() {
 }
 
 #[test]
+fn ci_formats_name_the_stdin_filename_too() {
+    for format in ["sarif", "github", "gitlab", "junit"] {
+        let (code, out, _) = check(
+            &["--stdin-filename", NAME, "--output-format", format, "-"],
+            SOURCE,
+        );
+        assert_eq!(code, 1, "{format}");
+        assert!(out.contains(NAME), "{format}: {out}");
+        assert!(
+            out.contains("DAG001") && out.contains("DAG002"),
+            "{format}: {out}"
+        );
+    }
+}
+
+#[test]
 fn stdin_filename_alone_reads_stdin() {
     let (code, out, _) = check(
         &["--stdin-filename", NAME, "--output-format", "concise", "-q"],
