@@ -63,7 +63,9 @@ impl RuleSettings {
 
 /// Matches a per-file-ignores glob against a path (relative, `/`-separated).
 pub fn glob_matches(glob: &str, path: &str) -> bool {
-    let path = path.replace('\\', "/");
+    // Globs are relative to the current directory; an absolute path under it is made relative.
+    let relative = crate::project::relative_to_cwd(std::path::Path::new(path));
+    let path = relative.to_string_lossy().replace('\\', "/");
     let path = path.trim_start_matches("./");
     let mut builder = ignore::overrides::OverrideBuilder::new("/");
     let pattern = if glob.contains('/') {

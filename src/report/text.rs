@@ -98,8 +98,8 @@ pub fn write_summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     if n == 0 {
         writeln!(
             out,
-            "All checks passed! ({} files checked)",
-            report.files_checked
+            "All checks passed! ({} checked)",
+            files_phrase(report.files_checked)
         )?;
     } else {
         let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
@@ -112,12 +112,12 @@ pub fn write_summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         let parts: Vec<String> = by_status.iter().map(|(s, c)| format!("{c} {s}")).collect();
         writeln!(
             out,
-            "Found {n} {} ({}) in {} {} ({} files checked).",
+            "Found {n} {} ({}) in {} {} ({} checked).",
             if n == 1 { "issue" } else { "issues" },
             parts.join(", "),
             files.len(),
             if files.len() == 1 { "file" } else { "files" },
-            report.files_checked
+            files_phrase(report.files_checked)
         )?;
     }
     let hidden = report.suppressed_by_noqa + report.suppressed_by_baseline;
@@ -143,4 +143,9 @@ pub fn write_statistics(out: &mut dyn Write, report: &Report) -> io::Result<()> 
         writeln!(out, "{count:>5}\t{code}\t{name}")?;
     }
     Ok(())
+}
+
+/// `1 file` / `5 files`.
+fn files_phrase(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "file" } else { "files" })
 }
