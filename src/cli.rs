@@ -2,7 +2,7 @@
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -145,6 +145,15 @@ struct CheckArgs {
     /// SARIF `automationDetails.id`: the code scanning category of this analysis.
     #[arg(long, visible_alias = "automation-id", value_name = "ID")]
     sarif_category: Option<String>,
+
+    // Speed (docs/benchmark.md).
+    /// Neither read nor write the results cache (`.dagster-api-lint_cache/`).
+    #[arg(long)]
+    no_cache: bool,
+    /// Benchmarking aid: walk, read and parse the files that mention a tracked package, then
+    /// drop the trees; no analysis, no findings (the floor a check cannot go below).
+    #[arg(long, hide = true)]
+    parse_only: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -501,56 +510,14 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     }
     let checker = &project.checker;
 
-    let mut report = if stdin {
-        let mut source = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut source)
-            .map_err(|e| format!("reading stdin: {e}"))?;
-        let name = args
-            .stdin_filename
-            .as_deref()
-            .map_or_else(|| "-".to_string(), runner::display_path);
-        let settings = project.rule_settings(&anchor)?;
-        let (diagnostics, suppressed) = match crate::discovery::decode(&source) {
-            Ok(text) => runner::check_text(checker, &name, &text, &settings, &checker.needles()),
-            Err(message) => (vec![runner::io_error(&name, &message)], 0),
-        };
-        Report {
-            diagnostics,
-            files_checked: 1,
-            suppressed_by_noqa: suppressed,
-            ..Report::default()
-        }
-    } else {
-        let walk = Walk {
-            exclude: project.exclude(),
-            ..Walk::default()
-        };
-        let found: Vec<Found> = walk.run(&paths);
-        // Resolve every file's settings first: a broken configuration file is a usage error.
-        let mut settings_by_file = std::collections::HashMap::new();
-        for f in &found {
-            if let Found::File(path) = f {
-                settings_by_file.insert(path.clone(), project.rule_settings(path)?);
-            }
-        }
-        let mut report = runner::check_files(
-            checker,
-            &found,
-            &|path| settings_by_file.get(path).cloned().unwrap_or_default(),
-            args.threads,
-        );
-        if let Some(d) = project.python_support() {
-            let settings = project.rule_settings(&project.root.join("pyproject.toml"))?;
-            let (kept, _) = runner::apply_settings(vec![d], &settings);
-            report.diagnostics.extend(kept);
-        }
-        report
-    };
-    report.diagnostics.sort_by(|a, b| {
-        (&a.filename, a.start, a.rule.code).cmp(&(&b.filename, b.start, b.rule.code))
-    });
-    apply_baseline(&args, &project, &mut report)?;
     let fail_on = fail_on_levels(&args, &project)?;
+    // A baseline (written or applied) needs every finding before any is shown.
+    let baseline = args.baseline.is_some()
+        || args.write_baseline.is_some()
+        || project
+            .root_config
+            .as_deref()
+            .is_some_and(|c| c.options.baseline.is_some());
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -566,23 +533,105 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         color,
         automation_id: args.sarif_category.clone(),
     };
-    let mut buffer = Vec::new();
-    if args.statistics {
-        report::write_statistics(&mut buffer, &report).map_err(|e| e.to_string())?;
+    let mut out: Box<dyn Write> = match &args.output_file {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        )),
+    };
+    // Findings are written as files are checked, unless the format or a baseline needs them all
+    // first (see report::Emitter): a run then holds one file's findings at a time.
+    let mut emitter = report::Emitter::new(
+        &mut out,
+        args.output_format,
+        args.statistics,
+        options,
+        !baseline,
+    );
+    let streaming = emitter.is_streaming();
+    let mut failed = false;
+    let totals = if stdin {
+        let mut source = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut source)
+            .map_err(|e| format!("reading stdin: {e}"))?;
+        let name = args
+            .stdin_filename
+            .as_deref()
+            .map_or_else(|| "-".to_string(), runner::display_path);
+        let settings = project.rule_settings(&anchor)?;
+        let (diagnostics, suppressed) = match crate::discovery::decode(&source) {
+            Ok(text) if args.parse_only => {
+                crate::syntax::parse_and_drop(&text);
+                (Vec::new(), 0)
+            }
+            Ok(text) => runner::check_text(checker, &name, &text, &settings, &checker.needles()),
+            Err(message) => (vec![runner::io_error(&name, &message)], 0),
+        };
+        failed |= streaming && fail_on::fails(&fail_on, &diagnostics);
+        emitter.file(&name, diagnostics);
+        runner::Totals {
+            files_checked: 1,
+            suppressed_by_noqa: suppressed,
+            ..runner::Totals::default()
+        }
     } else {
-        report::write(&mut buffer, args.output_format, &report, options)
-            .map_err(|e| e.to_string())?;
+        let walk = Walk {
+            exclude: project.exclude(),
+            ..Walk::default()
+        };
+        let found: Vec<Found> = walk.run(&paths);
+        // Resolve every file's settings first: a broken configuration file is a usage error.
+        // (Once per directory: a file's settings come from its directory's configuration.)
+        let mut settings_by_dir: rustc_hash::FxHashMap<std::ffi::OsString, _> =
+            rustc_hash::FxHashMap::default();
+        for f in &found {
+            if let Found::File(path) = f {
+                let dir = path.parent().unwrap_or(Path::new("")).as_os_str();
+                if !settings_by_dir.contains_key(dir) {
+                    settings_by_dir.insert(dir.to_owned(), project.rule_settings(path)?);
+                }
+            }
+        }
+        if let Some(d) = project.python_support() {
+            let settings = project.rule_settings(&project.root.join("pyproject.toml"))?;
+            let (kept, _) = runner::apply_settings(vec![d], &settings);
+            failed |= streaming && fail_on::fails(&fail_on, &kept);
+            emitter.insert(kept);
+        }
+        let run = runner::RunOptions {
+            threads: args.threads,
+            parse_only: args.parse_only,
+            cache_dir: (!args.no_cache && !args.parse_only)
+                .then(|| PathBuf::from(crate::cache::DIR_NAME)),
+        };
+        runner::run_files(
+            checker,
+            found,
+            &|path| {
+                let dir = path.parent().unwrap_or(Path::new("")).as_os_str();
+                settings_by_dir.get(dir).cloned().unwrap_or_default()
+            },
+            &run,
+            &mut |name, d| {
+                failed |= streaming && fail_on::fails(&fail_on, &d);
+                emitter.file(name, d);
+            },
+        )
+    };
+    if let Some(report) = emitter.collected() {
+        apply_baseline(&args, &project, report)?;
+        failed = fail_on::fails(&fail_on, &report.diagnostics);
     }
+    let (report, write_error) = emitter.finish(totals.files_checked, totals.suppressed_by_noqa);
+    drop(out);
+    if let (Some(path), Some(e)) = (&args.output_file, write_error) {
+        return Err(format!("{}: {e}", path.display()));
+    }
+
     let human = report::is_human(args.output_format) || args.statistics;
-    match &args.output_file {
-        Some(path) => {
-            std::fs::write(path, &buffer).map_err(|e| format!("{}: {e}", path.display()))?
-        }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(&buffer);
-        }
-    }
     if !args.quiet {
         let mut summary = Vec::new();
         report::write_summary(&mut summary, &report).map_err(|e| e.to_string())?;
@@ -594,7 +643,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     }
     Ok(if report.had_io_errors() {
         EXIT_ERROR
-    } else if args.exit_zero || !fail_on::fails(&fail_on, &report.diagnostics) {
+    } else if args.exit_zero || !failed {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
@@ -644,7 +693,7 @@ fn run_upgrade_report(
     let from_version = project
         .choices
         .get("dagster")
-        .map_or("?", |c| c.catalog.version.as_str());
+        .map_or("?", |c| c.catalog.version());
     let mut out = std::io::stdout().lock();
     report::upgrade::write(
         &mut out,

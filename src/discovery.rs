@@ -108,7 +108,9 @@ impl Walk {
                 }
             }
         }
-        found.sort_by(|a, b| key(a).cmp(key(b)));
+        // By bytes (a memcmp; `Path`'s component-wise order was the slowest part of an
+        // unchanged, cached run): equal paths are still adjacent.
+        found.sort_by(|a, b| key(a).as_os_str().cmp(key(b).as_os_str()));
         found.dedup_by(|a, b| key(a) == key(b));
         found
     }
@@ -162,6 +164,35 @@ fn matches_exclude(pattern: &str, path: &Path, name: &str) -> bool {
 /// above it that hold an `__init__.py` (`dagster_dbt` for `src/dagster_dbt/core/resource.py`).
 /// `None` for a file outside a package.
 pub fn top_package(file: &Path) -> Option<String> {
+    let dir = file.parent().unwrap_or(Path::new("")).as_os_str();
+    if let Some(hit) = TOP_BY_DIR.with(|m| m.borrow().as_ref()?.get(dir).cloned()) {
+        return hit;
+    }
+    let top = top_package_uncached(file);
+    TOP_BY_DIR.with(|m| {
+        if let Some(m) = m.borrow_mut().as_mut() {
+            m.insert(dir.to_owned(), top.clone());
+        }
+    });
+    top
+}
+
+thread_local! {
+    /// [`top_package`] by directory, on threads that asked for it with
+    /// [`remember_top_packages`].
+    static TOP_BY_DIR: std::cell::RefCell<
+        Option<rustc_hash::FxHashMap<std::ffi::OsString, Option<String>>>,
+    > = const { std::cell::RefCell::new(None) };
+}
+
+/// Makes [`top_package`] remember its answer per directory on this thread (it costs a `stat`
+/// per enclosing package folder, for every file). For the short-lived workers of one run,
+/// where the file tree does not change; not for the language server.
+pub fn remember_top_packages() {
+    TOP_BY_DIR.with(|m| *m.borrow_mut() = Some(rustc_hash::FxHashMap::default()));
+}
+
+fn top_package_uncached(file: &Path) -> Option<String> {
     let absolute = std::path::absolute(file).ok()?;
     let mut top = None;
     let mut dir = absolute.parent();
@@ -172,9 +203,11 @@ pub fn top_package(file: &Path) -> Option<String> {
     top
 }
 
-/// Reads and decodes a Python source file.
-pub fn read_source(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
+/// Reads a source file's bytes (not decoded: see [`decode_owned`]).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    // One open and one fstat (a separate stat first cost a system call per file).
+    let mut file = std::fs::File::open(path).map_err(|e| io_message(&e))?;
+    let meta = file.metadata().map_err(|e| io_message(&e))?;
     if meta.is_dir() {
         return Err("is a directory".into());
     }
@@ -185,7 +218,23 @@ pub fn read_source(path: &Path) -> Result<String, String> {
             MAX_FILE_SIZE >> 20
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| io_message(&e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| io_message(&e))?;
+    Ok(bytes)
+}
+
+/// [`decode`] of bytes it may keep: plain UTF-8 (the common case) becomes the string without a
+/// copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<String, String> {
+    if !bytes.starts_with(b"\xEF\xBB\xBF")
+        && memchr::memchr(0, &bytes).is_none()
+        && matches!(
+            coding_declaration(&bytes).as_deref(),
+            None | Some("utf-8" | "utf8" | "utf-8-sig")
+        )
+    {
+        return String::from_utf8(bytes).or_else(|e| decode(e.as_bytes()));
+    }
     decode(&bytes)
 }
 

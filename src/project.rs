@@ -122,7 +122,7 @@ impl Project {
                 .rev()
                 .find(|v| *v == target || v.starts_with(&format!("{target}.")));
             let target_checker = shipped_target.and_then(|v| {
-                let dagster = shipped::load("dagster", v)?;
+                let dagster = shipped::find("dagster", v)?;
                 let mut catalogs: Vec<_> = choices
                     .iter()
                     .filter(|(p, _)| p.as_str() != "dagster")
@@ -175,7 +175,7 @@ impl Project {
         let text = std::fs::read_to_string(&pyproject).ok()?;
         let doc: toml::Table = toml::from_str(&text).ok()?;
         let spec = doc.get("project")?.get("requires-python")?.as_str()?;
-        let dagster = self.choices.get("dagster")?.catalog;
+        let dagster = self.choices.get("dagster")?.catalog.get();
         let dagster_spec = dagster.requires_python.as_deref()?;
         let allowed = versions::python_minors(spec)?;
         let supported = versions::python_minors(dagster_spec)?;
@@ -287,7 +287,8 @@ impl Project {
             let _ = writeln!(
                 out,
                 "    {package} {}: {}",
-                choice.catalog.version, choice.reason
+                choice.catalog.version(),
+                choice.reason
             );
         }
         Ok(out)

@@ -10,7 +10,7 @@
 //! assigned from constructors or from functions whose return type the catalog records), so that
 //! members used on those objects are references too.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::syntax::{self, ClassDef, Expr, FunctionDef, Keyword, Module, Param, Span, Stmt};
 
@@ -34,7 +34,7 @@ pub trait Knowledge {
 }
 
 /// How a reference was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RefKind {
     /// `import a.b` / `import a.b as c`: the module path itself.
     ImportModule,
@@ -62,7 +62,7 @@ pub enum RefKind {
 }
 
 /// What a reference reaches.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Target {
     /// A dotted path into a tracked package, as the user wrote it (`dagster.AssetSelection.keys`).
     Path(String),
@@ -94,7 +94,7 @@ struct Instance {
     /// How the class was inferred (for messages).
     via: String,
     /// Members the user's own subclass defines (not dagster's: never reported).
-    own: Vec<String>,
+    own: std::rc::Rc<[String]>,
     /// The user's subclass also has bases outside the catalogs, which may define any member:
     /// only members the catalog lists for `class` are dagster's.
     open: bool,
@@ -114,7 +114,7 @@ impl Bound {
         Bound::Instance(Instance {
             class,
             via: via.into(),
-            own: Vec::new(),
+            own: std::rc::Rc::from([]),
             open: false,
         })
     }
@@ -128,13 +128,13 @@ enum ScopeKind {
     Lambda,
 }
 
-struct Scope {
+struct Scope<'m> {
     kind: ScopeKind,
     parent: Option<usize>,
     /// Current binding of each name; `None` means bound to something untracked.
     bindings: HashMap<String, Option<Bound>>,
     /// For function scopes: every name the body binds (local throughout the function).
-    locals: HashSet<String>,
+    locals: HashSet<&'m str>,
     /// `from tracked import *` seen in this scope, by module.
     star_imports: Vec<String>,
 }
@@ -153,14 +153,16 @@ pub fn resolve(module: &Module, knowledge: &dyn Knowledge) -> Vec<Reference> {
         scopes: vec![Scope {
             kind: ScopeKind::Module,
             parent: None,
-            bindings: HashMap::new(),
-            locals: HashSet::new(),
+            bindings: HashMap::default(),
+            locals: HashSet::default(),
             star_imports: Vec::new(),
         }],
         current: 0,
         deferred: Vec::new(),
         refs: Vec::new(),
         conditional: 0,
+        ever_bound: HashSet::default(),
+        any_star_import: false,
     };
     r.visit_body(&module.body);
     let mut next = 0;
@@ -175,13 +177,18 @@ pub fn resolve(module: &Module, knowledge: &dyn Knowledge) -> Vec<Reference> {
 
 struct Resolver<'k, 'm> {
     knowledge: &'k dyn Knowledge,
-    scopes: Vec<Scope>,
+    scopes: Vec<Scope<'m>>,
     current: usize,
     deferred: Vec<Deferred<'m>>,
     refs: Vec<Reference>,
     /// Depth of conditional blocks (`if`/`else`, `except`): there an untracked binding does not
     /// replace a tracked one (`try: from dagster import X` / `except ImportError: X = None`).
     conditional: usize,
+    /// Every name bound, in any scope so far, to something tracked. A name not in it can only
+    /// resolve to nothing (or through a star import), so most lookups stop at one probe.
+    ever_bound: HashSet<String>,
+    /// Some scope has a `from tracked import *`.
+    any_star_import: bool,
 }
 
 impl<'m> Resolver<'_, 'm> {
@@ -189,19 +196,38 @@ impl<'m> Resolver<'_, 'm> {
         self.scopes.push(Scope {
             kind,
             parent: Some(parent),
-            bindings: HashMap::new(),
-            locals: HashSet::new(),
+            bindings: HashMap::default(),
+            locals: HashSet::default(),
             star_imports: Vec::new(),
         });
         self.scopes.len() - 1
     }
 
     fn bind(&mut self, name: &str, bound: Option<Bound>) {
+        if bound.is_none() && !self.any_star_import && !self.ever_bound.contains(name) {
+            // Binding a name that nothing tracked was ever bound to, in a scope that does not
+            // have it yet, changes no lookup: one from here finds the function's `locals`
+            // (or, at module and class level, nothing tracked further out: class bodies run
+            // before any later module-level binding, and methods skip class scopes), so it is
+            // not recorded. Most assignments in a module are such bindings.
+            let scope = &self.scopes[self.current];
+            let covered = match scope.kind {
+                ScopeKind::Function => scope.locals.contains(name),
+                ScopeKind::Module | ScopeKind::Class => true,
+                ScopeKind::Lambda => false,
+            };
+            if covered && !scope.bindings.contains_key(name) {
+                return;
+            }
+        }
         let scope = &mut self.scopes[self.current];
         if bound.is_none() && self.conditional > 0 {
             if let Some(Some(_)) = scope.bindings.get(name) {
                 return;
             }
+        }
+        if bound.is_some() && !self.ever_bound.contains(name) {
+            self.ever_bound.insert(name.to_string());
         }
         scope.bindings.insert(name.to_string(), bound);
     }
@@ -213,6 +239,9 @@ impl<'m> Resolver<'_, 'm> {
 
     /// Looks a name up starting at scope `start`.
     fn lookup_from(&self, start: usize, name: &str) -> Option<Bound> {
+        if !self.any_star_import && !self.ever_bound.contains(name) {
+            return None; // never bound to anything tracked: every binding of it is untracked
+        }
         let mut id = Some(start);
         let mut first = true;
         while let Some(i) = id {
@@ -289,6 +318,7 @@ impl<'m> Resolver<'_, 'm> {
                 for alias in aliases {
                     if alias.name == "*" {
                         if tracked {
+                            self.any_star_import = true;
                             self.scopes[self.current]
                                 .star_imports
                                 .push(module.to_string());
@@ -478,7 +508,7 @@ impl<'m> Resolver<'_, 'm> {
             let instance = Instance {
                 class: base,
                 via: format!("`self` of a subclass of a dagster class in `{}`", def.name),
-                own,
+                own: own.into(),
                 open: other_bases,
             };
             for deferred in &mut self.deferred[deferred_before..] {
@@ -510,7 +540,7 @@ impl<'m> Resolver<'_, 'm> {
     ) {
         let scope = self.push_scope(ScopeKind::Function, parent);
         let saved = std::mem::replace(&mut self.current, scope);
-        let mut locals = HashSet::new();
+        let mut locals = HashSet::default();
         collect_locals(&def.body, &mut locals);
         // The injected context of dagster's definition decorators.
         let context_class = def.decorators.iter().find_map(|d| {
@@ -526,7 +556,7 @@ impl<'m> Resolver<'_, 'm> {
                 .map(|c| (c, p.rsplit('.').next().unwrap_or(&p).to_string()))
         });
         for (i, param) in def.params.iter().enumerate() {
-            locals.insert(param.name.clone());
+            locals.insert(param.name.as_str());
             let annotated = param
                 .annotation
                 .as_ref()
@@ -541,9 +571,16 @@ impl<'m> Resolver<'_, 'm> {
                 (param.name == "context" || (first_non_self && param.name.contains("context")))
                     .then(|| Bound::instance(class.clone(), format!("the context of @{decorator}")))
             });
-            self.scopes[scope]
-                .bindings
-                .insert(param.name.clone(), bound);
+            // An untracked parameter needs no binding: it is in `locals`, which a lookup from
+            // this scope finds first.
+            if let Some(bound) = bound {
+                if !self.ever_bound.contains(&param.name) {
+                    self.ever_bound.insert(param.name.clone());
+                }
+                self.scopes[scope]
+                    .bindings
+                    .insert(param.name.clone(), Some(bound));
+            }
         }
         self.scopes[scope].locals = locals;
         self.visit_body(&def.body);
@@ -790,6 +827,9 @@ impl<'m> Resolver<'_, 'm> {
                     while self.scopes[scope].kind == ScopeKind::Lambda {
                         scope = self.scopes[scope].parent.unwrap_or(0);
                     }
+                    if bound.is_some() && !self.ever_bound.contains(id) {
+                        self.ever_bound.insert(id.clone());
+                    }
                     self.scopes[scope].bindings.insert(id.clone(), bound);
                 }
             }
@@ -945,11 +985,11 @@ fn collect_self_attributes(def: &FunctionDef, out: &mut Vec<String>) {
 }
 
 /// Names a function body binds (its locals), not descending into nested scopes.
-fn collect_locals(body: &[Stmt], out: &mut HashSet<String>) {
-    fn target_names(e: &Expr, out: &mut HashSet<String>) {
+fn collect_locals<'m>(body: &'m [Stmt], out: &mut HashSet<&'m str>) {
+    fn target_names<'m>(e: &'m Expr, out: &mut HashSet<&'m str>) {
         match e {
             Expr::Name { id, .. } => {
-                out.insert(id.clone());
+                out.insert(id);
             }
             Expr::Sequence { elts, .. } | Expr::Other { children: elts, .. } => {
                 for e in elts {
@@ -959,7 +999,7 @@ fn collect_locals(body: &[Stmt], out: &mut HashSet<String>) {
             _ => {}
         }
     }
-    let mut globals = HashSet::new();
+    let mut globals = HashSet::default();
     for stmt in body {
         match stmt {
             Stmt::Import { aliases, .. } | Stmt::ImportFrom { aliases, .. } => {
@@ -969,15 +1009,15 @@ fn collect_locals(body: &[Stmt], out: &mut HashSet<String>) {
                         .as_deref()
                         .unwrap_or_else(|| a.name.split('.').next().unwrap_or(&a.name));
                     if name != "*" {
-                        out.insert(name.to_string());
+                        out.insert(name);
                     }
                 }
             }
             Stmt::FunctionDef(f) => {
-                out.insert(f.name.clone());
+                out.insert(&f.name);
             }
             Stmt::ClassDef(c) => {
-                out.insert(c.name.clone());
+                out.insert(&c.name);
             }
             Stmt::Assign { targets, .. } => targets.iter().for_each(|t| target_names(t, out)),
             Stmt::For {
@@ -1011,14 +1051,14 @@ fn collect_locals(body: &[Stmt], out: &mut HashSet<String>) {
                 collect_locals(body, out);
                 for h in handlers {
                     if let Some(n) = &h.name {
-                        out.insert(n.clone());
+                        out.insert(n);
                     }
                     collect_locals(&h.body, out);
                 }
                 collect_locals(orelse, out);
                 collect_locals(finalbody, out);
             }
-            Stmt::Global(names) => globals.extend(names.iter().cloned()),
+            Stmt::Global(names) => globals.extend(names.iter().map(String::as_str)),
             Stmt::Other { bodies, .. } => {
                 for b in bodies {
                     collect_locals(b, out);
@@ -1028,7 +1068,7 @@ fn collect_locals(body: &[Stmt], out: &mut HashSet<String>) {
         }
     }
     for g in globals {
-        out.remove(&g);
+        out.remove(g);
     }
 }
 

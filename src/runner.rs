@@ -2,15 +2,16 @@
 //! rule selection, per-file ignores, severity overrides and `# noqa` comments.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
-use rayon::prelude::*;
-
+use crate::cache::{self, Cache};
 use crate::check::{Checker, Diagnostic};
 use crate::discovery::{self, Found};
 use crate::report::Report;
 use crate::rules::{self, Severity};
-use crate::syntax::{Location, Span};
+use crate::syntax::{self, Location, Span};
 
 /// Stack size of worker threads: deeply nested expressions recurse deeply in the parser.
 pub const WORKER_STACK: usize = 256 << 20;
@@ -97,6 +98,7 @@ pub struct Noqa {
 /// as `DAG001` or the prefix `DAG1`), so `# noqa: DAG001 reason` lists only `DAG001`; a colon
 /// followed by text but no code is not a directive.
 pub fn parse_noqa(line: &str) -> Option<Noqa> {
+    memchr::memchr(b'#', line.as_bytes())?;
     let lower = line.to_ascii_lowercase();
     let mut search = 0;
     while let Some(found) = lower[search..].find('#') {
@@ -153,8 +155,19 @@ pub fn apply_settings(
 ) -> (Vec<Diagnostic>, usize) {
     let mut kept = Vec::with_capacity(diagnostics.len());
     let mut suppressed = 0;
+    // Whether a code is enabled depends on the code and the file only: decide once per code.
+    let mut enabled: Vec<(&'static str, bool)> = Vec::new();
     for mut d in diagnostics {
-        if !settings.enabled(&d.filename, d.rule.code) {
+        let code = d.rule.code;
+        let on = match enabled.iter().find(|(c, _)| *c == code) {
+            Some((_, on)) => *on,
+            None => {
+                let on = settings.enabled(&d.filename, code);
+                enabled.push((code, on));
+                on
+            }
+        };
+        if !on {
             continue;
         }
         if d.rule.code != "E902" {
@@ -201,6 +214,13 @@ pub fn mentions_tracked(source: &str, needles: &[String]) -> bool {
         .any(|n| memchr::memmem::find(source.as_bytes(), n.as_bytes()).is_some())
 }
 
+/// [`mentions_tracked`] on undecoded bytes.
+fn mentions_tracked_bytes(bytes: &[u8], needles: &[String]) -> bool {
+    needles
+        .iter()
+        .any(|n| memchr::memmem::find(bytes, n.as_bytes()).is_some())
+}
+
 /// Checks one source text as if it were at `filename`.
 pub fn check_text(
     checker: &Checker,
@@ -221,45 +241,243 @@ pub fn display_path(path: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
-/// Checks every found file in parallel on `threads` workers (0: one per core).
+/// How [`check_files`] runs.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Benchmarking aid (`check --parse-only`): walk, read, byte-gate and parse every file,
+    /// then drop the tree: no analysis, no findings. The floor a check cannot go below.
+    pub parse_only: bool,
+    /// The results cache directory (see [`crate::cache`]); `None` (`--no-cache`) for none.
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// What a run counted besides the findings it passed on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Files checked (including those that failed to read).
+    pub files_checked: usize,
+    /// Findings hidden by `# noqa`.
+    pub suppressed_by_noqa: usize,
+    /// Files whose results came from the cache.
+    pub cache_hits: usize,
+    /// Files that were parsed.
+    pub parsed: usize,
+}
+
+/// One file's outcome, sent from a worker to the thread that emits.
+struct Outcome {
+    diagnostics: Vec<Diagnostic>,
+    suppressed: usize,
+    parsed: bool,
+    /// `Some(hash, hit)` when the file went through the cache; on a miss, the raw findings
+    /// (before settings) to store.
+    cache: Option<(u128, Result<(), Vec<Diagnostic>>)>,
+}
+
+/// Checks every found file on `threads` workers (0: one per core) without the cache and
+/// returns every finding, sorted (for callers that need them all, like `upgrade-report`).
 pub fn check_files(
     checker: &Checker,
     found: &[Found],
     settings: &(dyn Fn(&Path) -> RuleSettings + Sync),
     threads: usize,
 ) -> Report {
+    let found = found
+        .iter()
+        .map(|f| match f {
+            Found::File(p) => Found::File(p.clone()),
+            Found::Error(p, m) => Found::Error(p.clone(), m.clone()),
+        })
+        .collect();
+    let options = RunOptions {
+        threads,
+        ..RunOptions::default()
+    };
+    let mut diagnostics = Vec::new();
+    let totals = run_files(checker, found, settings, &options, &mut |_, d| {
+        diagnostics.extend(d)
+    });
+    Report {
+        diagnostics,
+        files_checked: totals.files_checked,
+        suppressed_by_noqa: totals.suppressed_by_noqa,
+        ..Report::default()
+    }
+}
+
+/// How far workers may run ahead of the emitting thread (files).
+const IN_FLIGHT: usize = 256;
+
+/// Checks every found file on `threads` workers and passes each file's findings to `emit`, in
+/// output order: files sorted by displayed name, findings by position. Nothing is kept once
+/// emitted: a worker reads, parses, analyses and drops one file at a time, and at most a few
+/// hundred files' findings wait to be emitted, so memory does not grow with the number of
+/// files.
+pub fn run_files(
+    checker: &Checker,
+    found: Vec<Found>,
+    settings: &(dyn Fn(&Path) -> RuleSettings + Sync),
+    options: &RunOptions,
+    emit: &mut dyn FnMut(&str, Vec<Diagnostic>),
+) -> Totals {
+    let mut files: Vec<(String, Found)> = found
+        .into_iter()
+        .map(|f| {
+            let name = match &f {
+                Found::File(p) | Found::Error(p, _) => display_path(p),
+            };
+            (name, f)
+        })
+        .collect();
+    // The order findings are reported in (a stable sort: equal names keep the walk order).
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     let needles = checker.needles();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .stack_size(WORKER_STACK)
-        .build()
-        .expect("thread pool");
-    let results: Vec<(Vec<Diagnostic>, usize)> = pool.install(|| {
-        found
-            .par_iter()
-            .map(|f| match f {
-                Found::Error(path, message) => (vec![io_error(&display_path(path), message)], 0),
-                Found::File(path) => {
-                    let name = display_path(path);
-                    match discovery::read_source(path) {
-                        Ok(source) => {
-                            check_text(checker, &name, &source, &settings(path), &needles)
+    let cache = match &options.cache_dir {
+        Some(dir) if !options.parse_only => Some(Cache::open(dir, checker.fingerprint())),
+        _ => None,
+    };
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .clamp(1, files.len().max(1));
+
+    let mut totals = Totals {
+        files_checked: files.len(),
+        ..Totals::default()
+    };
+    let mut update = cache::Update::default();
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Outcome)>(IN_FLIGHT);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (files, next, needles, cache) = (&files, &next, &needles, cache.as_ref());
+            std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, move || {
+                    discovery::remember_top_packages();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((name, found)) = files.get(i) else {
+                            break;
+                        };
+                        let outcome =
+                            check_one(checker, name, found, settings, options, needles, cache);
+                        if tx.send((i, outcome)).is_err() {
+                            break;
                         }
-                        Err(message) => (vec![io_error(&name, &message)], 0),
+                    }
+                })
+                .expect("spawn worker thread");
+        }
+        drop(tx);
+        // Emit in order: outcomes that arrive early wait (a few, since workers take files in
+        // order) until those before them have been emitted.
+        let mut waiting: BTreeMap<usize, Outcome> = BTreeMap::new();
+        let mut want = 0;
+        for (i, outcome) in rx {
+            waiting.insert(i, outcome);
+            while let Some(outcome) = waiting.remove(&want) {
+                want += 1;
+                totals.suppressed_by_noqa += outcome.suppressed;
+                totals.parsed += usize::from(outcome.parsed);
+                if let (Some(cache), Some((hash, hit))) = (&cache, &outcome.cache) {
+                    match hit {
+                        Ok(()) => {
+                            totals.cache_hits += 1;
+                            cache.hit(&mut update, *hash);
+                        }
+                        Err(raw) => cache.add(&mut update, *hash, raw),
                     }
                 }
-            })
-            .collect()
+                emit(&files[want - 1].0, outcome.diagnostics);
+            }
+        }
     });
-    let mut report = Report {
-        files_checked: found.len(),
-        ..Report::default()
-    };
-    for (diagnostics, suppressed) in results {
-        report.diagnostics.extend(diagnostics);
-        report.suppressed_by_noqa += suppressed;
+    if let Some(cache) = cache {
+        if let Err(e) = cache.finish(update) {
+            eprintln!("dagster-api-lint: warning: could not write the cache: {e}");
+        }
     }
-    report
+    totals
+}
+
+/// Reads, gates, and checks (or looks up) one file.
+fn check_one(
+    checker: &Checker,
+    name: &str,
+    found: &Found,
+    settings: &(dyn Fn(&Path) -> RuleSettings + Sync),
+    options: &RunOptions,
+    needles: &[String],
+    cache: Option<&Cache>,
+) -> Outcome {
+    let mut outcome = Outcome {
+        diagnostics: Vec::new(),
+        suppressed: 0,
+        parsed: false,
+        cache: None,
+    };
+    let path = match found {
+        Found::Error(path, message) => {
+            outcome.diagnostics = vec![io_error(&display_path(path), message)];
+            return outcome;
+        }
+        Found::File(path) => path,
+    };
+    let bytes = match discovery::read_bytes(path) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            outcome.diagnostics = vec![io_error(name, &message)];
+            return outcome;
+        }
+    };
+    // With the cache, a file that may mention a tracked package is looked up by its bytes
+    // first: a hit needs neither decoding nor parsing. (Sound: source encodings are ASCII
+    // compatible, so a decoded text that contains a needle comes from bytes that contain it;
+    // and an entry exists only for bytes that decoded.)
+    let mut key = None;
+    if let (Some(cache), false) = (cache, options.parse_only) {
+        if mentions_tracked_bytes(&bytes, needles) {
+            let hash = checker.cache_key(name, &bytes);
+            if let Some(raw) = cache.get(hash, name) {
+                outcome.cache = Some((hash, Ok(())));
+                let (kept, suppressed) = apply_settings(raw, &settings(path));
+                outcome.diagnostics = kept;
+                outcome.suppressed = suppressed;
+                return outcome;
+            }
+            key = Some(hash);
+        }
+    }
+    let source = match discovery::decode_owned(bytes) {
+        Ok(source) => source,
+        Err(message) => {
+            outcome.diagnostics = vec![io_error(name, &message)];
+            return outcome;
+        }
+    };
+    if !mentions_tracked(&source, needles) {
+        return outcome;
+    }
+    if options.parse_only {
+        syntax::parse_and_drop(&source);
+        outcome.parsed = true;
+        return outcome;
+    }
+    outcome.parsed = true;
+    let raw = checker.check_source(name, &source);
+    if let Some(hash) = key {
+        outcome.cache = Some((hash, Err(raw.clone())));
+    }
+    drop(source);
+    let (kept, suppressed) = apply_settings(raw, &settings(path));
+    outcome.diagnostics = kept;
+    outcome.suppressed = suppressed;
+    outcome
 }
 
 #[cfg(test)]
@@ -321,5 +539,22 @@ mod tests {
         let needles = vec!["dagster".to_string()];
         assert!(!mentions_tracked("import os\n", &needles));
         assert!(mentions_tracked("from dagster_dbt import x\n", &needles));
+    }
+
+    #[test]
+    fn a_source_without_a_needle_is_not_parsed() {
+        use crate::catalog::shipped;
+        let dagster = shipped::newest("dagster").unwrap();
+        let checker = Checker::new(vec![shipped::find("dagster", dagster).unwrap()], vec![]);
+        let needles = checker.needles();
+        let settings = RuleSettings::default();
+        // Parsing this would report a syntax error (E999); the gate returns before parsing.
+        let broken = "def f(:\n    pass\n";
+        assert!(check_text(&checker, "a.py", broken, &settings, &needles)
+            .0
+            .is_empty());
+        let mentioned = "# dagster\ndef f(:\n    pass\n";
+        let (found, _) = check_text(&checker, "a.py", mentioned, &settings, &needles);
+        assert!(found.iter().any(|d| d.rule.code == "E999"));
     }
 }

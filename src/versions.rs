@@ -295,7 +295,8 @@ fn lowest_allowed(package: &str, spec: &str) -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct Choice {
     /// The catalog.
-    pub catalog: &'static Catalog,
+    /// (Decoded when first used: see [`shipped::CatalogRef`].)
+    pub catalog: shipped::CatalogRef,
     /// Why this catalog (printed by `--show-settings`, and as a note when inexact).
     pub reason: String,
     /// True when the catalog is not for the exact version asked (a note is printed).
@@ -309,7 +310,7 @@ pub fn choose(package: &str, wanted: Option<&Detected>) -> Option<Choice> {
     let Some(wanted) = wanted else {
         let newest = shipped::newest(package)?;
         return Some(Choice {
-            catalog: shipped::load(package, newest)?,
+            catalog: shipped::find(package, newest)?,
             reason: format!("{package} {newest}: the newest shipped catalog (no version detected)"),
             inexact: false,
         });
@@ -321,7 +322,7 @@ pub fn choose(package: &str, wanted: Option<&Detected>) -> Option<Choice> {
         .find(|v| **v == wanted.version || v.starts_with(&format!("{}.", wanted.version)));
     if let Some(v) = exact {
         return Some(Choice {
-            catalog: shipped::load(package, v)?,
+            catalog: shipped::find(package, v)?,
             reason: format!("{package} {v} from {} (shipped catalog)", wanted.source),
             inexact: false,
         });
@@ -330,7 +331,7 @@ pub fn choose(package: &str, wanted: Option<&Detected>) -> Option<Choice> {
         match build_cached(package, site) {
             Ok(catalog) => {
                 return Some(Choice {
-                    catalog,
+                    catalog: shipped::CatalogRef::Loaded(catalog),
                     reason: format!(
                         "{package} {} from {} (catalog built from the installed sources)",
                         wanted.version, wanted.source
@@ -350,7 +351,7 @@ pub fn choose(package: &str, wanted: Option<&Detected>) -> Option<Choice> {
         .find(|v| shipped::compare_versions(v, &wanted.version).is_lt())
         .or(versions.first())?;
     Some(Choice {
-        catalog: shipped::load(package, older)?,
+        catalog: shipped::find(package, older)?,
         reason: format!(
             "{package} {} from {} has no shipped catalog and its sources are not installed; using the nearest shipped one, {older}",
             wanted.version, wanted.source
@@ -525,12 +526,12 @@ mod tests {
             site_packages: None,
         };
         let exact = choose("dagster", Some(&wanted("1.9.13"))).unwrap();
-        assert_eq!(exact.catalog.version, "1.9.13");
+        assert_eq!(exact.catalog.version(), "1.9.13");
         assert!(!exact.inexact);
         let minor = choose("dagster", Some(&wanted("1.12"))).unwrap();
-        assert_eq!(minor.catalog.version, "1.12.22");
+        assert_eq!(minor.catalog.version(), "1.12.22");
         let older = choose("dagster", Some(&wanted("1.7.3"))).unwrap();
-        assert_eq!(older.catalog.version, "1.5.14");
+        assert_eq!(older.catalog.version(), "1.5.14");
         assert!(older.inexact && older.reason.contains("nearest"));
     }
 

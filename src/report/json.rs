@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use super::{Record, Report};
+use crate::check::Diagnostic;
 
 /// A JSON array of records.
 pub fn write_array(out: &mut dyn Write, report: &Report) -> io::Result<()> {
@@ -13,7 +14,12 @@ pub fn write_array(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 
 /// One record per line.
 pub fn write_lines(out: &mut dyn Write, report: &Report) -> io::Result<()> {
-    for d in &report.diagnostics {
+    write_lines_of(out, &report.diagnostics)
+}
+
+/// One record per line, for these diagnostics.
+pub fn write_lines_of(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+    for d in diagnostics {
         serde_json::to_writer(&mut *out, &Record::of(d))?;
         writeln!(out)?;
     }

@@ -10,6 +10,7 @@ mod sarif;
 mod text;
 pub mod upgrade;
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
@@ -17,13 +18,17 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use crate::check::Diagnostic;
+use crate::rules;
 use crate::syntax::Location;
 
 /// The result of a run: findings (sorted by file, position, code) and what was checked.
 #[derive(Debug, Default)]
 pub struct Report {
-    /// Findings to show.
+    /// Findings to show. Empty when they were streamed out as they came (see [`Emitter`]):
+    /// `streamed` then holds their counts.
     pub diagnostics: Vec<Diagnostic>,
+    /// The counts of the findings that were streamed out instead of kept in `diagnostics`.
+    pub streamed: Option<Tally>,
     /// Number of files checked (including those that failed to read).
     pub files_checked: usize,
     /// Findings hidden by `# noqa` comments.
@@ -35,7 +40,241 @@ pub struct Report {
 impl Report {
     /// True when some file could not be read (exit code 2, SARIF `executionSuccessful: false`).
     pub fn had_io_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.rule.code == "E902")
+        self.tally().io_errors
+    }
+
+    /// Counts of the findings (kept or streamed).
+    pub fn tally(&self) -> Tally {
+        match &self.streamed {
+            Some(tally) => {
+                let mut tally = tally.clone();
+                tally.add_file(&self.diagnostics);
+                tally
+            }
+            None => {
+                let mut tally = Tally::default();
+                let mut rest = self.diagnostics.as_slice();
+                while let Some(first) = rest.first() {
+                    let n = rest
+                        .iter()
+                        .position(|d| d.filename != first.filename)
+                        .unwrap_or(rest.len());
+                    tally.add_file(&rest[..n]);
+                    rest = &rest[n..];
+                }
+                tally
+            }
+        }
+    }
+}
+
+/// Counts over findings, kept while they stream out: the summary line, `--statistics` and the
+/// exit code need only these.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    /// Number of findings.
+    pub issues: usize,
+    /// Files with at least one finding.
+    pub files_with_issues: usize,
+    /// Some file could not be read.
+    pub io_errors: bool,
+    /// Findings per rule, in the order of [`rules::RULES`].
+    per_rule: Vec<usize>,
+}
+
+impl Tally {
+    /// Counts the findings of one file.
+    pub fn add_file(&mut self, diagnostics: &[Diagnostic]) {
+        if diagnostics.is_empty() {
+            return;
+        }
+        if self.per_rule.is_empty() {
+            self.per_rule = vec![0; rules::RULES.len()];
+        }
+        self.files_with_issues += 1;
+        self.issues += diagnostics.len();
+        for d in diagnostics {
+            if let Some(i) = rules::RULES.iter().position(|r| std::ptr::eq(r, d.rule)) {
+                self.per_rule[i] += 1;
+            }
+            self.io_errors |= d.rule.code == "E902";
+        }
+    }
+
+    fn rules(&self) -> impl Iterator<Item = (&'static rules::Rule, usize)> + '_ {
+        rules::RULES
+            .iter()
+            .zip(&self.per_rule)
+            .filter(|(_, n)| **n > 0)
+            .map(|(r, n)| (r, *n))
+    }
+
+    /// Findings per status.
+    pub fn by_status(&self) -> BTreeMap<&'static str, usize> {
+        let mut out = BTreeMap::new();
+        for (rule, n) in self.rules() {
+            *out.entry(rule.status).or_default() += n;
+        }
+        out
+    }
+
+    /// Findings per rule code, with the rule name.
+    pub fn by_rule(&self) -> BTreeMap<&'static str, (usize, &'static str)> {
+        self.rules()
+            .map(|(rule, n)| (rule.code, (n, rule.name)))
+            .collect()
+    }
+}
+
+/// Writes findings as files are checked. Formats that print one finding at a time (`full`,
+/// `concise`, `json-lines`) and `--statistics` are written as they come, file by file, so a
+/// run holds one file's findings at a time, not the whole report; the others (a JSON array)
+/// are collected and written by [`Emitter::finish`].
+pub struct Emitter<'w> {
+    out: &'w mut dyn Write,
+    format: OutputFormat,
+    statistics: bool,
+    options: RenderOptions,
+    streaming: bool,
+    report: Report,
+    tally: Tally,
+    /// Findings of files that are not checked (a `pyproject.toml`), waiting for their place in
+    /// the file order.
+    extras: Vec<Diagnostic>,
+    sorted: bool,
+    error: Option<io::Error>,
+}
+
+impl<'w> Emitter<'w> {
+    /// An emitter writing `format` (or the statistics) to `out`; it streams when the format
+    /// allows and `may_stream` (false when, say, a baseline must see every finding first).
+    pub fn new(
+        out: &'w mut dyn Write,
+        format: OutputFormat,
+        statistics: bool,
+        options: RenderOptions,
+        may_stream: bool,
+    ) -> Self {
+        let streaming = may_stream
+            && (statistics
+                || matches!(
+                    format,
+                    OutputFormat::Full | OutputFormat::Concise | OutputFormat::JsonLines
+                ));
+        Emitter {
+            out,
+            format,
+            statistics,
+            options,
+            streaming,
+            report: Report::default(),
+            tally: Tally::default(),
+            extras: Vec::new(),
+            sorted: false,
+            error: None,
+        }
+    }
+
+    /// True when findings are written as they come.
+    pub fn is_streaming(&self) -> bool {
+        self.streaming
+    }
+
+    /// Adds findings about other files (not checked ones), shown in file-name order.
+    pub fn insert(&mut self, mut diagnostics: Vec<Diagnostic>) {
+        if !self.streaming {
+            self.report.diagnostics.extend(diagnostics);
+            return;
+        }
+        self.extras.append(&mut diagnostics);
+        self.extras.sort_by(|a, b| {
+            (&a.filename, a.start, a.rule.code).cmp(&(&b.filename, b.start, b.rule.code))
+        });
+    }
+
+    /// Takes the findings of the next file, named `name` (files come in name order, findings
+    /// by position).
+    pub fn file(&mut self, name: &str, diagnostics: Vec<Diagnostic>) {
+        if !self.streaming {
+            self.report.diagnostics.extend(diagnostics);
+            return;
+        }
+        let before = self
+            .extras
+            .iter()
+            .take_while(|d| d.filename.as_str() <= name)
+            .count();
+        if before > 0 {
+            let extras: Vec<Diagnostic> = self.extras.drain(..before).collect();
+            self.stream(extras);
+        }
+        self.stream(diagnostics);
+    }
+
+    fn stream(&mut self, diagnostics: Vec<Diagnostic>) {
+        self.tally.add_file(&diagnostics);
+        if self.statistics || self.error.is_some() || diagnostics.is_empty() {
+            return;
+        }
+        let result = match self.format {
+            OutputFormat::Full | OutputFormat::Concise => text::write_diagnostics(
+                self.out,
+                &diagnostics,
+                self.format == OutputFormat::Full,
+                &self.options,
+            ),
+            _ => json::write_lines_of(self.out, &diagnostics),
+        };
+        if let Err(e) = result {
+            self.error = Some(e);
+        }
+    }
+
+    /// The report collected so far, sorted, when findings are not streamed (for a baseline to
+    /// filter before anything is written); `None` when they are.
+    pub fn collected(&mut self) -> Option<&mut Report> {
+        if self.streaming {
+            return None;
+        }
+        if !self.sorted {
+            self.report.diagnostics.sort_by(|a, b| {
+                (&a.filename, a.start, a.rule.code).cmp(&(&b.filename, b.start, b.rule.code))
+            });
+            self.sorted = true;
+        }
+        Some(&mut self.report)
+    }
+
+    /// Writes what was collected (or the statistics) and returns the report, with
+    /// `files_checked` and `suppressed_by_noqa` as given, and the first write error, if any.
+    pub fn finish(
+        mut self,
+        files_checked: usize,
+        suppressed_by_noqa: usize,
+    ) -> (Report, Option<io::Error>) {
+        if self.streaming {
+            let extras = std::mem::take(&mut self.extras);
+            self.stream(extras);
+            self.report.streamed = Some(std::mem::take(&mut self.tally));
+        } else {
+            self.collected();
+        }
+        self.report.files_checked = files_checked;
+        self.report.suppressed_by_noqa = suppressed_by_noqa;
+        if self.error.is_none() {
+            let result = if self.statistics {
+                write_statistics(self.out, &self.report)
+            } else if self.streaming {
+                Ok(())
+            } else {
+                write(self.out, self.format, &self.report, self.options.clone())
+            };
+            self.error = result.err();
+        }
+        if self.error.is_none() {
+            self.error = self.out.flush().err();
+        }
+        (self.report, self.error)
     }
 }
 

@@ -1,34 +1,35 @@
 //! `--output-format full` (default) and `concise`: ruff-style text.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::{RenderOptions, Report};
 use crate::check::Diagnostic;
 use crate::rules::Severity;
 
+/// Writes text in an ANSI style, or plain without colour.
 struct Paint(bool);
 
 impl Paint {
-    fn wrap(&self, code: &str, text: &str) -> String {
+    fn put(&self, out: &mut dyn Write, style: &str, text: &str) -> io::Result<()> {
         if self.0 {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            write!(out, "\x1b[{style}m{text}\x1b[0m")
         } else {
-            text.to_string()
+            out.write_all(text.as_bytes())
         }
     }
-    fn bold(&self, t: &str) -> String {
-        self.wrap("1", t)
+    fn bold(&self, out: &mut dyn Write, t: &str) -> io::Result<()> {
+        self.put(out, "1", t)
     }
-    fn dim(&self, t: &str) -> String {
-        self.wrap("34", t)
+    fn dim(&self, out: &mut dyn Write, t: &str) -> io::Result<()> {
+        self.put(out, "34", t)
     }
-    fn code(&self, severity: Severity, t: &str) -> String {
-        match severity {
-            Severity::Error => self.wrap("1;31", t),
-            Severity::Warning => self.wrap("1;33", t),
-            Severity::Info => self.wrap("1;36", t),
-        }
+    fn code(&self, out: &mut dyn Write, severity: Severity, t: &str) -> io::Result<()> {
+        let style = match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;36",
+        };
+        self.put(out, style, t)
     }
 }
 
@@ -39,25 +40,71 @@ pub fn write(
     full: bool,
     options: RenderOptions,
 ) -> io::Result<()> {
+    write_diagnostics(out, &report.diagnostics, full, &options)
+}
+
+/// Writes these diagnostics; `full` adds the source line with a caret underline.
+pub fn write_diagnostics(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    full: bool,
+    options: &RenderOptions,
+) -> io::Result<()> {
     let paint = Paint(options.color);
-    for d in &report.diagnostics {
-        writeln!(
-            out,
-            "{}{}{}{}{}{} {} {}",
-            paint.bold(&d.filename),
-            paint.dim(":"),
-            d.start.row,
-            paint.dim(":"),
-            d.start.column,
-            paint.dim(":"),
-            paint.code(d.severity, d.rule.code),
-            d.message
-        )?;
+    let mut line = String::new();
+    for d in diagnostics {
+        if !options.color {
+            // The common case (a pipe, a file, CI) as one write per finding.
+            line.clear();
+            line.push_str(&d.filename);
+            line.push(':');
+            push_number(&mut line, d.start.row);
+            line.push(':');
+            push_number(&mut line, d.start.column);
+            line.push_str(": ");
+            line.push_str(d.rule.code);
+            line.push(' ');
+            line.push_str(&d.message);
+            line.push('\n');
+            out.write_all(line.as_bytes())?;
+            if full {
+                write_snippet(out, d, &paint)?;
+            }
+            continue;
+        }
+        paint.bold(out, &d.filename)?;
+        paint.dim(out, ":")?;
+        write!(out, "{}", d.start.row)?;
+        paint.dim(out, ":")?;
+        write!(out, "{}", d.start.column)?;
+        paint.dim(out, ":")?;
+        out.write_all(b" ")?;
+        paint.code(out, d.severity, d.rule.code)?;
+        out.write_all(b" ")?;
+        out.write_all(d.message.as_bytes())?;
+        out.write_all(b"\n")?;
         if full {
             write_snippet(out, d, &paint)?;
         }
     }
     Ok(())
+}
+
+/// Appends a number in decimal (without `fmt`, which dominated writing many findings).
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(d as char);
+    }
 }
 
 fn write_snippet(out: &mut dyn Write, d: &Diagnostic, paint: &Paint) -> io::Result<()> {
@@ -78,23 +125,30 @@ fn write_snippet(out: &mut dyn Write, d: &Diagnostic, paint: &Paint) -> io::Resu
         line_chars.max(start + 1)
     };
     let carets = "^".repeat(end.saturating_sub(start).max(1));
-    writeln!(out, "{gutter} {}", paint.dim("|"))?;
-    writeln!(out, "{} {} {line}", paint.dim(&number), paint.dim("|"))?;
-    writeln!(
-        out,
-        "{gutter} {} {}{} {}",
-        paint.dim("|"),
-        " ".repeat(start),
-        paint.code(d.severity, &carets),
-        paint.code(d.severity, d.rule.code)
-    )?;
-    writeln!(out, "{gutter} {}", paint.dim("|"))?;
+    write!(out, "{gutter} ")?;
+    paint.dim(out, "|")?;
+    writeln!(out)?;
+    paint.dim(out, &number)?;
+    out.write_all(b" ")?;
+    paint.dim(out, "|")?;
+    writeln!(out, " {line}")?;
+    write!(out, "{gutter} ")?;
+    paint.dim(out, "|")?;
+    write!(out, " {}", " ".repeat(start))?;
+    paint.code(out, d.severity, &carets)?;
+    out.write_all(b" ")?;
+    paint.code(out, d.severity, d.rule.code)?;
+    writeln!(out)?;
+    write!(out, "{gutter} ")?;
+    paint.dim(out, "|")?;
+    writeln!(out)?;
     writeln!(out)
 }
 
 /// `Found 12 issues (3 deprecated, 9 beta) in 5 files.` or `All checks passed!`.
 pub fn write_summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
-    let n = report.diagnostics.len();
+    let tally = report.tally();
+    let n = tally.issues;
     if n == 0 {
         writeln!(
             out,
@@ -102,21 +156,19 @@ pub fn write_summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             files_phrase(report.files_checked)
         )?;
     } else {
-        let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut files: Vec<&str> = Vec::new();
-        for d in &report.diagnostics {
-            *by_status.entry(d.status()).or_default() += 1;
-            files.push(&d.filename);
-        }
-        files.dedup();
-        let parts: Vec<String> = by_status.iter().map(|(s, c)| format!("{c} {s}")).collect();
+        let files = tally.files_with_issues;
+        let parts: Vec<String> = tally
+            .by_status()
+            .iter()
+            .map(|(s, c)| format!("{c} {s}"))
+            .collect();
         writeln!(
             out,
             "Found {n} {} ({}) in {} {} ({} checked).",
             if n == 1 { "issue" } else { "issues" },
             parts.join(", "),
-            files.len(),
-            if files.len() == 1 { "file" } else { "files" },
+            files,
+            if files == 1 { "file" } else { "files" },
             files_phrase(report.files_checked)
         )?;
     }
@@ -133,11 +185,7 @@ pub fn write_summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 
 /// A count per rule, most frequent first.
 pub fn write_statistics(out: &mut dyn Write, report: &Report) -> io::Result<()> {
-    let mut counts: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
-    for d in &report.diagnostics {
-        counts.entry(d.rule.code).or_insert((0, d.rule.name)).0 += 1;
-    }
-    let mut rows: Vec<_> = counts.into_iter().collect();
+    let mut rows: Vec<_> = report.tally().by_rule().into_iter().collect();
     rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
     for (code, (count, name)) in rows {
         writeln!(out, "{count:>5}\t{code}\t{name}")?;

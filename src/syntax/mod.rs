@@ -51,6 +51,13 @@ pub fn parse_module(source: &str) -> ParsedModule {
     ParsedModule { module, errors }
 }
 
+/// Parses `source` with the same parser and drops the result, without lowering or analysis:
+/// the floor of what checking a file can cost (`check --parse-only`, a benchmarking aid).
+pub fn parse_and_drop(source: &str) {
+    let parsed = ruff_python_parser::parse_unchecked(source, ParseOptions::from(Mode::Module));
+    std::hint::black_box(&parsed);
+}
+
 /// Parses the text of a string annotation (`"dg.AssetExecutionContext"`) as an expression.
 /// Every span in the result is set to `at` (the string literal), since offsets inside a string
 /// literal do not map back to the file when it has escapes or prefixes.

@@ -1,0 +1,497 @@
+//! The results cache: what the checker found in a file, by the hash of the file's content, so
+//! that an unchanged file is not parsed again (`.dagster-api-lint_cache/` in the current
+//! directory, like ruff's `.ruff_cache/`; `--no-cache` turns it off).
+//!
+//! **What a result depends on, and so the key.** [`crate::check::Checker::check_source`] is a
+//! function of the source text, of the package the file belongs to (a package's references to
+//! itself are not judged) and of the checker: the tool version (and a hash of the tool's own
+//! source code, so that two builds of one version never share results), the catalogs (package,
+//! version and a hash of each catalog's content), the checker's settings (extra packages) and
+//! the target version of upgrade planning. The checker's
+//! [`fingerprint`](crate::check::Checker::fingerprint) of all of those names the cache file
+//! (`<tool version>/<fingerprint>`), and inside it each entry is keyed by
+//! [`cache_key`](crate::check::Checker::cache_key): the 128-bit XXH3 hash of the file's package
+//! and text. What is cached is the checker's raw output before the user's rule selection,
+//! per-file ignores, severities and `# noqa` are applied, so those settings are applied afresh
+//! on every run and cannot make an entry stale; the file name is not stored either (it labels
+//! the diagnostics when they are re-emitted), so a moved or copied file hits.
+//!
+//! **Robustness.** The file is written to a temporary file in the same directory and renamed
+//! over the old one, so a reader sees the old or the new cache, never a half-written one. A
+//! file that is truncated, corrupt (its trailing checksum does not match) or of another format
+//! is ignored as if absent and replaced on the next write. Entries unused for
+//! [`KEEP_DAYS`] days are dropped when the cache is written.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::catalog::compact::{Reader, Writer};
+use crate::check::Diagnostic;
+use crate::rules;
+use crate::syntax::{Location, Span};
+
+/// The cache directory, relative to the current directory.
+pub const DIR_NAME: &str = ".dagster-api-lint_cache";
+
+/// Entries not used for this many days are dropped.
+pub const KEEP_DAYS: u64 = 30;
+
+const MAGIC: &[u8; 4] = b"DALR";
+const FORMAT: u8 = 1;
+
+/// A hash of a text (the tests' cache keys).
+#[cfg(test)]
+fn content_hash(text: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+}
+
+/// The cached results of one checker configuration, as read when the run started. Workers
+/// look entries up concurrently; what the run adds goes through an [`Update`].
+#[derive(Debug)]
+pub struct Cache {
+    path: PathBuf,
+    fingerprint: u64,
+    today: u64,
+    entries: HashMap<u128, Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    last_used: u64,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// What a run adds to the cache. New entries are encoded into a temporary file as they come
+/// (so a cold run does not hold every file's results in memory); [`Cache::finish`] adds the
+/// old entries worth keeping and renames the file over the cache.
+#[derive(Default)]
+pub struct Update {
+    file: Option<(PathBuf, BufWriter<File>, Xxh3)>,
+    written: HashSet<u128>,
+    used: HashSet<u128>,
+    error: Option<std::io::Error>,
+}
+
+impl Cache {
+    /// Opens the cache of a checker with `fingerprint` under `dir` (normally [`DIR_NAME`] in
+    /// the current directory). A missing, unreadable or corrupt cache is empty.
+    pub fn open(dir: &Path, fingerprint: u64) -> Cache {
+        let path = dir
+            .join(env!("CARGO_PKG_VERSION"))
+            .join(format!("{fingerprint:016x}"));
+        let entries = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| decode(&bytes, fingerprint).ok())
+            .unwrap_or_default();
+        Cache {
+            path,
+            fingerprint,
+            today: today(),
+            entries,
+        }
+    }
+
+    /// The number of entries.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The cached raw diagnostics of a file with this content hash, labelled `filename`.
+    pub fn get(&self, hash: u128, filename: &str) -> Option<Vec<Diagnostic>> {
+        let entry = self.entries.get(&hash)?;
+        Some(
+            entry
+                .diagnostics
+                .iter()
+                .map(|d| Diagnostic {
+                    filename: filename.to_string(),
+                    ..d.clone()
+                })
+                .collect(),
+        )
+    }
+
+    /// Records that the entry of `hash` was used by this run.
+    pub fn hit(&self, update: &mut Update, hash: u128) {
+        update.used.insert(hash);
+    }
+
+    /// Adds the raw diagnostics of a checked file (written at once to the temporary file).
+    pub fn add(&self, update: &mut Update, hash: u128, diagnostics: &[Diagnostic]) {
+        if update.error.is_some() || !update.written.insert(hash) {
+            return;
+        }
+        if let Err(e) = self.write_entry(update, hash, self.today, diagnostics) {
+            update.error = Some(e);
+        }
+    }
+
+    fn write_entry(
+        &self,
+        update: &mut Update,
+        hash: u128,
+        last_used: u64,
+        diagnostics: &[Diagnostic],
+    ) -> std::io::Result<()> {
+        self.ensure_file(update)?;
+        let (_, out, hasher) = update.file.as_mut().expect("just opened");
+        let bytes = encode_entry(hash, last_used, diagnostics);
+        hasher.update(&bytes);
+        out.write_all(&bytes)
+    }
+
+    /// Creates the temporary file and writes the header, once.
+    fn ensure_file(&self, update: &mut Update) -> std::io::Result<()> {
+        if update.file.is_none() {
+            let dir = self.path.parent().expect("cache file has a directory");
+            std::fs::create_dir_all(dir)?;
+            mark_cache_dir(dir.parent().expect("version directory has a parent"));
+            let tmp = dir.join(format!(
+                ".{}.{}.tmp",
+                self.path.file_name().unwrap().to_string_lossy(),
+                std::process::id()
+            ));
+            let mut header = Vec::with_capacity(13);
+            header.extend_from_slice(MAGIC);
+            header.push(FORMAT);
+            header.extend_from_slice(&self.fingerprint.to_le_bytes());
+            let mut out = BufWriter::new(File::create(&tmp)?);
+            out.write_all(&header)?;
+            let mut hasher = Xxh3::new();
+            hasher.update(&header);
+            update.file = Some((tmp, out, hasher));
+        }
+        Ok(())
+    }
+
+    /// Ends the run: keeps the old entries used recently, and replaces the cache file when
+    /// anything changed. Errors are returned for a warning; the cache is then left as it was.
+    pub fn finish(self, mut update: Update) -> std::io::Result<()> {
+        let today = self.today;
+        let keep = |hash: &u128, e: &Entry| {
+            !update.written.contains(hash)
+                && (update.used.contains(hash) || today.saturating_sub(e.last_used) <= KEEP_DAYS)
+        };
+        let changed = update.file.is_some()
+            || self.entries.iter().any(|(hash, e)| {
+                !keep(hash, e) || (update.used.contains(hash) && e.last_used != today)
+            });
+        if !changed {
+            return Ok(());
+        }
+        let mut result = match update.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        };
+        let old: Vec<(&u128, &Entry)> = self.entries.iter().filter(|(h, e)| keep(h, e)).collect();
+        for (hash, e) in old {
+            if result.is_err() {
+                break;
+            }
+            let last_used = if update.used.contains(hash) {
+                today
+            } else {
+                e.last_used
+            };
+            result = self.write_entry(&mut update, *hash, last_used, &e.diagnostics);
+        }
+        if result.is_ok() {
+            // (Every entry may have expired: the cache is then rewritten empty.)
+            result = self.ensure_file(&mut update);
+        }
+        let Some((tmp, mut out, mut hasher)) = update.file.take() else {
+            return result;
+        };
+        let result = result.and_then(|()| {
+            hasher.update(&[0]);
+            out.write_all(&[0])?;
+            out.write_all(&hasher.digest().to_le_bytes())?;
+            out.into_inner().map_err(|e| e.into_error())?.sync_data()?;
+            std::fs::rename(&tmp, &self.path)
+        });
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+/// Days since the Unix epoch.
+fn today() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400)
+}
+
+/// Marks the cache directory like ruff does: ignored by git, skipped by backup tools.
+fn mark_cache_dir(root: &Path) {
+    let gitignore = root.join(".gitignore");
+    if !gitignore.exists() {
+        let _ = std::fs::write(
+            gitignore,
+            "# Automatically created by dagster-api-lint.\n*\n",
+        );
+    }
+    let tag = root.join("CACHEDIR.TAG");
+    if !tag.exists() {
+        let _ = std::fs::write(
+            tag,
+            "Signature: 8a477f597d28d172789f06886806bc55\n\
+             # This file is a cache directory tag created by dagster-api-lint.\n",
+        );
+    }
+}
+
+/// One entry: a 1 tag byte, the hash, the day it was last used, then its diagnostics (the
+/// file name is not stored; severity is the rule's, since the checker's output is raw).
+fn encode_entry(hash: u128, last_used: u64, diagnostics: &[Diagnostic]) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(64 + 256 * diagnostics.len()));
+    w.0.push(1);
+    w.0.extend_from_slice(&hash.to_le_bytes());
+    w.uint(last_used);
+    w.uint(diagnostics.len() as u64);
+    for d in diagnostics {
+        w.str(d.rule.code);
+        w.str(&d.message);
+        for n in [
+            d.span.start,
+            d.span.end,
+            d.start.row,
+            d.start.column,
+            d.end.row,
+            d.end.column,
+        ] {
+            w.uint(u64::from(n));
+        }
+        w.opt_str(d.symbol.as_deref());
+        w.opt_str(d.parameter.as_deref());
+        w.opt_str(d.breaking_version.as_deref());
+        w.str(&d.line_text);
+        w.opt_str(d.replacement.as_deref());
+    }
+    w.0
+}
+
+/// Reads a cache file: the header, entries until a 0 tag byte, and the checksum of all that.
+fn decode(bytes: &[u8], fingerprint: u64) -> Result<HashMap<u128, Entry>, String> {
+    if bytes.len() < 8 {
+        return Err("short".into());
+    }
+    let (body, checksum) = bytes.split_at(bytes.len() - 8);
+    if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != checksum {
+        return Err("checksum mismatch".into());
+    }
+    let rest = body.strip_prefix(MAGIC.as_slice()).ok_or("not a cache")?;
+    let mut r = Reader { bytes: rest };
+    if r.byte()? != FORMAT {
+        return Err("other format".into());
+    }
+    let mut stored = [0u8; 8];
+    for b in &mut stored {
+        *b = r.byte()?;
+    }
+    if u64::from_le_bytes(stored) != fingerprint {
+        return Err("other fingerprint".into());
+    }
+    let mut entries = HashMap::new();
+    while r.byte()? == 1 {
+        let mut hash = [0u8; 16];
+        for b in &mut hash {
+            *b = r.byte()?;
+        }
+        let last_used = r.uint()?;
+        let count = r.len()?;
+        let mut diagnostics = Vec::with_capacity(count);
+        for _ in 0..count {
+            let code = r.string()?;
+            let rule = rules::by_code(&code).ok_or("unknown rule")?;
+            let message = r.string()?;
+            let mut numbers = [0u32; 6];
+            for x in &mut numbers {
+                *x = u32::try_from(r.uint()?).map_err(|e| e.to_string())?;
+            }
+            let [span_start, span_end, start_row, start_column, end_row, end_column] = numbers;
+            diagnostics.push(Diagnostic {
+                rule,
+                severity: rule.severity,
+                message,
+                filename: String::new(),
+                span: Span {
+                    start: span_start,
+                    end: span_end,
+                },
+                start: Location {
+                    row: start_row,
+                    column: start_column,
+                },
+                end: Location {
+                    row: end_row,
+                    column: end_column,
+                },
+                symbol: r.opt_string()?,
+                parameter: r.opt_string()?,
+                breaking_version: r.opt_string()?,
+                line_text: r.string()?,
+                replacement: r.opt_string()?,
+            });
+        }
+        entries.insert(
+            u128::from_le_bytes(hash),
+            Entry {
+                last_used,
+                diagnostics,
+            },
+        );
+    }
+    if !r.bytes.is_empty() {
+        return Err("trailing bytes".into());
+    }
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostic(code: &str, message: &str) -> Diagnostic {
+        let rule = rules::by_code(code).unwrap();
+        Diagnostic {
+            rule,
+            severity: rule.severity,
+            message: message.into(),
+            filename: "ignored.py".into(),
+            span: Span { start: 3, end: 9 },
+            start: Location { row: 1, column: 4 },
+            end: Location { row: 1, column: 10 },
+            symbol: Some("dagster.SourceAsset".into()),
+            parameter: None,
+            breaking_version: Some("2.0.0".into()),
+            line_text: "x = dg.SourceAsset(key='a')".into(),
+            replacement: Some("AssetSpec".into()),
+        }
+    }
+
+    fn same(a: &Diagnostic, b: &Diagnostic) -> bool {
+        format!("{a:?}") == format!("{b:?}")
+    }
+
+    /// Runs one "run" that adds `new` entries and hits `used`.
+    fn run(dir: &Path, fingerprint: u64, new: &[(&str, Vec<Diagnostic>)], used: &[&str]) {
+        let cache = Cache::open(dir, fingerprint);
+        let mut update = Update::default();
+        for (text, diagnostics) in new {
+            cache.add(&mut update, content_hash(text), diagnostics);
+        }
+        for text in used {
+            cache.hit(&mut update, content_hash(text));
+        }
+        cache.finish(update).unwrap();
+    }
+
+    #[test]
+    fn round_trips_and_relabels() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = diagnostic("DAG001", "`SourceAsset` is deprecated.");
+        assert_eq!(Cache::open(dir.path(), 7).len(), 0);
+        run(dir.path(), 7, &[("a", vec![d.clone()]), ("b", vec![])], &[]);
+        let cache = Cache::open(dir.path(), 7);
+        assert_eq!(cache.len(), 2);
+        let got = cache.get(content_hash("a"), "src/x.py").unwrap();
+        assert_eq!(got.len(), 1);
+        assert!(same(
+            &got[0],
+            &Diagnostic {
+                filename: "src/x.py".into(),
+                ..d
+            }
+        ));
+        assert!(cache.get(content_hash("b"), "y.py").unwrap().is_empty());
+        assert!(cache.get(content_hash("c"), "z.py").is_none());
+        assert!(dir.path().join("CACHEDIR.TAG").exists());
+        assert!(dir.path().join(".gitignore").exists());
+        // A later run that adds one entry keeps the others.
+        run(dir.path(), 7, &[("c", vec![])], &["a"]);
+        assert_eq!(Cache::open(dir.path(), 7).len(), 3);
+    }
+
+    #[test]
+    fn another_fingerprint_misses() {
+        let dir = tempfile::tempdir().unwrap();
+        run(dir.path(), 1, &[("a", vec![])], &[]);
+        assert_eq!(Cache::open(dir.path(), 1).len(), 1);
+        assert_eq!(Cache::open(dir.path(), 2).len(), 0);
+    }
+
+    #[test]
+    fn corrupt_or_truncated_caches_are_ignored_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        run(
+            dir.path(),
+            9,
+            &[("a", vec![diagnostic("DAG201", "private")])],
+            &[],
+        );
+        let file = Cache::open(dir.path(), 9).path.clone();
+        let bytes = std::fs::read(&file).unwrap();
+        for broken in [
+            bytes[..bytes.len() / 2].to_vec(),
+            Vec::new(),
+            b"garbage".to_vec(),
+            {
+                let mut b = bytes.clone();
+                b[30] ^= 0xff;
+                b
+            },
+        ] {
+            std::fs::write(&file, &broken).unwrap();
+            assert_eq!(Cache::open(dir.path(), 9).len(), 0);
+        }
+        // The next run replaces the broken file with a good one.
+        run(dir.path(), 9, &[("b", vec![])], &[]);
+        assert_eq!(Cache::open(dir.path(), 9).len(), 1);
+        // No temporary file is left behind.
+        let leftovers = std::fs::read_dir(file.parent().unwrap())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .count();
+        assert_eq!(leftovers, 0);
+    }
+
+    #[test]
+    fn unchanged_runs_do_not_rewrite_and_old_entries_expire() {
+        let dir = tempfile::tempdir().unwrap();
+        run(dir.path(), 3, &[("a", vec![])], &[]);
+        let file = Cache::open(dir.path(), 3).path.clone();
+        let written = std::fs::metadata(&file).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        run(dir.path(), 3, &[], &["a"]);
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().modified().unwrap(),
+            written
+        );
+
+        let mut cache = Cache::open(dir.path(), 3);
+        let today = cache.today;
+        for (hash, last_used) in [(1, today - KEEP_DAYS - 1), (2, today - 1)] {
+            cache.entries.insert(
+                hash,
+                Entry {
+                    last_used,
+                    diagnostics: vec![],
+                },
+            );
+        }
+        cache.finish(Update::default()).unwrap();
+        let cache = Cache::open(dir.path(), 3);
+        assert!(cache.entries.contains_key(&2));
+        assert!(!cache.entries.contains_key(&1));
+        assert!(cache.entries.contains_key(&content_hash("a")));
+    }
+}

@@ -1,0 +1,167 @@
+//! Behaviour that the speed work (issue #8) must not change or must guarantee: the byte gate
+//! skips files without the substring `dagster` (they are not even parsed), the results cache
+//! never serves stale findings, `--parse-only` reports nothing, and streamed output keeps the
+//! sorted order.
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+
+fn run(cwd: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("dagster-api-lint")
+        .unwrap()
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const DEPRECATED: &str = "from dagster import SourceAsset\n\nx = SourceAsset(key=\"a\")\n";
+
+#[test]
+fn a_file_without_the_substring_is_not_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    // A syntax error would be reported as E999 if the file were parsed.
+    std::fs::write(dir.path().join("plain.py"), "def broken(:\n    import os\n").unwrap();
+    let out = run(
+        dir.path(),
+        &["check", "--no-cache", "--output-format", "concise", "."],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("All checks passed! (1 files checked)"));
+
+    // The same file mentioning dagster (even in a comment) is parsed, and the error reported.
+    std::fs::write(
+        dir.path().join("plain.py"),
+        "# uses dagster\ndef broken(:\n    import os\n",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &["check", "--no-cache", "--output-format", "concise", "."],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("E999"), "{}", stdout(&out));
+}
+
+#[test]
+fn the_cache_is_used_and_never_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("assets.py");
+    std::fs::write(&file, DEPRECATED).unwrap();
+    let args = ["check", "--output-format", "concise", "assets.py"];
+
+    let cold = run(dir.path(), &args);
+    assert!(stdout(&cold).contains("DAG001"), "{}", stdout(&cold));
+    assert!(dir.path().join(".dagster-api-lint_cache").is_dir());
+    assert!(dir
+        .path()
+        .join(".dagster-api-lint_cache/CACHEDIR.TAG")
+        .exists());
+
+    // Unchanged: the same output, from the cache.
+    let warm = run(dir.path(), &args);
+    assert_eq!(stdout(&warm), stdout(&cold));
+    assert_eq!(warm.status.code(), cold.status.code());
+
+    // Edited: the finding goes away at once.
+    std::fs::write(
+        &file,
+        "from dagster import AssetSpec\n\nx = AssetSpec(key=\"a\")\n",
+    )
+    .unwrap();
+    let edited = run(dir.path(), &args);
+    assert_eq!(edited.status.code(), Some(0), "{}", stdout(&edited));
+    assert!(!stdout(&edited).contains("DAG001"));
+
+    // Edited back (an entry the cache already holds): the finding is back.
+    std::fs::write(&file, DEPRECATED).unwrap();
+    assert_eq!(stdout(&run(dir.path(), &args)), stdout(&cold));
+
+    // Settings applied after analysis are not baked into cached results.
+    let ignored = run(dir.path(), &["check", "--ignore", "DAG001", "assets.py"]);
+    assert_eq!(ignored.status.code(), Some(0), "{}", stdout(&ignored));
+    assert_eq!(stdout(&run(dir.path(), &args)), stdout(&cold));
+}
+
+#[test]
+fn a_corrupt_cache_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("assets.py"), DEPRECATED).unwrap();
+    let args = ["check", "--output-format", "concise", "assets.py"];
+    let cold = run(dir.path(), &args);
+    let cache = dir.path().join(".dagster-api-lint_cache");
+    let mut files = Vec::new();
+    for version in std::fs::read_dir(&cache).unwrap().flatten() {
+        if version.path().is_dir() {
+            files.extend(
+                std::fs::read_dir(version.path())
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.path()),
+            );
+        }
+    }
+    assert_eq!(files.len(), 1, "{files:?}");
+    std::fs::write(&files[0], b"DALR\x01garbage").unwrap();
+    let out = run(dir.path(), &args);
+    assert_eq!(stdout(&out), stdout(&cold));
+    // ... and replaced by a good one.
+    assert_ne!(std::fs::read(&files[0]).unwrap(), b"DALR\x01garbage");
+}
+
+#[test]
+fn no_cache_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("assets.py"), DEPRECATED).unwrap();
+    let out = run(dir.path(), &["check", "--no-cache", "assets.py"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.path().join(".dagster-api-lint_cache").exists());
+}
+
+#[test]
+fn parse_only_reports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("assets.py"), DEPRECATED).unwrap();
+    let out = run(dir.path(), &["check", "--parse-only", "--no-cache", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("DAG001"));
+}
+
+#[test]
+fn streamed_output_is_sorted_by_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    // Path order would put `a/b.py` before `a.py`; names sort `a.py` first ('.' < '/').
+    std::fs::create_dir(dir.path().join("a")).unwrap();
+    std::fs::write(dir.path().join("a").join("b.py"), DEPRECATED).unwrap();
+    std::fs::write(dir.path().join("a.py"), DEPRECATED).unwrap();
+    std::fs::write(dir.path().join("c.py"), DEPRECATED).unwrap();
+    for threads in ["1", "2"] {
+        let out = run(
+            dir.path(),
+            &[
+                "check",
+                "--no-cache",
+                "--output-format",
+                "concise",
+                "--threads",
+                threads,
+            ],
+        );
+        let files: Vec<String> = stdout(&out)
+            .lines()
+            .filter(|l| l.contains("DAG001"))
+            .map(|l| l.split(':').next().unwrap().to_string())
+            .collect();
+        assert_eq!(files, ["a.py", "a.py", "a/b.py", "a/b.py", "c.py", "c.py"]);
+        assert!(
+            stdout(&out).contains("Found 6 issues (6 deprecated) in 3 files (3 files checked).")
+        );
+    }
+}
