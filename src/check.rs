@@ -1289,7 +1289,7 @@ mod tests {
     fn checker() -> Checker {
         let catalogs = [("dagster", "1.13.29"), ("dagster_dbt", "0.29.27")]
             .iter()
-            .map(|(p, v)| shipped::load(p, v).expect("shipped catalog"))
+            .map(|(p, v)| shipped::find(p, v).expect("shipped catalog"))
             .collect();
         Checker::new(catalogs, Vec::new())
     }

@@ -34,7 +34,11 @@ fn a_file_without_the_substring_is_not_parsed() {
         &["check", "--no-cache", "--output-format", "concise", "."],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).contains("All checks passed! (1 files checked)"));
+    assert!(
+        stdout(&out).contains("All checks passed!"),
+        "{}",
+        stdout(&out)
+    );
 
     // The same file mentioning dagster (even in a comment) is parsed, and the error reported.
     std::fs::write(
