@@ -198,6 +198,8 @@ pub fn validate_selector(selector: &str) -> Result<(), String> {
 }
 
 /// Finds the nearest configuration file at or above `dir`.
+/// (Runs use the resolver's cached equivalent, `Resolver::discover`.)
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn find(dir: &Path) -> Result<Option<ConfigFile>, String> {
     let mut current = Some(dir);
     while let Some(d) = current {
@@ -269,17 +271,37 @@ impl Resolver {
                 } else {
                     absolute.parent().map(Path::to_path_buf).unwrap_or_default()
                 };
-                if let Some(hit) = self.cache.lock().expect("config cache").get(&dir) {
-                    return Ok(hit.clone());
-                }
-                let found = find(&dir)?.map(Arc::new);
-                self.cache
-                    .lock()
-                    .expect("config cache")
-                    .insert(dir, found.clone());
-                Ok(found)
+                self.discover(&dir)
             }
         }
+    }
+
+    /// [`find`] for a folder, cached per folder: a folder without its own file takes its
+    /// parent's answer (one `stat` per file name and folder, not per folder and ancestor).
+    fn discover(&self, dir: &Path) -> Result<Option<Arc<ConfigFile>>, String> {
+        if let Some(hit) = self.cache.lock().expect("config cache").get(dir) {
+            return Ok(hit.clone());
+        }
+        let mut found = None;
+        for name in FILE_NAMES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                if let Some(config) = load(&candidate)? {
+                    found = Some(Arc::new(config));
+                    break;
+                }
+            }
+        }
+        let found = match (found, dir.parent()) {
+            (Some(config), _) => Some(config),
+            (None, Some(parent)) => self.discover(parent)?,
+            (None, None) => None,
+        };
+        self.cache
+            .lock()
+            .expect("config cache")
+            .insert(dir.to_path_buf(), found.clone());
+        Ok(found)
     }
 
     /// The command-line overrides.

@@ -164,14 +164,30 @@ fn matches_exclude(pattern: &str, path: &Path, name: &str) -> bool {
 /// above it that hold an `__init__.py` (`dagster_dbt` for `src/dagster_dbt/core/resource.py`).
 /// `None` for a file outside a package.
 pub fn top_package(file: &Path) -> Option<String> {
-    let dir = file.parent().unwrap_or(Path::new("")).as_os_str();
-    if let Some(hit) = TOP_BY_DIR.with(|m| m.borrow().as_ref()?.get(dir).cloned()) {
+    let remembering = TOP_BY_DIR.with(|m| m.borrow().is_some());
+    if !remembering {
+        return top_package_uncached(file);
+    }
+    let absolute = std::path::absolute(file).ok()?;
+    top_of_folder(absolute.parent()?)
+}
+
+/// The top package of a file in `dir`, remembered per folder (a package folder's answer is its
+/// parent's, or its own name at the top of the run).
+fn top_of_folder(dir: &Path) -> Option<String> {
+    if let Some(hit) = TOP_BY_DIR.with(|m| m.borrow().as_ref()?.get(dir.as_os_str()).cloned()) {
         return hit;
     }
-    let top = top_package_uncached(file);
+    let top = if dir.join("__init__.py").is_file() {
+        dir.parent()
+            .and_then(top_of_folder)
+            .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+    } else {
+        None
+    };
     TOP_BY_DIR.with(|m| {
         if let Some(m) = m.borrow_mut().as_mut() {
-            m.insert(dir.to_owned(), top.clone());
+            m.insert(dir.as_os_str().to_owned(), top.clone());
         }
     });
     top
