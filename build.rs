@@ -77,18 +77,29 @@ fn main() {
         "/// Every shipped catalog: (package, version, compact form, hash of the JSON text).\n\
          pub static SHIPPED: &[(&str, &str, &[u8], u64)] = &[\n",
     );
+    // The encoder's own source is part of every stamp: a change of the format re-encodes.
+    let encoder = fnv1a(
+        format!(
+            "{}{}",
+            include_str!("src/catalog/compact.rs"),
+            include_str!("src/catalog/model.rs")
+        )
+        .as_bytes(),
+    );
     for (i, (package, version, path)) in entries.iter().enumerate() {
         let text = std::fs::read_to_string(path).unwrap();
         let hash = fnv1a(text.as_bytes());
         let file = Path::new(&out_dir).join(format!("catalog-{i}.bin"));
-        // (Re-encoded only when the JSON changed: this script also runs on every source edit.)
+        // (Re-encoded only when the JSON or the encoder changed: this script also runs on every
+        // source edit.)
         let stamp = file.with_extension("hash");
         let stamped = std::fs::read_to_string(&stamp).ok();
-        if stamped.as_deref() != Some(&format!("{hash:x} {package} {version}")) || !file.exists() {
+        let stamp_text = format!("{hash:x} {encoder:x} {package} {version}");
+        if stamped.as_deref() != Some(&stamp_text) || !file.exists() {
             let catalog: model::Catalog =
                 serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             std::fs::write(&file, compact::encode(&catalog)).unwrap();
-            std::fs::write(&stamp, format!("{hash:x} {package} {version}")).unwrap();
+            std::fs::write(&stamp, stamp_text).unwrap();
         }
         writeln!(
             out,

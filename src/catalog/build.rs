@@ -435,7 +435,7 @@ impl<'a> Analyzer<'_, 'a> {
             module_aliases,
             exports,
             aliases,
-            objects: keep,
+            objects: keep.into(),
         }
     }
 
@@ -1272,10 +1272,16 @@ mod tests {
                 "from dagster._annotations import deprecated_param, hidden_param, beta_param\n\n@deprecated_param(param=\"old\", breaking_version=\"2.0\", additional_warn_text=\"Use new.\")\n@beta_param(param=\"fresh\")\nclass R:\n    def __init__(self, old=None, fresh=None, new=None): ...\n\n@hidden_param(param=\"gone\", breaking_version=\"1.10\")\ndef fn(**kwargs): ...\n",
             ),
         ]);
-        let r = &c.objects[c.exports["dagster.R"].target.as_ref().unwrap()];
+        let r = c
+            .objects
+            .get(c.exports["dagster.R"].target.as_ref().unwrap())
+            .unwrap();
         assert_eq!(r.params["old"][0].breaking_version.as_deref(), Some("2.0"));
         assert_eq!(r.params["fresh"][0].status, Status::Beta);
-        let f = &c.objects[c.exports["dagster.fn"].target.as_ref().unwrap()];
+        let f = c
+            .objects
+            .get(c.exports["dagster.fn"].target.as_ref().unwrap())
+            .unwrap();
         assert!(f.params["gone"][0].hidden);
     }
 
@@ -1440,7 +1446,10 @@ mod tests {
             .unwrap()
             .markers
             .is_empty());
-        let child = &c.objects[c.exports["dagster.Child"].target.as_ref().unwrap()];
+        let child = c
+            .objects
+            .get(c.exports["dagster.Child"].target.as_ref().unwrap())
+            .unwrap();
         assert!(
             child.params.contains_key("v"),
             "inherits __init__ parameter markers"

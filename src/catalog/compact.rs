@@ -12,11 +12,12 @@
 //! then its items (maps in key order, so that they are built in bulk).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use super::model::{Catalog, Export, Kind, Marker, Object, Status};
 
 const MAGIC: &[u8; 4] = b"DALC";
-const VERSION: u8 = 2;
+const VERSION: u8 = 3;
 
 const KINDS: [Kind; 9] = [
     Kind::Class,
@@ -58,26 +59,16 @@ pub fn encode(catalog: &Catalog) -> Vec<u8> {
         e.markers(&export.markers);
     }
     e.str_map(&catalog.aliases);
+    // Each object is its id, then the length of its encoding, then the encoding, so that a
+    // reader can index the objects without decoding them.
     e.uint(catalog.objects.len() as u64);
-    for (id, object) in &catalog.objects {
+    for (id, object) in catalog.objects.iter() {
         e.str(id);
-        e.body.0.push(match object.kind {
-            None => 0,
-            Some(kind) => 1 + KINDS.iter().position(|k| *k == kind).expect("listed") as u8,
-        });
-        e.body.0.push(object.public as u8);
-        e.markers(&object.markers);
-        e.uint(object.params.len() as u64);
-        for (name, markers) in &object.params {
-            e.str(name);
-            e.markers(markers);
-        }
-        e.uint(object.members.len() as u64);
-        for member in &object.members {
-            e.str(member);
-        }
-        e.strs(&object.bases);
-        e.opt_str(object.returns.as_deref());
+        let outer = std::mem::take(&mut e.body);
+        e.object(object);
+        let encoded = std::mem::replace(&mut e.body, outer);
+        e.uint(encoded.0.len() as u64);
+        e.body.0.extend_from_slice(&encoded.0);
     }
     // Header, then the string table (count, lengths, then the texts back to back), then the body.
     let mut out = Writer(Vec::with_capacity(e.body.0.len() + (1 << 16)));
@@ -147,6 +138,26 @@ impl Encoder {
         }
     }
 
+    fn object(&mut self, object: &Object) {
+        self.body.0.push(match object.kind {
+            None => 0,
+            Some(kind) => 1 + KINDS.iter().position(|k| *k == kind).expect("listed") as u8,
+        });
+        self.body.0.push(object.public as u8);
+        self.markers(&object.markers);
+        self.uint(object.params.len() as u64);
+        for (name, markers) in &object.params {
+            self.str(name);
+            self.markers(markers);
+        }
+        self.uint(object.members.len() as u64);
+        for member in &object.members {
+            self.str(member);
+        }
+        self.strs(&object.bases);
+        self.opt_str(object.returns.as_deref());
+    }
+
     fn markers(&mut self, markers: &[Marker]) {
         self.uint(markers.len() as u64);
         for m in markers {
@@ -161,8 +172,9 @@ impl Encoder {
     }
 }
 
-/// Decodes what [`encode`] wrote.
-pub fn decode(bytes: &[u8]) -> Result<Catalog, String> {
+/// Decodes what [`encode`] wrote. The objects are not decoded here: the result keeps an index
+/// of them over `bytes` and decodes each on first access.
+pub fn decode(bytes: &'static [u8]) -> Result<Catalog, String> {
     let rest = bytes
         .strip_prefix(MAGIC.as_slice())
         .ok_or("not a compact catalog")?;
@@ -196,7 +208,7 @@ pub fn decode(bytes: &[u8]) -> Result<Catalog, String> {
     }
     let mut d = Decoder {
         r: Reader { bytes: body },
-        table,
+        table: &table,
     };
     let format = d.r.uint()? as u32;
     let package = d.string()?;
@@ -215,47 +227,19 @@ pub fn decode(bytes: &[u8]) -> Result<Catalog, String> {
     })?;
     let aliases = d.str_map()?;
     let n = d.r.len()?;
-    let objects = d.sorted(n, |d| {
-        let id = d.string()?;
-        let kind = match d.r.byte()? {
-            0 => None,
-            k => Some(*KINDS.get(k as usize - 1).ok_or("bad kind")?),
-        };
-        let public = d.r.byte()? != 0;
-        let markers = d.markers()?;
-        let n = d.r.len()?;
-        let params = match n {
-            0 => BTreeMap::new(),
-            n => d.sorted(n, |d| Ok((d.string()?, d.markers()?)))?,
-        };
-        let n = d.r.len()?;
-        // Written in order, so the set is built in bulk from a sorted run.
-        let members: BTreeSet<String> = match n {
-            0 => BTreeSet::new(),
-            n => (0..n)
-                .map(|_| d.string())
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .collect(),
-        };
-        let bases = d.strings()?;
-        let returns = d.opt_string()?;
-        Ok((
-            id,
-            Object {
-                kind,
-                public,
-                markers,
-                params,
-                members,
-                bases,
-                returns,
-            },
-        ))
-    })?;
+    let mut ids = Vec::with_capacity(n);
+    let mut bodies = Vec::with_capacity(n);
+    for _ in 0..n {
+        ids.push(d.str()?);
+        let len = d.r.len()?;
+        let (object, rest) = d.r.bytes.split_at(len);
+        bodies.push(object);
+        d.r.bytes = rest;
+    }
     if !d.r.bytes.is_empty() {
         return Err("trailing bytes".into());
     }
+    let decoded = (0..n).map(|_| OnceLock::new()).collect();
     Ok(Catalog {
         format,
         package,
@@ -267,24 +251,120 @@ pub fn decode(bytes: &[u8]) -> Result<Catalog, String> {
         module_aliases,
         exports,
         aliases,
-        objects,
+        objects: LazyObjects {
+            table,
+            ids,
+            bodies,
+            decoded,
+        }
+        .into(),
     })
 }
 
-/// Reads the body: strings are indexes into the table.
-struct Decoder<'a> {
-    r: Reader<'a>,
-    table: Vec<&'a str>,
+/// The objects of a compact catalog: their ids (in order) and encodings, each decoded the first
+/// time it is asked for.
+pub struct LazyObjects {
+    table: Vec<&'static str>,
+    ids: Vec<&'static str>,
+    bodies: Vec<&'static [u8]>,
+    decoded: Vec<OnceLock<Box<Object>>>,
 }
 
-impl Decoder<'_> {
+impl LazyObjects {
+    /// The object with this id.
+    pub fn get(&self, id: &str) -> Option<&Object> {
+        let i = self.ids.binary_search(&id).ok()?;
+        Some(self.at(i))
+    }
+
+    /// True when an object has this id.
+    pub fn contains_key(&self, id: &str) -> bool {
+        self.ids.binary_search(&id).is_ok()
+    }
+
+    /// How many objects there are.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Every object with its id, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Object)> + '_ {
+        self.ids.iter().enumerate().map(|(i, id)| (*id, self.at(i)))
+    }
+
+    fn at(&self, i: usize) -> &Object {
+        self.decoded[i].get_or_init(|| {
+            let mut d = Decoder {
+                r: Reader {
+                    bytes: self.bodies[i],
+                },
+                table: &self.table,
+            };
+            let object = d
+                .object()
+                .and_then(|o| match d.r.bytes.is_empty() {
+                    true => Ok(o),
+                    false => Err("trailing bytes".into()),
+                })
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "shipped catalog object {} decodes (tested): {e}",
+                        self.ids[i]
+                    )
+                });
+            Box::new(object)
+        })
+    }
+}
+
+/// Reads the body: strings are indexes into the table.
+struct Decoder<'a, 't> {
+    r: Reader<'a>,
+    table: &'t [&'a str],
+}
+
+impl<'a> Decoder<'a, '_> {
+    /// A string of the table, borrowed.
     #[inline]
-    fn string(&mut self) -> Result<String, String> {
+    fn str(&mut self) -> Result<&'a str, String> {
         let i = self.r.uint()? as usize;
         self.table
             .get(i)
-            .map(|s| (*s).to_owned())
+            .copied()
             .ok_or_else(|| "bad string index".to_string())
+    }
+
+    #[inline]
+    fn string(&mut self) -> Result<String, String> {
+        self.str().map(str::to_owned)
+    }
+
+    fn object(&mut self) -> Result<Object, String> {
+        let kind = match self.r.byte()? {
+            0 => None,
+            k => Some(*KINDS.get(k as usize - 1).ok_or("bad kind")?),
+        };
+        let public = self.r.byte()? != 0;
+        let markers = self.markers()?;
+        let n = self.r.len()?;
+        let params = match n {
+            0 => BTreeMap::new(),
+            n => self.sorted(n, |d| Ok((d.string()?, d.markers()?)))?,
+        };
+        let n = self.r.len()?;
+        // Written in order, so the set is built in bulk from a sorted run.
+        let members: BTreeSet<String> = (0..n).map(|_| self.string()).collect::<Result<_, _>>()?;
+        let bases = self.strings()?;
+        let returns = self.opt_string()?;
+        Ok(Object {
+            kind,
+            public,
+            markers,
+            params,
+            members,
+            bases,
+            returns,
+        })
     }
 
     fn opt_string(&mut self) -> Result<Option<String>, String> {

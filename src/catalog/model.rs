@@ -34,7 +34,106 @@ pub struct Catalog {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub aliases: BTreeMap<String, String>,
     /// Catalogued objects by their defining path (`dagster._core.definitions.asset_spec.AssetSpec`).
-    pub objects: BTreeMap<String, Object>,
+    pub objects: Objects,
+}
+
+/// The catalogued objects of a catalog by id: an ordinary map (built or read from JSON), or for
+/// a shipped catalog a table over the embedded bytes whose objects are decoded one at a time on
+/// first access (a check touches a few dozen of the thousands of objects).
+pub struct Objects(ObjectsRepr);
+
+enum ObjectsRepr {
+    Map(BTreeMap<String, Object>),
+    Lazy(super::compact::LazyObjects),
+}
+
+impl Objects {
+    /// The object with this id.
+    pub fn get(&self, id: &str) -> Option<&Object> {
+        match &self.0 {
+            ObjectsRepr::Map(map) => map.get(id),
+            ObjectsRepr::Lazy(table) => table.get(id),
+        }
+    }
+
+    /// True when an object has this id.
+    pub fn contains_key(&self, id: &str) -> bool {
+        match &self.0 {
+            ObjectsRepr::Map(map) => map.contains_key(id),
+            ObjectsRepr::Lazy(table) => table.contains_key(id),
+        }
+    }
+
+    /// How many objects there are.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            ObjectsRepr::Map(map) => map.len(),
+            ObjectsRepr::Lazy(table) => table.len(),
+        }
+    }
+
+    /// Every object with its id, in id order (decodes all of a lazy table).
+    pub fn iter(&self) -> Box<dyn Iterator<Item = (&str, &Object)> + '_> {
+        match &self.0 {
+            ObjectsRepr::Map(map) => Box::new(map.iter().map(|(id, o)| (id.as_str(), o))),
+            ObjectsRepr::Lazy(table) => Box::new(table.iter()),
+        }
+    }
+}
+
+impl From<BTreeMap<String, Object>> for Objects {
+    fn from(map: BTreeMap<String, Object>) -> Objects {
+        Objects(ObjectsRepr::Map(map))
+    }
+}
+
+impl From<super::compact::LazyObjects> for Objects {
+    fn from(table: super::compact::LazyObjects) -> Objects {
+        Objects(ObjectsRepr::Lazy(table))
+    }
+}
+
+impl Default for Objects {
+    fn default() -> Objects {
+        BTreeMap::new().into()
+    }
+}
+
+impl Clone for Objects {
+    fn clone(&self) -> Objects {
+        match &self.0 {
+            ObjectsRepr::Map(map) => map.clone().into(),
+            ObjectsRepr::Lazy(_) => self
+                .iter()
+                .map(|(id, o)| (id.to_string(), o.clone()))
+                .collect::<BTreeMap<_, _>>()
+                .into(),
+        }
+    }
+}
+
+impl PartialEq for Objects {
+    fn eq(&self, other: &Objects) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl std::fmt::Debug for Objects {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Objects {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Objects {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Objects, D::Error> {
+        BTreeMap::<String, Object>::deserialize(deserializer).map(Objects::from)
+    }
 }
 
 /// A name exported from a public module.
