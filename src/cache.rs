@@ -16,13 +16,23 @@
 //! on every run and cannot make an entry stale; the file name is not stored either (it labels
 //! the diagnostics when they are re-emitted), so a moved or copied file hits.
 //!
+//! **Skipping the read.** Hashing a file needs its bytes, and reading every file of a large
+//! project costs more than anything else a warm run does. So the cache also remembers, per file
+//! path, the file's [`Stamp`] (size, modification and change times, inode) when it was read and
+//! what the read found: the content hash, or that the file never mentions a tracked package.
+//! A file whose stamp is unchanged is not read again. Like git's index, a stamp is trusted
+//! only when the file was last changed at least [`RACY_SECS`] seconds before it was read, so
+//! that an edit in the same clock tick as a read (same size, same times) is never missed; such
+//! a file is read and hashed as if unknown. The content key still includes the file's package,
+//! recomputed on every run, so adding an `__init__.py` above a file is noticed too.
+//!
 //! **Robustness.** The file is written to a temporary file in the same directory and renamed
 //! over the old one, so a reader sees the old or the new cache, never a half-written one. A
 //! file that is truncated, corrupt (its trailing checksum does not match) or of another format
 //! is ignored as if absent and replaced on the next write. Entries unused for
 //! [`KEEP_DAYS`] days are dropped when the cache is written.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -41,13 +51,74 @@ pub const DIR_NAME: &str = ".dagster-api-lint_cache";
 /// Entries not used for this many days are dropped.
 pub const KEEP_DAYS: u64 = 30;
 
-const MAGIC: &[u8; 4] = b"DALR";
-const FORMAT: u8 = 1;
+/// A file changed less than this many seconds before it was read is read again next time.
+pub const RACY_SECS: u64 = 2;
 
-/// A hash of a text (the tests' cache keys).
-#[cfg(test)]
-fn content_hash(text: &str) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+const MAGIC: &[u8; 4] = b"DALR";
+const FORMAT: u8 = 2;
+
+/// The hash of a file's bytes (with its package, it keys the results; see
+/// [`crate::check::Checker::cache_key`]).
+pub fn content_hash(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// What identifies a version of a file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified_ns: u64,
+    changed_ns: u64,
+    inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file from its metadata (`None` where the platform gives no times).
+    pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        let nanos = |t: SystemTime| {
+            t.duration_since(UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_nanos() as u64)
+        };
+        let modified_ns = nanos(meta.modified().ok()?)?;
+        #[cfg(unix)]
+        let (changed_ns, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            let secs = u64::try_from(meta.ctime()).ok()?;
+            let nsecs = u64::try_from(meta.ctime_nsec()).ok()?;
+            (secs * 1_000_000_000 + nsecs, meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed_ns, inode) = (modified_ns, 0);
+        Some(Stamp {
+            len: meta.len(),
+            modified_ns,
+            changed_ns,
+            inode,
+        })
+    }
+
+    /// Seconds since the epoch of the file's last change (of content or metadata).
+    fn last_change_secs(&self) -> u64 {
+        self.modified_ns.max(self.changed_ns) / 1_000_000_000
+    }
+}
+
+/// What a read of a file at some stamp found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// The file's bytes hash to this ([`content_hash`]).
+    Hash(u128),
+    /// The file decodes and never mentions a tracked package: it has no findings.
+    Untracked,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct FileEntry {
+    stamp: Stamp,
+    /// Seconds since the epoch when the file was read.
+    read_at: u64,
+    content: Content,
 }
 
 /// The cached results of one checker configuration, as read when the run started. Workers
@@ -58,6 +129,7 @@ pub struct Cache {
     fingerprint: u64,
     today: u64,
     entries: HashMap<u128, Entry>,
+    files: HashMap<String, FileEntry>,
 }
 
 #[derive(Debug)]
@@ -74,6 +146,10 @@ pub struct Update {
     file: Option<(PathBuf, BufWriter<File>, Xxh3)>,
     written: HashSet<u128>,
     used: HashSet<u128>,
+    /// Files read by this run, with what was found.
+    files_read: HashMap<String, FileEntry>,
+    /// Files whose stamp matched, so that they were not read.
+    files_unread: HashSet<String>,
     error: Option<std::io::Error>,
 }
 
@@ -84,7 +160,7 @@ impl Cache {
         let path = dir
             .join(env!("CARGO_PKG_VERSION"))
             .join(format!("{fingerprint:016x}"));
-        let entries = std::fs::read(&path)
+        let (entries, files) = std::fs::read(&path)
             .ok()
             .and_then(|bytes| decode(&bytes, fingerprint).ok())
             .unwrap_or_default();
@@ -93,7 +169,38 @@ impl Cache {
             fingerprint,
             today: today(),
             entries,
+            files,
         }
+    }
+
+    /// What the last read of the file at `path` found, if the file still has the same stamp
+    /// and that read can be trusted (see [`RACY_SECS`]).
+    pub fn file(&self, path: &str, stamp: &Stamp) -> Option<Content> {
+        let entry = self.files.get(path)?;
+        (entry.stamp == *stamp && stamp.last_change_secs() + RACY_SECS <= entry.read_at)
+            .then_some(entry.content)
+    }
+
+    /// Records that `path` was not read because [`Cache::file`] knew it.
+    pub fn file_unread(&self, update: &mut Update, path: &str) {
+        update.files_unread.insert(path.to_string());
+    }
+
+    /// Records what reading `path` at `stamp` found; `read_at` is when it was read (seconds).
+    pub fn file_read(
+        &self,
+        update: &mut Update,
+        path: &str,
+        stamp: Stamp,
+        read_at: u64,
+        content: Content,
+    ) {
+        let entry = FileEntry {
+            stamp,
+            read_at,
+            content,
+        };
+        update.files_read.insert(path.to_string(), entry);
     }
 
     /// The number of entries.
@@ -178,10 +285,24 @@ impl Cache {
             !update.written.contains(hash)
                 && (update.used.contains(hash) || today.saturating_sub(e.last_used) <= KEEP_DAYS)
         };
+        let files_read = std::mem::take(&mut update.files_read);
+        let files_unread = std::mem::take(&mut update.files_unread);
+        let keep_file = |path: &String, e: &FileEntry| {
+            !files_read.contains_key(path)
+                && (files_unread.contains(path)
+                    || today.saturating_sub(e.read_at / 86_400) <= KEEP_DAYS)
+        };
         let changed = update.file.is_some()
             || self.entries.iter().any(|(hash, e)| {
                 !keep(hash, e) || (update.used.contains(hash) && e.last_used != today)
-            });
+            })
+            || files_read
+                .iter()
+                .any(|(path, e)| self.files.get(path).is_none_or(|old| !same_file(old, e)))
+            || self
+                .files
+                .iter()
+                .any(|(path, e)| !keep_file(path, e) && !files_read.contains_key(path));
         if !changed {
             return Ok(());
         }
@@ -205,6 +326,18 @@ impl Cache {
             // (Every entry may have expired: the cache is then rewritten empty.)
             result = self.ensure_file(&mut update);
         }
+        if result.is_ok() {
+            let old = self.files.iter().filter(|(p, e)| keep_file(p, e));
+            let (_, out, hasher) = update.file.as_mut().expect("just opened");
+            for (path, entry) in old.chain(files_read.iter()) {
+                let bytes = encode_file(path, entry);
+                hasher.update(&bytes);
+                if let Err(e) = out.write_all(&bytes) {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
         let Some((tmp, mut out, mut hasher)) = update.file.take() else {
             return result;
         };
@@ -220,6 +353,21 @@ impl Cache {
         }
         result
     }
+}
+
+/// Two reads of a file that found the same thing at the same stamp (the later one may have
+/// been taken later: it is worth writing only when the earlier one could not be trusted).
+fn same_file(old: &FileEntry, new: &FileEntry) -> bool {
+    old.stamp == new.stamp
+        && old.content == new.content
+        && old.stamp.last_change_secs() + RACY_SECS <= old.read_at
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// Days since the Unix epoch.
@@ -278,8 +426,31 @@ fn encode_entry(hash: u128, last_used: u64, diagnostics: &[Diagnostic]) -> Vec<u
     w.0
 }
 
+/// One file entry: a 2 tag byte, the path, the stamp, when it was read, and what was found
+/// (0: untracked; 1 and a hash).
+fn encode_file(path: &str, entry: &FileEntry) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(64 + path.len()));
+    w.0.push(2);
+    w.str(path);
+    let s = &entry.stamp;
+    for n in [s.len, s.modified_ns, s.changed_ns, s.inode, entry.read_at] {
+        w.uint(n);
+    }
+    match entry.content {
+        Content::Untracked => w.0.push(0),
+        Content::Hash(hash) => {
+            w.0.push(1);
+            w.0.extend_from_slice(&hash.to_le_bytes());
+        }
+    }
+    w.0
+}
+
+/// The results and the file entries of a cache file.
+type Decoded = (HashMap<u128, Entry>, HashMap<String, FileEntry>);
+
 /// Reads a cache file: the header, entries until a 0 tag byte, and the checksum of all that.
-fn decode(bytes: &[u8], fingerprint: u64) -> Result<HashMap<u128, Entry>, String> {
+fn decode(bytes: &[u8], fingerprint: u64) -> Result<Decoded, String> {
     if bytes.len() < 8 {
         return Err("short".into());
     }
@@ -299,12 +470,40 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Result<HashMap<u128, Entry>, String
     if u64::from_le_bytes(stored) != fingerprint {
         return Err("other fingerprint".into());
     }
-    let mut entries = HashMap::new();
-    while r.byte()? == 1 {
-        let mut hash = [0u8; 16];
-        for b in &mut hash {
-            *b = r.byte()?;
+    let mut entries = HashMap::default();
+    let mut files = HashMap::default();
+    loop {
+        match r.byte()? {
+            0 => break,
+            1 => {}
+            2 => {
+                let path = r.string()?;
+                let mut numbers = [0u64; 5];
+                for x in &mut numbers {
+                    *x = r.uint()?;
+                }
+                let [len, modified_ns, changed_ns, inode, read_at] = numbers;
+                let content = match r.byte()? {
+                    0 => Content::Untracked,
+                    _ => Content::Hash(hash128(&mut r)?),
+                };
+                let stamp = Stamp {
+                    len,
+                    modified_ns,
+                    changed_ns,
+                    inode,
+                };
+                let entry = FileEntry {
+                    stamp,
+                    read_at,
+                    content,
+                };
+                files.insert(path, entry);
+                continue;
+            }
+            _ => return Err("bad tag".into()),
         }
+        let hash = hash128(&mut r)?;
         let last_used = r.uint()?;
         let count = r.len()?;
         let mut diagnostics = Vec::with_capacity(count);
@@ -342,7 +541,7 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Result<HashMap<u128, Entry>, String
             });
         }
         entries.insert(
-            u128::from_le_bytes(hash),
+            hash,
             Entry {
                 last_used,
                 diagnostics,
@@ -352,7 +551,15 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Result<HashMap<u128, Entry>, String
     if !r.bytes.is_empty() {
         return Err("trailing bytes".into());
     }
-    Ok(entries)
+    Ok((entries, files))
+}
+
+fn hash128(r: &mut Reader) -> Result<u128, String> {
+    let mut hash = [0u8; 16];
+    for b in &mut hash {
+        *b = r.byte()?;
+    }
+    Ok(u128::from_le_bytes(hash))
 }
 
 #[cfg(test)]
@@ -386,10 +593,10 @@ mod tests {
         let cache = Cache::open(dir, fingerprint);
         let mut update = Update::default();
         for (text, diagnostics) in new {
-            cache.add(&mut update, content_hash(text), diagnostics);
+            cache.add(&mut update, content_hash(text.as_bytes()), diagnostics);
         }
         for text in used {
-            cache.hit(&mut update, content_hash(text));
+            cache.hit(&mut update, content_hash(text.as_bytes()));
         }
         cache.finish(update).unwrap();
     }
@@ -402,7 +609,7 @@ mod tests {
         run(dir.path(), 7, &[("a", vec![d.clone()]), ("b", vec![])], &[]);
         let cache = Cache::open(dir.path(), 7);
         assert_eq!(cache.len(), 2);
-        let got = cache.get(content_hash("a"), "src/x.py").unwrap();
+        let got = cache.get(content_hash(b"a"), "src/x.py").unwrap();
         assert_eq!(got.len(), 1);
         assert!(same(
             &got[0],
@@ -411,8 +618,8 @@ mod tests {
                 ..d
             }
         ));
-        assert!(cache.get(content_hash("b"), "y.py").unwrap().is_empty());
-        assert!(cache.get(content_hash("c"), "z.py").is_none());
+        assert!(cache.get(content_hash(b"b"), "y.py").unwrap().is_empty());
+        assert!(cache.get(content_hash(b"c"), "z.py").is_none());
         assert!(dir.path().join("CACHEDIR.TAG").exists());
         assert!(dir.path().join(".gitignore").exists());
         // A later run that adds one entry keeps the others.
@@ -492,6 +699,87 @@ mod tests {
         let cache = Cache::open(dir.path(), 3);
         assert!(cache.entries.contains_key(&2));
         assert!(!cache.entries.contains_key(&1));
-        assert!(cache.entries.contains_key(&content_hash("a")));
+        assert!(cache.entries.contains_key(&content_hash(b"a")));
+    }
+
+    fn stamp(len: u64, changed_secs: u64) -> Stamp {
+        Stamp {
+            len,
+            modified_ns: changed_secs * 1_000_000_000,
+            changed_ns: changed_secs * 1_000_000_000 + 5,
+            inode: 42,
+        }
+    }
+
+    #[test]
+    fn file_stamps_are_trusted_only_when_the_read_came_well_after_the_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = now_secs();
+        let old = stamp(100, now - 3600);
+        let racy = stamp(100, now);
+        let cache = Cache::open(dir.path(), 5);
+        let mut update = Update::default();
+        cache.file_read(&mut update, "a.py", old, now, Content::Hash(7));
+        cache.file_read(&mut update, "b.py", racy, now, Content::Untracked);
+        cache.file_read(&mut update, "c.py", old, now, Content::Untracked);
+        cache.finish(update).unwrap();
+
+        let cache = Cache::open(dir.path(), 5);
+        assert_eq!(cache.file("a.py", &old), Some(Content::Hash(7)));
+        assert_eq!(cache.file("c.py", &old), Some(Content::Untracked));
+        // Changed within RACY_SECS of the read: the same stamp could hide a second edit.
+        assert_eq!(cache.file("b.py", &racy), None);
+        // Any difference in size, times or inode: read again.
+        for changed in [
+            Stamp { len: 101, ..old },
+            Stamp {
+                modified_ns: old.modified_ns + 1,
+                ..old
+            },
+            Stamp {
+                changed_ns: old.changed_ns + 1,
+                ..old
+            },
+            Stamp { inode: 43, ..old },
+        ] {
+            assert_eq!(cache.file("a.py", &changed), None);
+        }
+        assert_eq!(cache.file("unknown.py", &old), None);
+
+        // A run that re-reads the racy file later records a read it can trust, and keeps the
+        // entry of a file it did not need to read.
+        let mut update = Update::default();
+        cache.file_read(&mut update, "b.py", racy, now + 10, Content::Untracked);
+        cache.file_unread(&mut update, "a.py");
+        cache.finish(update).unwrap();
+        let cache = Cache::open(dir.path(), 5);
+        assert_eq!(cache.file("b.py", &racy), Some(Content::Untracked));
+        assert_eq!(cache.file("a.py", &old), Some(Content::Hash(7)));
+        assert_eq!(cache.file("c.py", &old), Some(Content::Untracked));
+    }
+
+    #[test]
+    fn stamps_come_from_file_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.py");
+        std::fs::write(&path, "import dagster\n").unwrap();
+        let before = Stamp::of(&std::fs::metadata(&path).unwrap()).unwrap();
+        assert_eq!(before.len, 15);
+        // Same size and the old modification time put back: the change time still differs.
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&path, "import dagsteR\n").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        let after = Stamp::of(&std::fs::metadata(&path).unwrap()).unwrap();
+        assert_eq!(
+            (after.len, after.modified_ns),
+            (before.len, before.modified_ns)
+        );
+        assert_ne!(after, before);
     }
 }

@@ -224,9 +224,9 @@ impl Checker {
 
     /// The key the results cache stores a file's findings under: [`Checker::check_source`]
     /// depends on the text and on the package the file belongs to (its own references are not
-    /// judged), not on the rest of its name.
-    /// (Of the file's bytes, before decoding: see `runner::check_one`.)
-    pub fn cache_key(&self, filename: &str, source: &[u8]) -> u128 {
+    /// judged), not on the rest of its name. `content` is [`crate::cache::content_hash`] of
+    /// the file's bytes, before decoding (see `runner::check_one`).
+    pub fn cache_key(&self, filename: &str, content: u128) -> u128 {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         let own = (filename != "-")
             .then(|| discovery::top_package(Path::new(filename)))
@@ -235,7 +235,7 @@ impl Checker {
             h.update(own.as_bytes());
         }
         h.update(&[0]);
-        h.update(source);
+        h.update(&content.to_le_bytes());
         h.digest128()
     }
 

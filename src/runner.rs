@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use crate::cache::{self, Cache};
+use crate::cache::{self, Cache, Content, Stamp};
 use crate::check::{Checker, Diagnostic};
 use crate::discovery::{self, Found};
 use crate::report::Report;
@@ -274,6 +274,16 @@ struct Outcome {
     /// `Some(hash, hit)` when the file went through the cache; on a miss, the raw findings
     /// (before settings) to store.
     cache: Option<(u128, Result<(), Vec<Diagnostic>>)>,
+    /// How the cache learned what the file holds: by its stamp (not read), or by reading it.
+    file: Option<FileNote>,
+}
+
+/// What the cache is told about a file's read.
+enum FileNote {
+    /// The stamp matched; the file was not read.
+    Unread,
+    /// The file was read at this stamp and time, and this is what it holds.
+    Read(Stamp, u64, Content),
 }
 
 /// Checks every found file on `threads` workers (0: one per core) without the cache and
@@ -384,6 +394,14 @@ pub fn run_files(
                 want += 1;
                 totals.suppressed_by_noqa += outcome.suppressed;
                 totals.parsed += usize::from(outcome.parsed);
+                let name = &files[want - 1].0;
+                match (&cache, outcome.file) {
+                    (Some(cache), Some(FileNote::Unread)) => cache.file_unread(&mut update, name),
+                    (Some(cache), Some(FileNote::Read(stamp, read_at, content))) => {
+                        cache.file_read(&mut update, name, stamp, read_at, content)
+                    }
+                    _ => {}
+                }
                 if let (Some(cache), Some((hash, hit))) = (&cache, &outcome.cache) {
                     match hit {
                         Ok(()) => {
@@ -420,6 +438,7 @@ fn check_one(
         suppressed: 0,
         parsed: false,
         cache: None,
+        file: None,
     };
     let path = match found {
         Found::Error(path, message) => {
@@ -428,6 +447,25 @@ fn check_one(
         }
         Found::File(path) => path,
     };
+    let cache = cache.filter(|_| !options.parse_only);
+    // With the cache, a file whose stamp has not changed since it was last read is not read:
+    // what that read found answers (no findings, or the key of its findings).
+    let stamp = cache.and_then(|_| Stamp::of(&std::fs::metadata(path).ok()?));
+    if let (Some(cache), Some(stamp)) = (cache, &stamp) {
+        let found = cache.file(name, stamp);
+        if found == Some(Content::Untracked) {
+            outcome.file = Some(FileNote::Unread);
+            return outcome;
+        }
+        if let Some(Content::Hash(content)) = found {
+            let hash = checker.cache_key(name, content);
+            if let Some(raw) = cache.get(hash, name) {
+                outcome.file = Some(FileNote::Unread);
+                return cached(outcome, hash, raw, &settings(path));
+            }
+        }
+    }
+    let read_at = cache::now_secs();
     let bytes = match discovery::read_bytes(path) {
         Ok(bytes) => bytes,
         Err(message) => {
@@ -435,22 +473,21 @@ fn check_one(
             return outcome;
         }
     };
+    let note = |content| stamp.map(|stamp| FileNote::Read(stamp, read_at, content));
     // With the cache, a file that may mention a tracked package is looked up by its bytes
     // first: a hit needs neither decoding nor parsing. (Sound: source encodings are ASCII
     // compatible, so a decoded text that contains a needle comes from bytes that contain it;
     // and an entry exists only for bytes that decoded.)
     let mut key = None;
-    if let (Some(cache), false) = (cache, options.parse_only) {
+    if let Some(cache) = cache {
         if mentions_tracked_bytes(&bytes, needles) {
-            let hash = checker.cache_key(name, &bytes);
+            let content = cache::content_hash(&bytes);
+            let hash = checker.cache_key(name, content);
             if let Some(raw) = cache.get(hash, name) {
-                outcome.cache = Some((hash, Ok(())));
-                let (kept, suppressed) = apply_settings(raw, &settings(path));
-                outcome.diagnostics = kept;
-                outcome.suppressed = suppressed;
-                return outcome;
+                outcome.file = note(Content::Hash(content));
+                return cached(outcome, hash, raw, &settings(path));
             }
-            key = Some(hash);
+            key = Some((hash, content));
         }
     }
     let source = match discovery::decode_owned(bytes) {
@@ -461,6 +498,9 @@ fn check_one(
         }
     };
     if !mentions_tracked(&source, needles) {
+        if cache.is_some() {
+            outcome.file = note(Content::Untracked);
+        }
         return outcome;
     }
     if options.parse_only {
@@ -470,11 +510,21 @@ fn check_one(
     }
     outcome.parsed = true;
     let raw = checker.check_source(name, &source);
-    if let Some(hash) = key {
+    if let Some((hash, content)) = key {
         outcome.cache = Some((hash, Err(raw.clone())));
+        outcome.file = note(Content::Hash(content));
     }
     drop(source);
     let (kept, suppressed) = apply_settings(raw, &settings(path));
+    outcome.diagnostics = kept;
+    outcome.suppressed = suppressed;
+    outcome
+}
+
+/// Completes the outcome of a file whose raw findings came from the cache.
+fn cached(mut outcome: Outcome, hash: u128, raw: Vec<Diagnostic>, rules: &RuleSettings) -> Outcome {
+    outcome.cache = Some((hash, Ok(())));
+    let (kept, suppressed) = apply_settings(raw, rules);
     outcome.diagnostics = kept;
     outcome.suppressed = suppressed;
     outcome

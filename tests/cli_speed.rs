@@ -95,6 +95,41 @@ fn the_cache_is_used_and_never_stale() {
 }
 
 #[test]
+fn a_file_known_by_its_stamp_is_still_never_stale() {
+    // The cache skips reading a file whose size, times and inode are those of a read made well
+    // after its last change. An edit that keeps the size and puts the old modification time
+    // back still changes the change time (ctime), which the stamp includes.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("assets.py");
+    std::fs::write(&file, DEPRECATED).unwrap();
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let set_mtime = |t| {
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(t)
+            .unwrap()
+    };
+    set_mtime(an_hour_ago);
+    // Past the racy window, so that the first run's read is trusted by the second.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let args = ["check", "--output-format", "concise", "assets.py"];
+    let cold = run(dir.path(), &args);
+    assert!(stdout(&cold).contains("DAG001"), "{}", stdout(&cold));
+    let warm = run(dir.path(), &args);
+    assert_eq!(stdout(&warm), stdout(&cold));
+
+    let stable = DEPRECATED.replace("SourceAsset", "Definitions");
+    assert_eq!(stable.len(), DEPRECATED.len());
+    std::fs::write(&file, &stable).unwrap();
+    set_mtime(an_hour_ago);
+    let edited = run(dir.path(), &args);
+    assert_eq!(edited.status.code(), Some(0), "{}", stdout(&edited));
+    assert!(!stdout(&edited).contains("DAG001"), "{}", stdout(&edited));
+}
+
+#[test]
 fn a_corrupt_cache_is_ignored() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("assets.py"), DEPRECATED).unwrap();
