@@ -12,7 +12,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::syntax::{self, ClassDef, Expr, FunctionDef, Keyword, Module, Param, Span, Stmt};
+use crate::syntax::{self, ClassDef, Expr, FunctionDef, Keyword, Module, Name, Param, Span, Stmt};
 
 /// What the resolver needs to know about the tracked packages (answered from the catalogs).
 pub trait Knowledge {
@@ -94,7 +94,7 @@ struct Instance {
     /// How the class was inferred (for messages).
     via: String,
     /// Members the user's own subclass defines (not dagster's: never reported).
-    own: std::rc::Rc<[String]>,
+    own: std::rc::Rc<[Name]>,
     /// The user's subclass also has bases outside the catalogs, which may define any member:
     /// only members the catalog lists for `class` are dagster's.
     open: bool,
@@ -132,7 +132,7 @@ struct Scope<'m> {
     kind: ScopeKind,
     parent: Option<usize>,
     /// Current binding of each name; `None` means bound to something untracked.
-    bindings: HashMap<String, Option<Bound>>,
+    bindings: HashMap<Name, Option<Bound>>,
     /// For function scopes: every name the body binds (local throughout the function).
     locals: HashSet<&'m str>,
     /// `from tracked import *` seen in this scope, by module.
@@ -186,7 +186,7 @@ struct Resolver<'k, 'm> {
     conditional: usize,
     /// Every name bound, in any scope so far, to something tracked. A name not in it can only
     /// resolve to nothing (or through a star import), so most lookups stop at one probe.
-    ever_bound: HashSet<String>,
+    ever_bound: HashSet<Name>,
     /// Some scope has a `from tracked import *`.
     any_star_import: bool,
 }
@@ -227,9 +227,9 @@ impl<'m> Resolver<'_, 'm> {
             }
         }
         if bound.is_some() && !self.ever_bound.contains(name) {
-            self.ever_bound.insert(name.to_string());
+            self.ever_bound.insert(Name::from(name));
         }
-        scope.bindings.insert(name.to_string(), bound);
+        scope.bindings.insert(Name::from(name), bound);
     }
 
     /// Looks a name up through the scope chain (class scopes are only visible to their own body).
@@ -289,14 +289,14 @@ impl<'m> Resolver<'_, 'm> {
                     let tracked = self.tracked(&alias.name);
                     if tracked {
                         self.refs.push(Reference {
-                            target: Target::Path(alias.name.clone()),
+                            target: Target::Path(alias.name.to_string()),
                             span: alias.span,
                             kind: RefKind::ImportModule,
                         });
                     }
                     match &alias.asname {
                         Some(asname) => {
-                            let bound = tracked.then(|| Bound::Path(alias.name.clone()));
+                            let bound = tracked.then(|| Bound::Path(alias.name.to_string()));
                             self.bind(asname, bound);
                         }
                         None => {
@@ -574,7 +574,7 @@ impl<'m> Resolver<'_, 'm> {
             // An untracked parameter needs no binding: it is in `locals`, which a lookup from
             // this scope finds first.
             if let Some(bound) = bound {
-                if !self.ever_bound.contains(&param.name) {
+                if !self.ever_bound.contains(param.name.as_str()) {
                     self.ever_bound.insert(param.name.clone());
                 }
                 self.scopes[scope]
@@ -827,7 +827,7 @@ impl<'m> Resolver<'_, 'm> {
                     while self.scopes[scope].kind == ScopeKind::Lambda {
                         scope = self.scopes[scope].parent.unwrap_or(0);
                     }
-                    if bound.is_some() && !self.ever_bound.contains(id) {
+                    if bound.is_some() && !self.ever_bound.contains(id.as_str()) {
                         self.ever_bound.insert(id.clone());
                     }
                     self.scopes[scope].bindings.insert(id.clone(), bound);
@@ -862,7 +862,7 @@ impl<'m> Resolver<'_, 'm> {
                     Expr::Attribute { value, attr, .. } => match self.expr_binding(value) {
                         Some(Bound::Instance(i)) if !i.own.contains(attr) => Some(Target::Member {
                             class: i.class,
-                            name: attr.clone(),
+                            name: attr.to_string(),
                         }),
                         _ => None,
                     },
@@ -874,7 +874,7 @@ impl<'m> Resolver<'_, 'm> {
                     target,
                     span: keyword.span,
                     kind: RefKind::Keyword {
-                        param: name.clone(),
+                        param: name.to_string(),
                     },
                 });
             }
@@ -913,8 +913,8 @@ impl<'m> Resolver<'_, 'm> {
 
 /// Attributes a method assigns on its first parameter (`self._client = ...`), not descending
 /// into nested scopes: they belong to the user's subclass, not to the dagster base class.
-fn collect_self_attributes(def: &FunctionDef, out: &mut Vec<String>) {
-    fn target_attributes(e: &Expr, receiver: &str, out: &mut Vec<String>) {
+fn collect_self_attributes(def: &FunctionDef, out: &mut Vec<Name>) {
+    fn target_attributes(e: &Expr, receiver: &str, out: &mut Vec<Name>) {
         match e {
             Expr::Attribute { value, attr, .. } => {
                 if matches!(&**value, Expr::Name { id, .. } if id == receiver) {
@@ -929,7 +929,7 @@ fn collect_self_attributes(def: &FunctionDef, out: &mut Vec<String>) {
             _ => {}
         }
     }
-    fn walk(body: &[Stmt], receiver: &str, out: &mut Vec<String>) {
+    fn walk(body: &[Stmt], receiver: &str, out: &mut Vec<Name>) {
         for stmt in body {
             match stmt {
                 Stmt::Assign { targets, .. } => {
@@ -1058,7 +1058,7 @@ fn collect_locals<'m>(body: &'m [Stmt], out: &mut HashSet<&'m str>) {
                 collect_locals(orelse, out);
                 collect_locals(finalbody, out);
             }
-            Stmt::Global(names) => globals.extend(names.iter().map(String::as_str)),
+            Stmt::Global(names) => globals.extend(names.iter().map(|n| n.as_str())),
             Stmt::Other { bodies, .. } => {
                 for b in bodies {
                     collect_locals(b, out);

@@ -183,7 +183,7 @@ fn collect_bindings<'a>(info: &mut ModuleInfo<'a>, body: &'a [Stmt], top: bool) 
             Stmt::Import { aliases, .. } => {
                 for alias in aliases {
                     let (local, path) = match &alias.asname {
-                        Some(asname) => (asname.as_str(), alias.name.clone()),
+                        Some(asname) => (asname.as_str(), alias.name.to_string()),
                         None => {
                             let first = alias.name.split('.').next().unwrap_or(&alias.name);
                             (first, first.to_string())
@@ -567,7 +567,7 @@ impl<'a> Analyzer<'_, 'a> {
         for keyword in keywords {
             match &keyword.name {
                 Some(name) => {
-                    args.insert(name.clone(), self.eval_str(module, &keyword.value));
+                    args.insert(name.to_string(), self.eval_str(module, &keyword.value));
                 }
                 None => match self.eval_kwargs_helper(module, &keyword.value) {
                     Some(values) => args.extend(values),
@@ -849,7 +849,7 @@ impl<'a> Analyzer<'_, 'a> {
                     let member_id = format!("{id}.{}", f.name);
                     let member = self.function(module, f, Kind::Method);
                     self.merge_member(&member_id, member);
-                    object.members.insert(f.name.clone());
+                    object.members.insert(f.name.to_string());
                 }
                 Stmt::Assign {
                     targets,
@@ -878,7 +878,7 @@ impl<'a> Analyzer<'_, 'a> {
                             returns,
                             ..Object::default()
                         });
-                        object.members.insert(name.clone());
+                        object.members.insert(name.to_string());
                     }
                 }
                 _ => {}

@@ -22,8 +22,8 @@ fn aliases(names: &[ast::Alias]) -> Vec<ImportAlias> {
     names
         .iter()
         .map(|a| ImportAlias {
-            name: a.name.as_str().to_string(),
-            asname: a.asname.as_ref().map(|n| n.as_str().to_string()),
+            name: Name::from(a.name.as_str()),
+            asname: a.asname.as_ref().map(|n| Name::from(n.as_str())),
             span: span(a.range),
         })
         .collect()
@@ -31,13 +31,13 @@ fn aliases(names: &[ast::Alias]) -> Vec<ImportAlias> {
 
 fn params(parameters: &ast::Parameters) -> Vec<Param> {
     let with_default = |p: &ast::ParameterWithDefault| Param {
-        name: p.parameter.name.as_str().to_string(),
+        name: Name::from(p.parameter.name.as_str()),
         annotation: p.parameter.annotation.as_deref().map(expr),
         default: p.default.as_deref().map(expr),
         variadic: false,
     };
     let variadic = |p: &ast::Parameter| Param {
-        name: p.name.as_str().to_string(),
+        name: Name::from(p.name.as_str()),
         annotation: p.annotation.as_deref().map(expr),
         default: None,
         variadic: true,
@@ -58,7 +58,7 @@ fn keywords(keywords: &[ast::Keyword]) -> Vec<Keyword> {
     keywords
         .iter()
         .map(|k| Keyword {
-            name: k.arg.as_ref().map(|n| n.as_str().to_string()),
+            name: k.arg.as_ref().map(|n| Name::from(n.as_str())),
             value: expr(&k.value),
             span: span(k.range),
         })
@@ -71,12 +71,12 @@ fn stmt(s: &ast::Stmt) -> Stmt {
             aliases: aliases(&i.names),
         },
         ast::Stmt::ImportFrom(i) => Stmt::ImportFrom {
-            module: i.module.as_ref().map(|m| m.as_str().to_string()),
+            module: i.module.as_ref().map(|m| Name::from(m.as_str())),
             level: i.level,
             aliases: aliases(&i.names),
         },
         ast::Stmt::FunctionDef(f) => Stmt::FunctionDef(Box::new(FunctionDef {
-            name: f.name.as_str().to_string(),
+            name: Name::from(f.name.as_str()),
             decorators: f
                 .decorator_list
                 .iter()
@@ -95,7 +95,7 @@ fn stmt(s: &ast::Stmt) -> Stmt {
                 None => (Vec::new(), Vec::new()),
             };
             Stmt::ClassDef(Box::new(ClassDef {
-                name: c.name.as_str().to_string(),
+                name: Name::from(c.name.as_str()),
                 decorators: c
                     .decorator_list
                     .iter()
@@ -167,7 +167,7 @@ fn stmt(s: &ast::Stmt) -> Stmt {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
                     ExceptHandler {
                         type_: h.type_.as_deref().map(expr),
-                        name: h.name.as_ref().map(|n| n.as_str().to_string()),
+                        name: h.name.as_ref().map(|n| Name::from(n.as_str())),
                         body: suite(&h.body),
                     }
                 })
@@ -177,10 +177,10 @@ fn stmt(s: &ast::Stmt) -> Stmt {
         },
         ast::Stmt::Return(r) => Stmt::Return(r.value.as_deref().map(expr)),
         ast::Stmt::Global(g) => {
-            Stmt::Global(g.names.iter().map(|n| n.as_str().to_string()).collect())
+            Stmt::Global(g.names.iter().map(|n| Name::from(n.as_str())).collect())
         }
         ast::Stmt::Nonlocal(n) => {
-            Stmt::Global(n.names.iter().map(|n| n.as_str().to_string()).collect())
+            Stmt::Global(n.names.iter().map(|n| Name::from(n.as_str())).collect())
         }
         ast::Stmt::While(w) => Stmt::Other {
             exprs: vec![expr(&w.test)],
@@ -201,6 +201,11 @@ fn stmt(s: &ast::Stmt) -> Stmt {
                 bodies: m.cases.iter().map(|c| suite(&c.body)).collect(),
             }
         }
+        // A string literal on its own (a docstring) holds no reference: not copied.
+        ast::Stmt::Expr(e) if e.value.is_string_literal_expr() => Stmt::Other {
+            exprs: Vec::new(),
+            bodies: Vec::new(),
+        },
         other => {
             // Expression statements, raise, assert, del, type aliases, pass, ...: keep the
             // expressions they contain.
@@ -236,12 +241,12 @@ fn children(e: &ast::Expr) -> Vec<Expr> {
 pub(super) fn expr(e: &ast::Expr) -> Expr {
     match e {
         ast::Expr::Name(n) => Expr::Name {
-            id: n.id.as_str().to_string(),
+            id: Name::from(n.id.as_str()),
             span: span(n.range),
         },
         ast::Expr::Attribute(a) => Expr::Attribute {
             value: Box::new(expr(&a.value)),
-            attr: a.attr.as_str().to_string(),
+            attr: Name::from(a.attr.as_str()),
             span: span(a.range),
         },
         ast::Expr::Call(c) => Expr::Call {

@@ -5,6 +5,10 @@
 //! keywords and string constants. Everything else is folded into [`Expr::Other`] /
 //! [`Stmt::Other`] with its children kept, so no reference is lost.
 
+/// An identifier or other short text of the tree: stored inline up to 24 bytes, so that the
+/// names of a file (most of what lowering copies) cost no allocation.
+pub type Name = compact_str::CompactString;
+
 /// A byte range in the source text (start inclusive, end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Span {
@@ -25,9 +29,9 @@ pub struct Module {
 #[derive(Debug, Clone)]
 pub struct ImportAlias {
     /// The imported dotted name (`a.b` in `import a.b`, `X` in `from m import X`, `*` for a star).
-    pub name: String,
+    pub name: Name,
     /// The `as` name, if any.
-    pub asname: Option<String>,
+    pub asname: Option<Name>,
     /// Range of the whole alias (`X as Y`).
     pub span: Span,
 }
@@ -36,7 +40,7 @@ pub struct ImportAlias {
 #[derive(Debug)]
 pub struct Param {
     /// Parameter name.
-    pub name: String,
+    pub name: Name,
     /// Annotation expression.
     pub annotation: Option<Expr>,
     /// Default value.
@@ -49,7 +53,7 @@ pub struct Param {
 #[derive(Debug)]
 pub struct FunctionDef {
     /// Function name.
-    pub name: String,
+    pub name: Name,
     /// Decorator expressions, top first.
     pub decorators: Vec<Expr>,
     /// Parameters in order.
@@ -64,7 +68,7 @@ pub struct FunctionDef {
 #[derive(Debug)]
 pub struct ClassDef {
     /// Class name.
-    pub name: String,
+    pub name: Name,
     /// Decorator expressions, top first.
     pub decorators: Vec<Expr>,
     /// Positional base expressions.
@@ -81,7 +85,7 @@ pub struct ExceptHandler {
     /// The exception type expression.
     pub type_: Option<Expr>,
     /// The `as` name.
-    pub name: Option<String>,
+    pub name: Option<Name>,
     /// Handler body.
     pub body: Vec<Stmt>,
 }
@@ -97,7 +101,7 @@ pub enum Stmt {
     /// `from .module import X as Y`.
     ImportFrom {
         /// Module path without the leading dots.
-        module: Option<String>,
+        module: Option<Name>,
         /// Number of leading dots.
         level: u32,
         /// The imported names.
@@ -159,7 +163,7 @@ pub enum Stmt {
     /// `return value`.
     Return(Option<Expr>),
     /// `global a, b` or `nonlocal a, b`.
-    Global(Vec<String>),
+    Global(Vec<Name>),
     /// Any other statement: the expressions it reads and the blocks it contains.
     Other {
         /// Expressions read by the statement.
@@ -173,7 +177,7 @@ pub enum Stmt {
 #[derive(Debug)]
 pub struct Keyword {
     /// Keyword name.
-    pub name: Option<String>,
+    pub name: Option<Name>,
     /// Argument value.
     pub value: Expr,
     /// Range of `name=value`.
@@ -197,7 +201,7 @@ pub enum Expr {
     /// A bare name.
     Name {
         /// The identifier.
-        id: String,
+        id: Name,
         /// Range.
         span: Span,
     },
@@ -206,7 +210,7 @@ pub enum Expr {
         /// The object.
         value: Box<Expr>,
         /// Attribute name.
-        attr: String,
+        attr: Name,
         /// Range of the whole expression.
         span: Span,
     },
@@ -290,7 +294,7 @@ impl Expr {
     /// The dotted name of a `Name` or a chain of attributes on a name (`a.b.c`).
     pub fn dotted_name(&self) -> Option<String> {
         match self {
-            Expr::Name { id, .. } => Some(id.clone()),
+            Expr::Name { id, .. } => Some(id.to_string()),
             Expr::Attribute { value, attr, .. } => {
                 let mut base = value.dotted_name()?;
                 base.push('.');
