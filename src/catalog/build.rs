@@ -1024,7 +1024,7 @@ impl<'a> Analyzer<'_, 'a> {
 /// `hidden_param` markers: a deprecated parameter that is not in the signature.
 fn mark_hidden(def: &FunctionDef, object: &mut Object) {
     for (param, markers) in object.params.iter_mut() {
-        if !def.params.iter().any(|p| &p.name == param) {
+        if !def.params.iter().any(|p| p.name == param) {
             for m in markers
                 .iter_mut()
                 .filter(|m| m.status == Status::Deprecated)
