@@ -36,6 +36,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use xxhash_rust::xxh3::Xxh3;
@@ -55,7 +56,7 @@ pub const KEEP_DAYS: u64 = 30;
 pub const RACY_SECS: u64 = 2;
 
 const MAGIC: &[u8; 4] = b"DALR";
-const FORMAT: u8 = 2;
+const FORMAT: u8 = 3;
 
 /// The hash of a file's bytes (with its package, it keys the results; see
 /// [`crate::check::Checker::cache_key`]).
@@ -128,14 +129,22 @@ pub struct Cache {
     path: PathBuf,
     fingerprint: u64,
     today: u64,
+    /// The cache file as read.
+    bytes: Vec<u8>,
     entries: HashMap<u128, Entry>,
     files: HashMap<String, FileEntry>,
 }
 
+/// An entry as read from the cache file: its findings stay encoded (in [`Cache::bytes`])
+/// until a file asks for them, so that opening a large cache costs an index, not a decode
+/// (and the decoding happens on the workers, once per entry).
 #[derive(Debug)]
 struct Entry {
     last_used: u64,
-    diagnostics: Vec<Diagnostic>,
+    /// Where its encoded findings are in [`Cache::bytes`].
+    body: std::ops::Range<usize>,
+    /// The findings, once decoded (`None`: they did not decode).
+    decoded: OnceLock<Option<Vec<Diagnostic>>>,
 }
 
 /// What a run adds to the cache. New entries are encoded into a temporary file as they come
@@ -160,14 +169,13 @@ impl Cache {
         let path = dir
             .join(env!("CARGO_PKG_VERSION"))
             .join(format!("{fingerprint:016x}"));
-        let (entries, files) = std::fs::read(&path)
-            .ok()
-            .and_then(|bytes| decode(&bytes, fingerprint).ok())
-            .unwrap_or_default();
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        let (entries, files) = decode(&bytes, fingerprint).unwrap_or_default();
         Cache {
             path,
             fingerprint,
             today: today(),
+            bytes,
             entries,
             files,
         }
@@ -210,18 +218,18 @@ impl Cache {
     }
 
     /// The cached raw diagnostics of a file with this content hash, labelled `filename`.
+    /// (An entry that does not decode, which the checksum makes all but impossible, is a
+    /// miss: the file is checked again and the entry replaced.)
     pub fn get(&self, hash: u128, filename: &str) -> Option<Vec<Diagnostic>> {
         let entry = self.entries.get(&hash)?;
-        Some(
-            entry
-                .diagnostics
-                .iter()
-                .map(|d| Diagnostic {
-                    filename: filename.to_string(),
-                    ..d.clone()
-                })
-                .collect(),
-        )
+        let decoded = entry
+            .decoded
+            .get_or_init(|| decode_diagnostics(&self.bytes[entry.body.clone()]).ok());
+        let relabel = |d: &Diagnostic| Diagnostic {
+            filename: filename.to_string(),
+            ..d.clone()
+        };
+        Some(decoded.as_ref()?.iter().map(relabel).collect())
     }
 
     /// Records that the entry of `hash` was used by this run.
@@ -234,7 +242,8 @@ impl Cache {
         if update.error.is_some() || !update.written.insert(hash) {
             return;
         }
-        if let Err(e) = self.write_entry(update, hash, self.today, diagnostics) {
+        let body = encode_diagnostics(diagnostics);
+        if let Err(e) = self.write_entry(update, hash, self.today, &body) {
             update.error = Some(e);
         }
     }
@@ -244,11 +253,11 @@ impl Cache {
         update: &mut Update,
         hash: u128,
         last_used: u64,
-        diagnostics: &[Diagnostic],
+        body: &[u8],
     ) -> std::io::Result<()> {
         self.ensure_file(update)?;
         let (_, out, hasher) = update.file.as_mut().expect("just opened");
-        let bytes = encode_entry(hash, last_used, diagnostics);
+        let bytes = encode_entry(hash, last_used, body);
         hasher.update(&bytes);
         out.write_all(&bytes)
     }
@@ -320,7 +329,8 @@ impl Cache {
             } else {
                 e.last_used
             };
-            result = self.write_entry(&mut update, *hash, last_used, &e.diagnostics);
+            let body = &self.bytes[e.body.clone()];
+            result = self.write_entry(&mut update, *hash, last_used, body);
         }
         if result.is_ok() {
             // (Every entry may have expired: the cache is then rewritten empty.)
@@ -396,13 +406,22 @@ fn mark_cache_dir(root: &Path) {
     }
 }
 
-/// One entry: a 1 tag byte, the hash, the day it was last used, then its diagnostics (the
-/// file name is not stored; severity is the rule's, since the checker's output is raw).
-fn encode_entry(hash: u128, last_used: u64, diagnostics: &[Diagnostic]) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(64 + 256 * diagnostics.len()));
+/// One entry: a 1 tag byte, the hash, the day it was last used, then the length of its
+/// encoded findings and those ([`encode_diagnostics`]).
+fn encode_entry(hash: u128, last_used: u64, body: &[u8]) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(32 + body.len()));
     w.0.push(1);
     w.0.extend_from_slice(&hash.to_le_bytes());
     w.uint(last_used);
+    w.uint(body.len() as u64);
+    w.0.extend_from_slice(body);
+    w.0
+}
+
+/// A file's findings: their count, then each (the file name is not stored; severity is the
+/// rule's, since the checker's output is raw).
+fn encode_diagnostics(diagnostics: &[Diagnostic]) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(8 + 256 * diagnostics.len()));
     w.uint(diagnostics.len() as u64);
     for d in diagnostics {
         w.str(d.rule.code);
@@ -505,46 +524,15 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Result<Decoded, String> {
         }
         let hash = hash128(&mut r)?;
         let last_used = r.uint()?;
-        let count = r.len()?;
-        let mut diagnostics = Vec::with_capacity(count);
-        for _ in 0..count {
-            let code = r.string()?;
-            let rule = rules::by_code(&code).ok_or("unknown rule")?;
-            let message = r.string()?;
-            let mut numbers = [0u32; 6];
-            for x in &mut numbers {
-                *x = u32::try_from(r.uint()?).map_err(|e| e.to_string())?;
-            }
-            let [span_start, span_end, start_row, start_column, end_row, end_column] = numbers;
-            diagnostics.push(Diagnostic {
-                rule,
-                severity: rule.severity,
-                message,
-                filename: String::new(),
-                span: Span {
-                    start: span_start,
-                    end: span_end,
-                },
-                start: Location {
-                    row: start_row,
-                    column: start_column,
-                },
-                end: Location {
-                    row: end_row,
-                    column: end_column,
-                },
-                symbol: r.opt_string()?,
-                parameter: r.opt_string()?,
-                breaking_version: r.opt_string()?,
-                line_text: r.string()?,
-                replacement: r.opt_string()?,
-            });
-        }
+        let len = r.len()?;
+        let at = body.len() - r.bytes.len();
+        r.bytes = &r.bytes[len..];
         entries.insert(
             hash,
             Entry {
                 last_used,
-                diagnostics,
+                body: at..at + len,
+                decoded: OnceLock::new(),
             },
         );
     }
@@ -552,6 +540,50 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Result<Decoded, String> {
         return Err("trailing bytes".into());
     }
     Ok((entries, files))
+}
+
+/// Decodes what [`encode_diagnostics`] wrote (with empty file names).
+fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
+    let mut r = Reader { bytes };
+    let count = r.len()?;
+    let mut diagnostics = Vec::with_capacity(count);
+    for _ in 0..count {
+        let code = r.string()?;
+        let rule = rules::by_code(&code).ok_or("unknown rule")?;
+        let message = r.string()?;
+        let mut numbers = [0u32; 6];
+        for x in &mut numbers {
+            *x = u32::try_from(r.uint()?).map_err(|e| e.to_string())?;
+        }
+        let [span_start, span_end, start_row, start_column, end_row, end_column] = numbers;
+        diagnostics.push(Diagnostic {
+            rule,
+            severity: rule.severity,
+            message,
+            filename: String::new(),
+            span: Span {
+                start: span_start,
+                end: span_end,
+            },
+            start: Location {
+                row: start_row,
+                column: start_column,
+            },
+            end: Location {
+                row: end_row,
+                column: end_column,
+            },
+            symbol: r.opt_string()?,
+            parameter: r.opt_string()?,
+            breaking_version: r.opt_string()?,
+            line_text: r.string()?,
+            replacement: r.opt_string()?,
+        });
+    }
+    if !r.bytes.is_empty() {
+        return Err("trailing bytes".into());
+    }
+    Ok(diagnostics)
 }
 
 fn hash128(r: &mut Reader) -> Result<u128, String> {
@@ -686,12 +718,17 @@ mod tests {
 
         let mut cache = Cache::open(dir.path(), 3);
         let today = cache.today;
+        let at = cache.bytes.len();
+        cache.bytes.extend(encode_diagnostics(&[]));
         for (hash, last_used) in [(1, today - KEEP_DAYS - 1), (2, today - 1)] {
+            let body = at..cache.bytes.len();
+            let decoded = OnceLock::new();
             cache.entries.insert(
                 hash,
                 Entry {
                     last_used,
-                    diagnostics: vec![],
+                    body,
+                    decoded,
                 },
             );
         }

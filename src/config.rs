@@ -2,7 +2,7 @@
 //! or `.dagster-api-lint.toml`, found by walking up from each checked file (the nearest wins,
 //! like ruff). `--config PATH` names one file for every file; `--isolated` ignores them all.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -246,7 +246,7 @@ pub enum Source {
 pub struct Resolver {
     source: Source,
     overrides: Overrides,
-    cache: Mutex<HashMap<PathBuf, Option<Arc<ConfigFile>>>>,
+    cache: Mutex<rustc_hash::FxHashMap<PathBuf, Option<Arc<ConfigFile>>>>,
 }
 
 impl Resolver {
@@ -255,7 +255,7 @@ impl Resolver {
         Resolver {
             source,
             overrides,
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(rustc_hash::FxHashMap::default()),
         }
     }
 
@@ -273,6 +273,19 @@ impl Resolver {
                 };
                 self.discover(&dir)
             }
+        }
+    }
+
+    /// [`Resolver::config_for`] a path known to name a file (or to be a file's name, as with
+    /// `--stdin-filename`): its folder's configuration, without asking the file system what
+    /// the path is.
+    pub fn config_for_file(&self, file: &Path) -> Result<Option<Arc<ConfigFile>>, String> {
+        match &self.source {
+            Source::Discover => {
+                let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+                self.discover(absolute.parent().unwrap_or(Path::new("")))
+            }
+            _ => self.config_for(file),
         }
     }
 

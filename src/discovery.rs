@@ -168,8 +168,20 @@ pub fn top_package(file: &Path) -> Option<String> {
     if !remembering {
         return top_package_uncached(file);
     }
+    // Remembered under the folder as given too (relative names cannot collide with the
+    // absolute ones), so that most files cost one look-up and no path arithmetic.
+    let given = file.parent()?.as_os_str();
+    if let Some(hit) = TOP_BY_DIR.with(|m| m.borrow().as_ref()?.get(given).cloned()) {
+        return hit;
+    }
     let absolute = std::path::absolute(file).ok()?;
-    top_of_folder(absolute.parent()?)
+    let top = top_of_folder(absolute.parent()?);
+    TOP_BY_DIR.with(|m| {
+        if let Some(m) = m.borrow_mut().as_mut() {
+            m.insert(given.to_owned(), top.clone());
+        }
+    });
+    top
 }
 
 /// The top package of a file in `dir`, remembered per folder (a package folder's answer is its

@@ -149,7 +149,7 @@ impl Project {
 
     /// The rule settings for a file (its nearest configuration, then the command line).
     pub fn rule_settings(&self, file: &Path) -> Result<RuleSettings, String> {
-        let config = self.config.config_for(file)?;
+        let config = self.config.config_for_file(file)?;
         Ok(self.config.rule_settings(config.as_deref()))
     }
 
