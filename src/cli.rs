@@ -580,6 +580,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     } else {
         let walk = Walk {
             exclude: project.exclude(),
+            threads: args.threads,
             ..Walk::default()
         };
         let found: Vec<Found> = walk.run(&paths);
