@@ -5,28 +5,10 @@
 //! (`$DAGSTER_API_LINT_WHEELS`, default `~/.cache/dagster-api-lint/wheels`); prints `SKIPPED`
 //! and passes when pip or PyPI is unavailable and the wheels are not cached.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
-
-fn pypi_reachable() -> bool {
-    let probe = tempfile::tempdir().unwrap();
-    Command::new("python3")
-        .args([
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "--no-deps",
-            "--no-cache-dir",
-            "--timeout",
-            "20",
-            "-d",
-        ])
-        .arg(probe.path())
-        .arg("six==1.16.0")
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 #[test]
 fn regeneration_is_byte_identical() {
@@ -35,8 +17,8 @@ fn regeneration_is_byte_identical() {
         eprintln!("SKIPPED: unzip is not installed");
         return;
     }
-    if !pypi_reachable() {
-        eprintln!("SKIPPED: PyPI is not reachable through pip");
+    if let Err(why) = common::pypi_reachable() {
+        eprintln!("SKIPPED: {why}");
         return;
     }
     let out = Command::new("bash")

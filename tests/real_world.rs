@@ -27,15 +27,16 @@
 //! See the figures with `cargo test --test real_world -- --nocapture`.
 #![cfg(unix)]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Instant;
 
 use serde_json::Value;
 
-/// How long the PyPI reachability probe may take before we call PyPI unreachable.
-const PROBE_TIMEOUT: Duration = Duration::from_secs(60);
+use common::{pypi_reachable, python3_works, repo, run, text};
 
 /// One checked package.
 struct Package {
@@ -420,10 +421,6 @@ fn dagster_ray_0_4_8() {
     check_package(&DAGSTER_RAY);
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// `$DAGSTER_API_LINT_CACHE`, else `target/` (real-world files) and `target/oracle-venvs`.
 fn cache_dirs() -> (PathBuf, PathBuf) {
     match std::env::var_os("DAGSTER_API_LINT_CACHE") {
@@ -641,81 +638,4 @@ fn unpack_sources(wheel: &Path, dest: &Path) {
 
 fn skip(label: &str, reason: &str) {
     eprintln!("SKIPPED: real-world test for {label}: {reason}");
-}
-
-/// Run a command to completion with its output captured; panic if it cannot be started.
-fn run(cmd: &mut Command) -> Output {
-    cmd.stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "--- stdout ---\n{}--- stderr ---\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn python3_works() -> Result<(), String> {
-    match Command::new("python3")
-        .arg("--version")
-        .stdin(Stdio::null())
-        .output()
-    {
-        Ok(out) if out.status.success() => Ok(()),
-        Ok(out) => Err(format!("`python3 --version` failed ({})", out.status)),
-        Err(e) => Err(format!("python3 not found ({e})")),
-    }
-}
-
-/// Probe PyPI by downloading a tiny wheel with pip (so pip's own index/proxy settings apply),
-/// bypassing pip's cache and local find-links so a success really means the index answered.
-fn pypi_reachable() -> Result<(), String> {
-    let dest = tempfile::tempdir().map_err(|e| format!("cannot create temp dir: {e}"))?;
-    // stderr goes to a file (not a pipe) so a chatty pip can never block on a full pipe.
-    let log_path = dest.path().join("pip.log");
-    let log =
-        std::fs::File::create(&log_path).map_err(|e| format!("cannot create {log_path:?}: {e}"))?;
-    let mut child = Command::new("python3")
-        .args(["-m", "pip", "download", "--no-deps", "--no-cache-dir"])
-        .args(["--disable-pip-version-check", "--quiet", "--retries", "1"])
-        .args(["--timeout", "20", "--dest"])
-        .arg(dest.path().join("wheels"))
-        .arg("six==1.16.0")
-        .env_remove("PIP_FIND_LINKS")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .map_err(|e| format!("cannot run `python3 -m pip` ({e})"))?;
-    let deadline = Instant::now() + PROBE_TIMEOUT;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => return Ok(()),
-            Ok(Some(status)) => {
-                let err = std::fs::read_to_string(&log_path).unwrap_or_default();
-                let last = err
-                    .lines()
-                    .rev()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or("");
-                return Err(format!(
-                    "PyPI unreachable (or pip unusable): `pip download six==1.16.0` failed ({status}): {}",
-                    last.trim()
-                ));
-            }
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "PyPI unreachable: `pip download six==1.16.0` took over {}s",
-                    PROBE_TIMEOUT.as_secs()
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(100)),
-            Err(e) => return Err(format!("waiting for pip: {e}")),
-        }
-    }
 }

@@ -21,12 +21,13 @@
 //! See the agreement figures with `cargo test --test runtime_oracle -- --nocapture`.
 #![cfg(unix)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-/// How long the PyPI reachability probe may take before we call PyPI unreachable.
-const PROBE_TIMEOUT: Duration = Duration::from_secs(60);
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use common::{pypi_reachable, python3_works, repo, run, text};
 
 #[test]
 fn dagster_1_9_13_matches_runtime_oracle() {
@@ -36,10 +37,6 @@ fn dagster_1_9_13_matches_runtime_oracle() {
 #[test]
 fn dagster_1_13_29_matches_runtime_oracle() {
     check_version("1.13.29");
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn cache_dir() -> PathBuf {
@@ -174,88 +171,8 @@ fn skip(version: &str, reason: &str) {
     eprintln!("SKIPPED: runtime oracle test for dagster {version}: {reason}");
 }
 
-/// Run a command to completion with its output captured; panic if it cannot be started.
-fn run(cmd: &mut Command) -> Output {
-    cmd.stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "--- stdout ---\n{}--- stderr ---\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn python3_works() -> Result<(), String> {
-    match Command::new("python3")
-        .arg("--version")
-        .stdin(Stdio::null())
-        .output()
-    {
-        Ok(out) if out.status.success() => Ok(()),
-        Ok(out) => Err(format!("`python3 --version` failed ({})", out.status)),
-        Err(e) => Err(format!("python3 not found ({e})")),
-    }
-}
-
 /// Whether `scripts/oracle-venv` already installed exactly `spec` into `venv`.
 fn venv_has(venv: &Path, spec: &str) -> bool {
     venv.join("bin/python").exists()
         && std::fs::read_to_string(venv.join(".installed")).is_ok_and(|s| s.trim() == spec)
-}
-
-/// Probe PyPI by downloading a tiny wheel with pip (so pip's own index/proxy settings apply),
-/// bypassing pip's cache and local find-links so a success really means the index answered.
-fn pypi_reachable() -> Result<(), String> {
-    let dest = tempfile::tempdir().map_err(|e| format!("cannot create temp dir: {e}"))?;
-    // stderr goes to a file (not a pipe) so a chatty pip can never block on a full pipe.
-    let log_path = dest.path().join("pip.log");
-    let log =
-        std::fs::File::create(&log_path).map_err(|e| format!("cannot create {log_path:?}: {e}"))?;
-    let mut child = Command::new("python3")
-        .args(["-m", "pip", "download", "--no-deps", "--no-cache-dir"])
-        .args(["--disable-pip-version-check", "--quiet", "--retries", "1"])
-        .args(["--timeout", "20", "--dest"])
-        .arg(dest.path().join("wheels"))
-        .arg("six==1.16.0")
-        .env_remove("PIP_FIND_LINKS")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .map_err(|e| format!("cannot run `python3 -m pip` ({e})"))?;
-    let deadline = Instant::now() + PROBE_TIMEOUT;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => {
-                return if status.success() {
-                    Ok(())
-                } else {
-                    let err = std::fs::read_to_string(&log_path).unwrap_or_default();
-                    let last = err
-                        .lines()
-                        .rev()
-                        .find(|l| !l.trim().is_empty())
-                        .unwrap_or("");
-                    Err(format!(
-                        "PyPI unreachable (or pip unusable): `python3 -m pip download six==1.16.0` failed ({status}): {}",
-                        last.trim()
-                    ))
-                };
-            }
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "PyPI unreachable: `python3 -m pip download six==1.16.0` took over {}s",
-                    PROBE_TIMEOUT.as_secs()
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(100)),
-            Err(e) => return Err(format!("waiting for pip: {e}")),
-        }
-    }
 }
