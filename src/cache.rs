@@ -1,6 +1,7 @@
 //! The results cache: what the checker found in a file, by the hash of the file's content, so
-//! that an unchanged file is not parsed again (`.dagster-api-lint_cache/` in the current
-//! directory, like ruff's `.ruff_cache/`; `--no-cache` turns it off).
+//! that an unchanged file is not parsed again (`.dagster-api-lint_cache/` in the project
+//! root like ruff's `.ruff_cache/`, see [`crate::project::Project::cache_dir`]; `--no-cache`
+//! turns it off).
 //!
 //! **What a result depends on, and so the key.** [`crate::check::Checker::check_source`] is a
 //! function of the source text, of the package the file belongs to (a package's references to
@@ -46,7 +47,7 @@ use crate::check::Diagnostic;
 use crate::rules;
 use crate::syntax::{Location, Span};
 
-/// The cache directory, relative to the current directory.
+/// The name of the cache directory (in the project root unless configured).
 pub const DIR_NAME: &str = ".dagster-api-lint_cache";
 
 /// Entries not used for this many days are dropped.
@@ -164,7 +165,7 @@ pub struct Update {
 
 impl Cache {
     /// Opens the cache of a checker with `fingerprint` under `dir` (normally [`DIR_NAME`] in
-    /// the current directory). A missing, unreadable or corrupt cache is empty.
+    /// the project root). A missing, unreadable or corrupt cache is empty.
     pub fn open(dir: &Path, fingerprint: u64) -> Cache {
         let path = dir
             .join(env!("CARGO_PKG_VERSION"))

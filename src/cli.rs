@@ -150,6 +150,10 @@ struct CheckArgs {
     /// Neither read nor write the results cache (`.dagster-api-lint_cache/`).
     #[arg(long)]
     no_cache: bool,
+    /// Where the results cache lives (default: `.dagster-api-lint_cache` in the project root,
+    /// or the configuration's `cache-dir`).
+    #[arg(long, env = "DAGSTER_API_LINT_CACHE_DIR", value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
     /// Benchmarking aid: walk, read and parse the files that mention a tracked package, then
     /// drop the trees; no analysis, no findings (the floor a check cannot go below).
     #[arg(long, hide = true)]
@@ -500,7 +504,10 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     };
     let project = Project::open(&anchor, source, overrides)?;
     if let Some(file) = &args.show_settings {
-        print!("{}", project.show_settings(file)?);
+        print!(
+            "{}",
+            project.show_settings(file, args.cache_dir.as_deref())?
+        );
         return Ok(EXIT_CLEAN);
     }
     if !args.quiet {
@@ -606,7 +613,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             threads: args.threads,
             parse_only: args.parse_only,
             cache_dir: (!args.no_cache && !args.parse_only)
-                .then(|| PathBuf::from(crate::cache::DIR_NAME)),
+                .then(|| project.cache_dir(args.cache_dir.as_deref()).0),
         };
         runner::run_files(
             checker,

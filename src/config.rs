@@ -40,6 +40,8 @@ pub struct Options {
     pub baseline: Option<PathBuf>,
     /// Extra top-level packages to treat as dagster integrations (private paths are reported).
     pub packages: Option<Vec<String>>,
+    /// The results cache directory (relative to the configuration file's folder).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Every key `Options` accepts, for error messages.
@@ -56,6 +58,7 @@ pub const KEYS: &[&str] = &[
     "fail-on",
     "baseline",
     "packages",
+    "cache-dir",
 ];
 
 /// A loaded configuration file.

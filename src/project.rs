@@ -153,6 +153,24 @@ impl Project {
         Ok(self.config.rule_settings(config.as_deref()))
     }
 
+    /// The results cache directory and where that choice comes from: `flag` (the command line
+    /// or `DAGSTER_API_LINT_CACHE_DIR`), else the root configuration's `cache-dir` (relative to
+    /// its folder), else [`crate::cache::DIR_NAME`] in the project root, as ruff keeps
+    /// `.ruff_cache` (so that a run from a subfolder, an editor or a hook shares it).
+    pub fn cache_dir(&self, flag: Option<&Path>) -> (PathBuf, String) {
+        if let Some(dir) = flag {
+            return (dir.to_path_buf(), "command line or environment".into());
+        }
+        let configured = self.root_config.as_ref().and_then(|c| {
+            let dir = c.options.cache_dir.as_ref()?;
+            Some((c.root().join(dir), c.path.display().to_string()))
+        });
+        configured.unwrap_or_else(|| {
+            let dir = relative_to_cwd(&self.root.join(crate::cache::DIR_NAME));
+            (dir, "default: in the project root".into())
+        })
+    }
+
     /// Exclusions from the root configuration.
     pub fn exclude(&self) -> Vec<String> {
         let Some(c) = &self.root_config else {
@@ -209,8 +227,9 @@ impl Project {
         ))
     }
 
-    /// `--show-settings`: the resolved settings for `file` and where each came from.
-    pub fn show_settings(&self, file: &Path) -> Result<String, String> {
+    /// `--show-settings`: the resolved settings for `file` and where each came from
+    /// (`cache_flag`: `--cache-dir`, if given).
+    pub fn show_settings(&self, file: &Path, cache_flag: Option<&Path>) -> Result<String, String> {
         let config = self.config.config_for(file)?;
         let settings = self.config.rule_settings(config.as_deref());
         let mut out = String::new();
@@ -275,6 +294,12 @@ impl Project {
             from(o.severity.is_some(), &file_label)
         );
         let _ = writeln!(out, "  exclude = {:?}", self.exclude());
+        let (cache_dir, cache_origin) = self.cache_dir(cache_flag);
+        let _ = writeln!(
+            out,
+            "  cache-dir = {}  ({cache_origin})",
+            cache_dir.display()
+        );
         if let Some(t) = overrides
             .target_version
             .as_ref()

@@ -130,6 +130,57 @@ fn a_file_known_by_its_stamp_is_still_never_stale() {
 }
 
 #[test]
+fn the_cache_lives_in_the_project_root_unless_told_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("pyproject.toml"), "[project]\nname = \"p\"\n").unwrap();
+    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(root.join("src/assets.py"), DEPRECATED).unwrap();
+    let src = root.join("src");
+    let args = ["check", "--output-format", "concise", "assets.py"];
+
+    // From a subfolder (an editor, a hook): the cache goes to the project root, as ruff's does.
+    let cold = run(&src, &args);
+    assert!(stdout(&cold).contains("DAG001"), "{}", stdout(&cold));
+    assert!(root.join(".dagster-api-lint_cache/CACHEDIR.TAG").exists());
+    assert!(!src.join(".dagster-api-lint_cache").exists());
+    let settings = stdout(&run(&src, &["check", "--show-settings", "assets.py"]));
+    assert!(
+        settings.contains(".dagster-api-lint_cache  (default: in the project root)"),
+        "{settings}"
+    );
+
+    // --cache-dir (or DAGSTER_API_LINT_CACHE_DIR) wins over everything.
+    let elsewhere = root.join("elsewhere");
+    let flagged = [
+        "check",
+        "--cache-dir",
+        elsewhere.to_str().unwrap(),
+        "assets.py",
+    ];
+    assert_eq!(run(&src, &flagged).status.code(), Some(1));
+    assert!(elsewhere.join("CACHEDIR.TAG").exists());
+    let by_env = Command::cargo_bin("dagster-api-lint")
+        .unwrap()
+        .current_dir(&src)
+        .env("DAGSTER_API_LINT_CACHE_DIR", root.join("from-env"))
+        .args(["check", "assets.py"])
+        .output()
+        .unwrap();
+    assert_eq!(by_env.status.code(), Some(1));
+    assert!(root.join("from-env/CACHEDIR.TAG").exists());
+
+    // The configuration's cache-dir, relative to its folder.
+    std::fs::write(
+        root.join("pyproject.toml"),
+        "[project]\nname = \"p\"\n[tool.dagster-api-lint]\ncache-dir = \"build/lint\"\n",
+    )
+    .unwrap();
+    assert_eq!(stdout(&run(&src, &args)), stdout(&cold));
+    assert!(root.join("build/lint/CACHEDIR.TAG").exists());
+}
+
+#[test]
 fn a_corrupt_cache_is_ignored() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("assets.py"), DEPRECATED).unwrap();
