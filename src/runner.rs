@@ -317,8 +317,12 @@ pub fn check_files(
     }
 }
 
-/// How far workers may run ahead of the emitting thread (files).
-const IN_FLIGHT: usize = 256;
+/// How far workers may run ahead of the emitting thread (batches).
+const IN_FLIGHT: usize = 32;
+
+/// Files a worker takes at a time: one message (and at most one wake-up of the emitting
+/// thread) per batch instead of per file.
+const BATCH: usize = 8;
 
 /// Checks every found file on `threads` workers and passes each file's findings to `emit`, in
 /// output order: files sorted by displayed name, findings by position. Nothing is kept once
@@ -360,7 +364,7 @@ pub fn run_files(
     };
     let mut update = cache::Update::default();
     let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::sync_channel::<(usize, Outcome)>(IN_FLIGHT);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Vec<Outcome>)>(IN_FLIGHT);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
@@ -370,13 +374,20 @@ pub fn run_files(
                 .spawn_scoped(scope, move || {
                     discovery::remember_top_packages();
                     loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((name, found)) = files.get(i) else {
+                        let first = next.fetch_add(BATCH, Ordering::Relaxed);
+                        let Some(batch) = files.get(first..(first + BATCH).min(files.len())) else {
                             break;
                         };
-                        let outcome =
-                            check_one(checker, name, found, settings, options, needles, cache);
-                        if tx.send((i, outcome)).is_err() {
+                        if batch.is_empty() {
+                            break;
+                        }
+                        let outcomes = batch
+                            .iter()
+                            .map(|(name, found)| {
+                                check_one(checker, name, found, settings, options, needles, cache)
+                            })
+                            .collect();
+                        if tx.send((first, outcomes)).is_err() {
                             break;
                         }
                     }
@@ -384,34 +395,38 @@ pub fn run_files(
                 .expect("spawn worker thread");
         }
         drop(tx);
-        // Emit in order: outcomes that arrive early wait (a few, since workers take files in
+        // Emit in order: batches that arrive early wait (a few, since workers take files in
         // order) until those before them have been emitted.
-        let mut waiting: BTreeMap<usize, Outcome> = BTreeMap::new();
+        let mut waiting: BTreeMap<usize, Vec<Outcome>> = BTreeMap::new();
         let mut want = 0;
-        for (i, outcome) in rx {
-            waiting.insert(i, outcome);
-            while let Some(outcome) = waiting.remove(&want) {
-                want += 1;
-                totals.suppressed_by_noqa += outcome.suppressed;
-                totals.parsed += usize::from(outcome.parsed);
-                let name = &files[want - 1].0;
-                match (&cache, outcome.file) {
-                    (Some(cache), Some(FileNote::Unread)) => cache.file_unread(&mut update, name),
-                    (Some(cache), Some(FileNote::Read(stamp, read_at, content))) => {
-                        cache.file_read(&mut update, name, stamp, read_at, content)
-                    }
-                    _ => {}
-                }
-                if let (Some(cache), Some((hash, hit))) = (&cache, &outcome.cache) {
-                    match hit {
-                        Ok(()) => {
-                            totals.cache_hits += 1;
-                            cache.hit(&mut update, *hash);
+        for (first, outcomes) in rx {
+            waiting.insert(first, outcomes);
+            while let Some(outcomes) = waiting.remove(&want) {
+                for outcome in outcomes {
+                    want += 1;
+                    totals.suppressed_by_noqa += outcome.suppressed;
+                    totals.parsed += usize::from(outcome.parsed);
+                    let name = &files[want - 1].0;
+                    match (&cache, outcome.file) {
+                        (Some(cache), Some(FileNote::Unread)) => {
+                            cache.file_unread(&mut update, name)
                         }
-                        Err(raw) => cache.add(&mut update, *hash, raw),
+                        (Some(cache), Some(FileNote::Read(stamp, read_at, content))) => {
+                            cache.file_read(&mut update, name, stamp, read_at, content)
+                        }
+                        _ => {}
                     }
+                    if let (Some(cache), Some((hash, hit))) = (&cache, &outcome.cache) {
+                        match hit {
+                            Ok(()) => {
+                                totals.cache_hits += 1;
+                                cache.hit(&mut update, *hash);
+                            }
+                            Err(raw) => cache.add(&mut update, *hash, raw),
+                        }
+                    }
+                    emit(&files[want - 1].0, outcome.diagnostics);
                 }
-                emit(&files[want - 1].0, outcome.diagnostics);
             }
         }
     });
