@@ -182,6 +182,12 @@ impl Cache {
         }
     }
 
+    /// True when the cache remembers a read of the file at `path` (worth a `stat` to ask
+    /// [`Cache::file`]).
+    pub fn knows_file(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
     /// What the last read of the file at `path` found, if the file still has the same stamp
     /// and that read can be trusted (see [`RACY_SECS`]).
     pub fn file(&self, path: &str, stamp: &Stamp) -> Option<Content> {

@@ -244,7 +244,7 @@ fn top_package_uncached(file: &Path) -> Option<String> {
 }
 
 /// Reads a source file's bytes (not decoded: see [`decode_owned`]).
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+pub fn read_bytes(path: &Path) -> Result<(Vec<u8>, std::fs::Metadata), String> {
     // One open and one fstat (a separate stat first cost a system call per file).
     let mut file = std::fs::File::open(path).map_err(|e| io_message(&e))?;
     let meta = file.metadata().map_err(|e| io_message(&e))?;
@@ -260,7 +260,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| io_message(&e))?;
-    Ok(bytes)
+    Ok((bytes, meta))
 }
 
 /// [`decode`] of bytes it may keep: plain UTF-8 (the common case) becomes the string without a

@@ -464,9 +464,11 @@ fn check_one(
     };
     let cache = cache.filter(|_| !options.parse_only);
     // With the cache, a file whose stamp has not changed since it was last read is not read:
-    // what that read found answers (no findings, or the key of its findings).
-    let stamp = cache.and_then(|_| Stamp::of(&std::fs::metadata(path).ok()?));
-    if let (Some(cache), Some(stamp)) = (cache, &stamp) {
+    // what that read found answers (no findings, or the key of its findings). Only a path the
+    // cache knows costs this `stat`; any other takes its stamp from the read's own `fstat`.
+    let known = cache.filter(|c| c.knows_file(name));
+    let known_stamp = known.and_then(|_| Stamp::of(&std::fs::metadata(path).ok()?));
+    if let (Some(cache), Some(stamp)) = (known, &known_stamp) {
         let found = cache.file(name, stamp);
         if found == Some(Content::Untracked) {
             outcome.file = Some(FileNote::Unread);
@@ -481,13 +483,14 @@ fn check_one(
         }
     }
     let read_at = cache::now_secs();
-    let bytes = match discovery::read_bytes(path) {
-        Ok(bytes) => bytes,
+    let (bytes, meta) = match discovery::read_bytes(path) {
+        Ok(read) => read,
         Err(message) => {
             outcome.diagnostics = vec![io_error(name, &message)];
             return outcome;
         }
     };
+    let stamp = cache.and_then(|_| Stamp::of(&meta));
     let note = |content| stamp.map(|stamp| FileNote::Read(stamp, read_at, content));
     // With the cache, a file that may mention a tracked package is looked up by its bytes
     // first: a hit needs neither decoding nor parsing. (Sound: source encodings are ASCII
