@@ -267,15 +267,11 @@ impl Resolver {
         match &self.source {
             Source::Isolated => Ok(None),
             Source::Fixed(config) => Ok(config.clone()),
-            Source::Discover => {
+            Source::Discover if file.is_dir() => {
                 let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-                let dir = if absolute.is_dir() {
-                    absolute
-                } else {
-                    absolute.parent().map(Path::to_path_buf).unwrap_or_default()
-                };
-                self.discover(&dir)
+                self.discover(&absolute)
             }
+            Source::Discover => self.config_for_file(file),
         }
     }
 

@@ -260,39 +260,39 @@ impl Project {
                 from(file, &file_label)
             }
         };
-        let _ = writeln!(
-            out,
-            "  select = {:?}  ({})",
-            settings.select,
-            origin(!overrides.select.is_empty(), o.select.is_some())
-        );
-        let _ = writeln!(
-            out,
-            "  extend-select = {:?}  ({})",
-            settings.extend_select,
-            origin(
-                !overrides.extend_select.is_empty(),
-                o.extend_select.is_some()
-            )
-        );
-        let _ = writeln!(
-            out,
-            "  ignore = {:?}  ({})",
-            settings.ignore,
-            origin(!overrides.ignore.is_empty(), o.ignore.is_some())
-        );
-        let _ = writeln!(
-            out,
-            "  per-file-ignores = {:?}  ({})",
-            settings.per_file_ignores,
-            from(o.per_file_ignores.is_some(), &file_label)
-        );
-        let _ = writeln!(
-            out,
-            "  severity = {:?}  ({})",
-            settings.severity,
-            from(o.severity.is_some(), &file_label)
-        );
+        let rows = [
+            (
+                "select",
+                format!("{:?}", settings.select),
+                origin(!overrides.select.is_empty(), o.select.is_some()),
+            ),
+            (
+                "extend-select",
+                format!("{:?}", settings.extend_select),
+                origin(
+                    !overrides.extend_select.is_empty(),
+                    o.extend_select.is_some(),
+                ),
+            ),
+            (
+                "ignore",
+                format!("{:?}", settings.ignore),
+                origin(!overrides.ignore.is_empty(), o.ignore.is_some()),
+            ),
+            (
+                "per-file-ignores",
+                format!("{:?}", settings.per_file_ignores),
+                from(o.per_file_ignores.is_some(), &file_label),
+            ),
+            (
+                "severity",
+                format!("{:?}", settings.severity),
+                from(o.severity.is_some(), &file_label),
+            ),
+        ];
+        for (key, value, origin) in rows {
+            let _ = writeln!(out, "  {key} = {value}  ({origin})");
+        }
         let _ = writeln!(out, "  exclude = {:?}", self.exclude());
         let (cache_dir, cache_origin) = self.cache_dir(cache_flag);
         let _ = writeln!(

@@ -1,30 +1,13 @@
 //! Command-line behaviour: the quickstart output, output formats, exit codes, noqa and rule
 //! selection, configuration, and bad input (every problem is a per-file diagnostic).
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::Output;
 
 use assert_cmd::Command;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs the tool in `dir` with a clean environment (no active virtualenv, no colour).
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("dagster-api-lint")
-        .unwrap()
-        .current_dir(dir)
-        .env_remove("VIRTUAL_ENV")
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use common::{repo, run_tool as run, stdout};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

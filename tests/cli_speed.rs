@@ -3,24 +3,11 @@
 //! never serves stale findings, `--parse-only` reports nothing, and streamed output keeps the
 //! sorted order.
 
-use std::path::Path;
-use std::process::Output;
+mod common;
 
 use assert_cmd::Command;
 
-fn run(cwd: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("dagster-api-lint")
-        .unwrap()
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use common::{run_tool as run, stdout};
 
 const DEPRECATED: &str = "from dagster import SourceAsset\n\nx = SourceAsset(key=\"a\")\n";
 

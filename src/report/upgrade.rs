@@ -85,12 +85,16 @@ pub fn write(
         .sum::<usize>();
     if markdown {
         writeln!(out, "## Upgrading dagster {from} → {to}\n")?;
-        writeln!(
-            out,
-            "{} uses of {} symbols need attention; {errors} will break on {to}.\n",
-            report.diagnostics.len(),
-            groups.len()
-        )?;
+    } else {
+        writeln!(out, "Upgrading dagster {from} -> {to}")?;
+    }
+    writeln!(
+        out,
+        "{} uses of {} symbols need attention; {errors} will break on {to}.\n",
+        report.diagnostics.len(),
+        groups.len()
+    )?;
+    if markdown {
         writeln!(
             out,
             "| Symbol | Status | Uses | Breaks in | Files | What to do |"
@@ -113,13 +117,6 @@ pub fn write(
             )?;
         }
     } else {
-        writeln!(out, "Upgrading dagster {from} -> {to}")?;
-        writeln!(
-            out,
-            "{} uses of {} symbols need attention; {errors} will break on {to}.\n",
-            report.diagnostics.len(),
-            groups.len()
-        )?;
         for (symbol, g) in &groups {
             writeln!(
                 out,

@@ -14,6 +14,23 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Runs the tool in `dir` with a clean environment (no active virtualenv, no colour).
+pub fn run_tool(dir: &std::path::Path, args: &[&str]) -> Output {
+    assert_cmd::Command::cargo_bin("dagster-api-lint")
+        .unwrap()
+        .current_dir(dir)
+        .env_remove("VIRTUAL_ENV")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A command's stdout as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 /// Runs a command to completion with its output captured; panics if it cannot be started.
 pub fn run(cmd: &mut Command) -> Output {
     cmd.stdin(Stdio::null())
