@@ -937,46 +937,15 @@ fn collect_self_attributes(def: &FunctionDef, out: &mut Vec<Name>) {
                         target_attributes(t, receiver, out);
                     }
                 }
-                Stmt::For {
-                    target,
-                    body,
-                    orelse,
-                    ..
-                } => {
-                    target_attributes(target, receiver, out);
-                    walk(body, receiver, out);
-                    walk(orelse, receiver, out);
-                }
-                Stmt::With { items, body } => {
+                Stmt::For { target, .. } => target_attributes(target, receiver, out),
+                Stmt::With { items, .. } => {
                     for var in items.iter().filter_map(|(_, var)| var.as_ref()) {
                         target_attributes(var, receiver, out);
-                    }
-                    walk(body, receiver, out);
-                }
-                Stmt::If { body, orelse, .. } => {
-                    walk(body, receiver, out);
-                    walk(orelse, receiver, out);
-                }
-                Stmt::Try {
-                    body,
-                    handlers,
-                    orelse,
-                    finalbody,
-                } => {
-                    walk(body, receiver, out);
-                    for h in handlers {
-                        walk(&h.body, receiver, out);
-                    }
-                    walk(orelse, receiver, out);
-                    walk(finalbody, receiver, out);
-                }
-                Stmt::Other { bodies, .. } => {
-                    for b in bodies {
-                        walk(b, receiver, out);
                     }
                 }
                 _ => {}
             }
+            stmt.for_each_block(|block| walk(block, receiver, out));
         }
     }
     if let Some(receiver) = def.params.first().filter(|p| !p.variadic) {
@@ -1020,52 +989,19 @@ fn collect_locals<'m>(body: &'m [Stmt], out: &mut HashSet<&'m str>) {
                 out.insert(&c.name);
             }
             Stmt::Assign { targets, .. } => targets.iter().for_each(|t| target_names(t, out)),
-            Stmt::For {
-                target,
-                body,
-                orelse,
-                ..
-            } => {
-                target_names(target, out);
-                collect_locals(body, out);
-                collect_locals(orelse, out);
-            }
-            Stmt::With { items, body } => {
-                for (_, var) in items {
-                    if let Some(v) = var {
-                        target_names(v, out);
-                    }
+            Stmt::For { target, .. } => target_names(target, out),
+            Stmt::With { items, .. } => {
+                for v in items.iter().filter_map(|(_, var)| var.as_ref()) {
+                    target_names(v, out);
                 }
-                collect_locals(body, out);
             }
-            Stmt::If { body, orelse, .. } => {
-                collect_locals(body, out);
-                collect_locals(orelse, out);
-            }
-            Stmt::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            } => {
-                collect_locals(body, out);
-                for h in handlers {
-                    if let Some(n) = &h.name {
-                        out.insert(n);
-                    }
-                    collect_locals(&h.body, out);
-                }
-                collect_locals(orelse, out);
-                collect_locals(finalbody, out);
+            Stmt::Try { handlers, .. } => {
+                out.extend(handlers.iter().filter_map(|h| h.name.as_deref()));
             }
             Stmt::Global(names) => globals.extend(names.iter().map(|n| n.as_str())),
-            Stmt::Other { bodies, .. } => {
-                for b in bodies {
-                    collect_locals(b, out);
-                }
-            }
-            Stmt::Return(_) => {}
+            Stmt::If { .. } | Stmt::Other { .. } | Stmt::Return(_) => {}
         }
+        stmt.for_each_block(|block| collect_locals(block, out));
     }
     for g in globals {
         out.remove(g);

@@ -290,6 +290,36 @@ pub enum Expr {
     },
 }
 
+impl Stmt {
+    /// Calls `f` with each block of statements nested in this one that belongs to the same
+    /// scope: the suites of `if`, `for`, `with` and `try` (handlers included) and those kept in
+    /// [`Stmt::Other`] (`while`, `match`); not the body of a `def` or `class`.
+    pub fn for_each_block<'s>(&'s self, mut f: impl FnMut(&'s [Stmt])) {
+        match self {
+            Stmt::For { body, orelse, .. } | Stmt::If { body, orelse, .. } => {
+                f(body);
+                f(orelse);
+            }
+            Stmt::With { body, .. } => f(body),
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                f(body);
+                for h in handlers {
+                    f(&h.body);
+                }
+                f(orelse);
+                f(finalbody);
+            }
+            Stmt::Other { bodies, .. } => bodies.iter().for_each(|b| f(b)),
+            _ => {}
+        }
+    }
+}
+
 impl Expr {
     /// The dotted name of a `Name` or a chain of attributes on a name (`a.b.c`).
     pub fn dotted_name(&self) -> Option<String> {
