@@ -375,13 +375,10 @@ pub fn run_files(
                     discovery::remember_top_packages();
                     loop {
                         let first = next.fetch_add(BATCH, Ordering::Relaxed);
-                        let Some(batch) = files.get(first..(first + BATCH).min(files.len())) else {
+                        let Some(rest) = files.get(first..).filter(|r| !r.is_empty()) else {
                             break;
                         };
-                        if batch.is_empty() {
-                            break;
-                        }
-                        let outcomes = batch
+                        let outcomes = rest[..BATCH.min(rest.len())]
                             .iter()
                             .map(|(name, found)| {
                                 check_one(checker, name, found, settings, options, needles, cache)
@@ -425,7 +422,7 @@ pub fn run_files(
                             Err(raw) => cache.add(&mut update, *hash, raw),
                         }
                     }
-                    emit(&files[want - 1].0, outcome.diagnostics);
+                    emit(name, outcome.diagnostics);
                 }
             }
         }
