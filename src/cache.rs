@@ -262,11 +262,15 @@ impl Cache {
         last_used: u64,
         body: &[u8],
     ) -> std::io::Result<()> {
+        self.write_bytes(update, &encode_entry(hash, last_used, body))
+    }
+
+    /// Appends encoded bytes to the temporary file (created on first use) and its checksum.
+    fn write_bytes(&self, update: &mut Update, bytes: &[u8]) -> std::io::Result<()> {
         self.ensure_file(update)?;
         let (_, out, hasher) = update.file.as_mut().expect("just opened");
-        let bytes = encode_entry(hash, last_used, body);
-        hasher.update(&bytes);
-        out.write_all(&bytes)
+        hasher.update(bytes);
+        out.write_all(bytes)
     }
 
     /// Creates the temporary file and writes the header, once.
@@ -343,17 +347,12 @@ impl Cache {
             // (Every entry may have expired: the cache is then rewritten empty.)
             result = self.ensure_file(&mut update);
         }
-        if result.is_ok() {
-            let old = self.files.iter().filter(|(p, e)| keep_file(p, e));
-            let (_, out, hasher) = update.file.as_mut().expect("just opened");
-            for (path, entry) in old.chain(files_read.iter()) {
-                let bytes = encode_file(path, entry);
-                hasher.update(&bytes);
-                if let Err(e) = out.write_all(&bytes) {
-                    result = Err(e);
-                    break;
-                }
+        let old_files = self.files.iter().filter(|(p, e)| keep_file(p, e));
+        for (path, entry) in old_files.chain(files_read.iter()) {
+            if result.is_err() {
+                break;
             }
+            result = self.write_bytes(&mut update, &encode_file(path, entry));
         }
         let Some((tmp, mut out, mut hasher)) = update.file.take() else {
             return result;
