@@ -183,23 +183,32 @@ pub fn top_package(file: &Path) -> Option<String> {
     // Remembered under the folder as given too (relative names cannot collide with the
     // absolute ones), so that most files cost one look-up and no path arithmetic.
     let given = file.parent()?.as_os_str();
-    if let Some(hit) = TOP_BY_DIR.with(|m| m.borrow().as_ref()?.get(given).cloned()) {
+    if let Some(hit) = remembered_top(given) {
         return hit;
     }
     let absolute = std::path::absolute(file).ok()?;
     let top = top_of_folder(absolute.parent()?);
+    remember_top(given, &top);
+    top
+}
+
+/// The remembered answer for a folder: `None` when not remembered.
+fn remembered_top(dir: &std::ffi::OsStr) -> Option<Option<String>> {
+    TOP_BY_DIR.with(|m| m.borrow().as_ref()?.get(dir).cloned())
+}
+
+fn remember_top(dir: &std::ffi::OsStr, top: &Option<String>) {
     TOP_BY_DIR.with(|m| {
         if let Some(m) = m.borrow_mut().as_mut() {
-            m.insert(given.to_owned(), top.clone());
+            m.insert(dir.to_owned(), top.clone());
         }
     });
-    top
 }
 
 /// The top package of a file in `dir`, remembered per folder (a package folder's answer is its
 /// parent's, or its own name at the top of the run).
 fn top_of_folder(dir: &Path) -> Option<String> {
-    if let Some(hit) = TOP_BY_DIR.with(|m| m.borrow().as_ref()?.get(dir.as_os_str()).cloned()) {
+    if let Some(hit) = remembered_top(dir.as_os_str()) {
         return hit;
     }
     let top = if dir.join("__init__.py").is_file() {
@@ -209,11 +218,7 @@ fn top_of_folder(dir: &Path) -> Option<String> {
     } else {
         None
     };
-    TOP_BY_DIR.with(|m| {
-        if let Some(m) = m.borrow_mut().as_mut() {
-            m.insert(dir.as_os_str().to_owned(), top.clone());
-        }
-    });
+    remember_top(dir.as_os_str(), &top);
     top
 }
 
