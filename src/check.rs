@@ -125,6 +125,9 @@ struct Index {
     /// The public export path of each object that has one: the shortest, then the first by
     /// name.
     public_paths: FxHashMap<&'static str, &'static str>,
+    /// The packages the catalog's objects belong to: its own, and those it carries objects of
+    /// (bases and types from `dagster`, `dagster_shared`, ...).
+    object_packages: Vec<&'static str>,
 }
 
 impl Index {
@@ -144,7 +147,11 @@ impl Index {
                 })
                 .or_insert(path);
         }
+        let mut object_packages: Vec<&'static str> = catalog.objects.ids().map(top).collect();
+        object_packages.sort_unstable();
+        object_packages.dedup();
         Index {
+            object_packages,
             modules: catalog.modules.iter().map(String::as_str).collect(),
             public_modules: catalog.public_modules.iter().map(String::as_str).collect(),
             public_paths,
@@ -267,20 +274,40 @@ impl Checker {
         xxhash_rust::xxh3::xxh3_64(text.as_bytes())
     }
 
-    /// Byte needles whose absence proves a file cannot import a tracked package.
+    /// Substrings whose absence proves a file names no tracked package: `dagster` (in every
+    /// integration library's name) and any other tracked package's name. See [`crate::gate`].
     pub fn needles(&self) -> Vec<String> {
         let mut needles: Vec<String> = vec!["dagster".to_string()];
-        for p in self
-            .catalogs
-            .keys()
-            .copied()
-            .chain(self.extra_packages.iter().map(String::as_str))
-        {
-            if !p.contains("dagster") {
+        for p in self.packages() {
+            if !p.contains("dagster") && !needles.iter().any(|n| n == p) {
                 needles.push(p.to_string());
             }
         }
         needles
+    }
+
+    /// True when `package` (a top-level name) is tracked by this checker or by the one of the
+    /// upgrade target.
+    pub fn tracks_package(&self, package: &str) -> bool {
+        self.packages().any(|p| p == package)
+    }
+
+    /// The tracked packages, with those of the upgrade target's checker.
+    fn packages(&self) -> impl Iterator<Item = &str> {
+        let target = match &self.target {
+            Some((_, Some(target))) => Some(target.as_ref()),
+            _ => None,
+        };
+        self.catalogs
+            .keys()
+            .copied()
+            .chain(self.extra_packages.iter().map(String::as_str))
+            .chain(target.into_iter().flat_map(|t| {
+                t.catalogs
+                    .keys()
+                    .copied()
+                    .chain(t.extra_packages.iter().map(String::as_str))
+            }))
     }
 
     /// Checks one module's source. `filename` labels the diagnostics; when it names a file inside
@@ -333,10 +360,7 @@ impl Checker {
             .then(|| discovery::top_package(Path::new(filename)))
             .flatten();
         for reference in resolve::resolve(&parsed.module, self) {
-            if own
-                .as_deref()
-                .is_some_and(|p| self.reaches_package(&reference, p))
-            {
+            if own.as_deref().is_some_and(|p| self.is_own(&reference, p)) {
                 continue;
             }
             let span = reference.span;
@@ -396,17 +420,58 @@ impl Checker {
             })
     }
 
-    /// True when a reference reaches code of `package` (a member counts for the class that
-    /// defines it).
-    fn reaches_package(&self, r: &Reference, package: &str) -> bool {
-        let path = match &r.target {
-            Target::Path(path) => path.clone(),
-            Target::Member { class, name } => self
-                .catalog_with_object(class)
-                .and_then(|c| c.catalog.member(class, name))
-                .map_or_else(|| class.clone(), |(id, _)| id),
-        };
-        top(&path) == package
+    /// True when a reference, written in a module of package `own`, reaches only code of that
+    /// package: a path into it, or a member that it defines. A member defined in an untracked
+    /// package whose objects `own`'s catalog carries (`dagster_shared` for dagster) is the
+    /// package's own too when the object's class is: dagster's modules using `_replace` on their
+    /// own `RunRequest` (a `dagster_shared` mixin) use no unstable API.
+    fn is_own(&self, r: &Reference, own: &str) -> bool {
+        match &r.target {
+            Target::Path(path) => top(path) == own,
+            Target::Member { class, name } => {
+                let definer = self
+                    .catalog_with_object(class)
+                    .and_then(|c| c.catalog.member(class, name))
+                    .map(|(id, _)| id);
+                let definer = top(definer.as_deref().unwrap_or(class));
+                definer == own || (self.carries(own, definer) && self.carries(own, top(class)))
+            }
+        }
+    }
+
+    /// True when `package` is `own`, or an untracked package that `own`'s catalog carries
+    /// objects of.
+    fn carries(&self, own: &str, package: &str) -> bool {
+        package == own
+            || (!self.is_tracked(package)
+                && self.catalogs.get(own).is_some_and(|entry| {
+                    Self::cat(entry)
+                        .index
+                        .object_packages
+                        .binary_search(&package)
+                        .is_ok()
+                }))
+    }
+
+    /// True when this checker (and the one of the upgrade target) reports nothing in a module
+    /// of package `own` that names no other tracked package: every object `own`'s catalog
+    /// holds is its own or of an untracked package it carries, so every reference that starts
+    /// at an import of `own` is its own (see [`Checker::is_own`]). True for dagster, whose
+    /// catalog holds dagster and dagster_shared objects; false for integration libraries,
+    /// whose classes derive from dagster's. Used by [`crate::gate`].
+    pub fn own_package_is_closed(&self, own: &str) -> bool {
+        let closed = self.catalogs.get(own).is_some_and(|entry| {
+            Self::cat(entry)
+                .index
+                .object_packages
+                .iter()
+                .all(|p| self.carries(own, p))
+        });
+        closed
+            && match &self.target {
+                Some((_, Some(target))) => target.own_package_is_closed(own),
+                _ => true,
+            }
     }
 
     /// Runs `f` with this thread's memo tables of this checker (emptied when full).

@@ -11,6 +11,7 @@ use crate::catalog::{self, shipped, sources::SourceSet, Catalog};
 use crate::config;
 use crate::discovery::{Found, Walk};
 use crate::fail_on::{self, FailOn};
+use crate::gate::Gate;
 use crate::project::Project;
 use crate::report::{self, OutputFormat, RenderOptions, RepoPaths, Report};
 use crate::rules;
@@ -574,7 +575,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                 crate::syntax::parse_and_drop(&text);
                 (Vec::new(), 0)
             }
-            Ok(text) => runner::check_text(checker, &name, &text, &settings, &checker.needles()),
+            Ok(text) => runner::check_text(checker, &name, &text, &settings, &Gate::new(checker)),
             Err(message) => (vec![runner::io_error(&name, &message)], 0),
         };
         failed |= streaming && fail_on::fails(&fail_on, &diagnostics);

@@ -9,6 +9,7 @@ mod cli;
 mod config;
 mod discovery;
 mod fail_on;
+mod gate;
 mod project;
 mod report;
 mod resolve;

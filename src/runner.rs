@@ -9,6 +9,7 @@ use std::sync::mpsc;
 use crate::cache::{self, Cache, Content, Stamp};
 use crate::check::{Checker, Diagnostic};
 use crate::discovery::{self, Found};
+use crate::gate::{Gate, Scan};
 use crate::report::Report;
 use crate::rules::{self, Severity};
 use crate::syntax::{self, Location, Span};
@@ -206,30 +207,15 @@ pub fn io_error(filename: &str, message: &str) -> Diagnostic {
     }
 }
 
-/// True when the source can mention a tracked package at all. Without one of the needles there
-/// is no import to resolve, so the file is clean without being parsed.
-pub fn mentions_tracked(source: &str, needles: &[String]) -> bool {
-    needles
-        .iter()
-        .any(|n| memchr::memmem::find(source.as_bytes(), n.as_bytes()).is_some())
-}
-
-/// [`mentions_tracked`] on undecoded bytes.
-fn mentions_tracked_bytes(bytes: &[u8], needles: &[String]) -> bool {
-    needles
-        .iter()
-        .any(|n| memchr::memmem::find(bytes, n.as_bytes()).is_some())
-}
-
 /// Checks one source text as if it were at `filename`.
 pub fn check_text(
     checker: &Checker,
     filename: &str,
     source: &str,
     settings: &RuleSettings,
-    needles: &[String],
+    gate: &Gate,
 ) -> (Vec<Diagnostic>, usize) {
-    if !mentions_tracked(source, needles) {
+    if !gate.admits(filename, source.as_bytes()) {
         return (Vec::new(), 0);
     }
     apply_settings(checker.check_source(filename, source), settings)
@@ -347,7 +333,7 @@ pub fn run_files(
         .collect();
     // The order findings are reported in (a stable sort: equal names keep the walk order).
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let needles = checker.needles();
+    let gate = Gate::new(checker);
     let cache = match &options.cache_dir {
         Some(dir) if !options.parse_only => Some(Cache::open(dir, checker.fingerprint())),
         _ => None,
@@ -368,7 +354,7 @@ pub fn run_files(
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (files, next, needles, cache) = (&files, &next, &needles, cache.as_ref());
+            let (files, next, gate, cache) = (&files, &next, &gate, cache.as_ref());
             std::thread::Builder::new()
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(scope, move || {
@@ -381,7 +367,7 @@ pub fn run_files(
                         let outcomes = rest[..BATCH.min(rest.len())]
                             .iter()
                             .map(|(name, found)| {
-                                check_one(checker, name, found, settings, options, needles, cache)
+                                check_one(checker, name, found, settings, options, gate, cache)
                             })
                             .collect();
                         if tx.send((first, outcomes)).is_err() {
@@ -442,7 +428,7 @@ fn check_one(
     found: &Found,
     settings: &(dyn Fn(&Path) -> RuleSettings + Sync),
     options: &RunOptions,
-    needles: &[String],
+    gate: &Gate,
     cache: Option<&Cache>,
 ) -> Outcome {
     let mut outcome = Outcome {
@@ -491,11 +477,11 @@ fn check_one(
     let note = |content| stamp.map(|stamp| FileNote::Read(stamp, read_at, content));
     // With the cache, a file that may mention a tracked package is looked up by its bytes
     // first: a hit needs neither decoding nor parsing. (Sound: source encodings are ASCII
-    // compatible, so a decoded text that contains a needle comes from bytes that contain it;
-    // and an entry exists only for bytes that decoded.)
+    // compatible, so decoding keeps every run of ASCII identifier bytes the gate looks at; and
+    // an entry exists only for bytes that decoded.)
     let mut key = None;
     if let Some(cache) = cache {
-        if mentions_tracked_bytes(&bytes, needles) {
+        if gate.scan(name, &bytes) != Scan::Untracked {
             let content = cache::content_hash(&bytes);
             let hash = checker.cache_key(name, content);
             if let Some(raw) = cache.get(hash, name) {
@@ -512,11 +498,23 @@ fn check_one(
             return outcome;
         }
     };
-    if !mentions_tracked(&source, needles) {
-        if cache.is_some() {
-            outcome.file = note(Content::Untracked);
+    match gate.scan(name, source.as_bytes()) {
+        Scan::Tracked => {}
+        Scan::Untracked => {
+            if cache.is_some() {
+                outcome.file = note(Content::Untracked);
+            }
+            return outcome;
         }
-        return outcome;
+        // Nothing to report while the file belongs to its package: remembered under its key,
+        // which names the package (not as untracked, which would outlive a move).
+        Scan::OwnOnly => {
+            if let Some((hash, content)) = key {
+                outcome.cache = Some((hash, Err(Vec::new())));
+                outcome.file = note(Content::Hash(content));
+            }
+            return outcome;
+        }
     }
     if options.parse_only {
         syntax::parse_and_drop(&source);
@@ -600,26 +598,19 @@ mod tests {
     }
 
     #[test]
-    fn byte_scan_is_the_gate() {
-        let needles = vec!["dagster".to_string()];
-        assert!(!mentions_tracked("import os\n", &needles));
-        assert!(mentions_tracked("from dagster_dbt import x\n", &needles));
-    }
-
-    #[test]
     fn a_source_without_a_needle_is_not_parsed() {
         use crate::catalog::shipped;
         let dagster = shipped::newest("dagster").unwrap();
         let checker = Checker::new(vec![shipped::find("dagster", dagster).unwrap()], vec![]);
-        let needles = checker.needles();
+        let gate = Gate::new(&checker);
         let settings = RuleSettings::default();
         // Parsing this would report a syntax error (E999); the gate returns before parsing.
         let broken = "def f(:\n    pass\n";
-        assert!(check_text(&checker, "a.py", broken, &settings, &needles)
+        assert!(check_text(&checker, "a.py", broken, &settings, &gate)
             .0
             .is_empty());
         let mentioned = "# dagster\ndef f(:\n    pass\n";
-        let (found, _) = check_text(&checker, "a.py", mentioned, &settings, &needles);
+        let (found, _) = check_text(&checker, "a.py", mentioned, &settings, &gate);
         assert!(found.iter().any(|d| d.rule.code == "E999"));
     }
 }

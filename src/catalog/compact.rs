@@ -287,6 +287,11 @@ impl LazyObjects {
         self.ids.len()
     }
 
+    /// Every object id, in order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> + '_ {
+        self.ids.iter().copied()
+    }
+
     /// Every object with its id, in id order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Object)> + '_ {
         self.ids.iter().enumerate().map(|(i, id)| (*id, self.at(i)))

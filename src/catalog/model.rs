@@ -72,6 +72,14 @@ impl Objects {
         }
     }
 
+    /// Every object id, in order (decodes nothing).
+    pub fn ids(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        match &self.0 {
+            ObjectsRepr::Map(map) => Box::new(map.keys().map(String::as_str)),
+            ObjectsRepr::Lazy(table) => Box::new(table.ids()),
+        }
+    }
+
     /// Every object with its id, in id order (decodes all of a lazy table).
     pub fn iter(&self) -> Box<dyn Iterator<Item = (&str, &Object)> + '_> {
         match &self.0 {

@@ -46,6 +46,7 @@ use self::document::{file_path, Document};
 use self::position::{Encoding, Text};
 use self::transport::{Incoming, Writer};
 use self::workspace::{is_config_file, Workspace, CONFIG_FILES};
+use crate::gate::Gate;
 use crate::runner;
 
 /// The longest a change waits to be checked together with the changes that follow it.
@@ -490,8 +491,8 @@ impl Server {
         let started = Instant::now();
         let checked = panic::catch_unwind(AssertUnwindSafe(|| {
             let settings = workspace::settings_for(project, path);
-            let needles = project.checker.needles();
-            runner::check_text(&project.checker, &name, &document.text, &settings, &needles).0
+            let gate = Gate::new(&project.checker);
+            runner::check_text(&project.checker, &name, &document.text, &settings, &gate).0
         }));
         let Ok(findings) = checked else {
             log(&format!(
