@@ -729,28 +729,8 @@ impl<'m> Resolver<'_, 'm> {
     /// annotation: nothing is kept from it but references).
     fn visit_expr_owned(&mut self, e: &Expr) {
         match e {
-            Expr::Name { id, span } => {
-                if let Some(bound) = self.lookup(id) {
-                    self.reference(bound, *span, false);
-                }
-            }
-            Expr::Attribute { value, span, .. } => {
-                match self.expr_binding(e) {
-                    Some(bound @ Bound::Path(_)) => {
-                        // Report the base chain too (`dg.AssetSelection` in `dg.AssetSelection.keys`).
-                        self.visit_expr_owned(value);
-                        self.reference(bound, *span, true);
-                    }
-                    _ => {
-                        // A member used on an inferred instance (`context.log`).
-                        self.visit_expr_owned(value);
-                        if let (Some(Bound::Instance(i)), Expr::Attribute { attr, .. }) =
-                            (self.expr_binding(value), e)
-                        {
-                            self.member_reference(&i, attr, *span);
-                        }
-                    }
-                }
+            Expr::Name { .. } | Expr::Attribute { .. } => {
+                self.visit_chain(e);
             }
             Expr::Call {
                 func,
@@ -758,11 +738,13 @@ impl<'m> Resolver<'_, 'm> {
                 keywords,
                 ..
             } => {
-                self.visit_expr_owned(func);
+                let callee = self.visit_chain(func);
                 for a in args {
                     self.visit_expr_owned(a);
                 }
-                self.visit_keywords(func, keywords);
+                if !keywords.is_empty() {
+                    self.visit_keywords(func, callee, keywords);
+                }
             }
             Expr::Str { .. } | Expr::Constant { .. } => {}
             Expr::Subscript { value, slice, .. } => {
@@ -850,8 +832,46 @@ impl<'m> Resolver<'_, 'm> {
         }
     }
 
-    fn visit_keywords(&mut self, func: &Expr, keywords: &[Keyword]) {
-        let callee = self.expr_binding(func);
+    /// Visits a name or an attribute chain (anything else is visited as usual) and returns what
+    /// it is bound to, as [`Resolver::expr_binding`] would: each link is resolved once, on the
+    /// way back up, and reported as it is (`dg.AssetSelection`, then `dg.AssetSelection.keys`;
+    /// `context.log` as a member of the inferred `context`).
+    fn visit_chain(&mut self, e: &Expr) -> Option<Bound> {
+        match e {
+            Expr::Name { id, span } => {
+                let bound = self.lookup(id);
+                if let Some(path @ Bound::Path(_)) = &bound {
+                    self.reference(path.clone(), *span, false);
+                }
+                bound
+            }
+            Expr::Attribute { value, attr, span } => {
+                let base = self.visit_chain(value);
+                let bound = match &base {
+                    Some(Bound::Path(p)) => Some(Bound::Path(format!("{p}.{attr}"))),
+                    // A property or attribute whose type the catalog records continues the chain.
+                    Some(Bound::Instance(i)) if !i.own.contains(attr) => self
+                        .knowledge
+                        .member_type(&i.class, attr)
+                        .map(|c| Bound::instance(c, i.via.clone())),
+                    _ => None,
+                };
+                match (&bound, &base) {
+                    (Some(path @ Bound::Path(_)), _) => self.reference(path.clone(), *span, true),
+                    (_, Some(Bound::Instance(i))) => self.member_reference(i, attr, *span),
+                    _ => {}
+                }
+                bound
+            }
+            other => {
+                self.visit_expr_owned(other);
+                None
+            }
+        }
+    }
+
+    /// Visits the keyword arguments of a call of `func`, which is bound to `callee`.
+    fn visit_keywords(&mut self, func: &Expr, callee: Option<Bound>, keywords: &[Keyword]) {
         for keyword in keywords {
             self.visit_expr_owned(&keyword.value);
             let Some(name) = &keyword.name else { continue };
