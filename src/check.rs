@@ -314,7 +314,7 @@ impl Checker {
     /// a package, that package's uses of itself are not reported (a library's own modules carry
     /// no stability promise towards it, like its relative imports).
     pub fn check_source(&self, filename: &str, source: &str) -> Vec<Diagnostic> {
-        let parsed = syntax::parse_module(source);
+        let parsed = syntax::parse(source);
         // Built only for a file with something to report (most references are fine).
         let index = std::cell::OnceCell::new();
         let current = self.check_parsed(filename, source, &index, &parsed);
@@ -334,7 +334,7 @@ impl Checker {
         filename: &str,
         source: &str,
         index: &std::cell::OnceCell<LineIndex>,
-        parsed: &syntax::ParsedModule,
+        parsed: &syntax::Parsed,
     ) -> Vec<Diagnostic> {
         let index = || index.get_or_init(|| LineIndex::new(source));
         let mut out = Vec::new();
@@ -359,7 +359,7 @@ impl Checker {
         let own = (filename != "-")
             .then(|| discovery::top_package(Path::new(filename)))
             .flatten();
-        for reference in resolve::resolve(&parsed.module, self) {
+        for reference in resolve::resolve(parsed.body(), self) {
             if own.as_deref().is_some_and(|p| self.is_own(&reference, p)) {
                 continue;
             }
@@ -1169,8 +1169,8 @@ impl Checker {
     /// The innermost reference that covers byte `offset` of `source`, with what the catalog
     /// says about it.
     pub fn lookup(&self, source: &str, offset: u32) -> Option<Lookup> {
-        let parsed = syntax::parse_module(source);
-        let reference = resolve::resolve(&parsed.module, self)
+        let parsed = syntax::parse(source);
+        let reference = resolve::resolve(parsed.body(), self)
             .into_iter()
             .filter(|r| r.span.start <= offset && offset < r.span.end)
             .min_by_key(|r| r.span.end - r.span.start)?;

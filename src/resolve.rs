@@ -12,7 +12,10 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::syntax::{self, ClassDef, Expr, FunctionDef, Keyword, Module, Name, Param, Span, Stmt};
+use crate::syntax::view::{
+    ClassDef, Expr, ExprKind, FunctionDef, Keywords, Params, Stmt, StmtKind, Suite,
+};
+use crate::syntax::{self, Name, Span};
 
 /// What the resolver needs to know about the tracked packages (answered from the catalogs).
 pub trait Knowledge {
@@ -109,6 +112,13 @@ enum Bound {
     Instance(Instance),
 }
 
+impl Instance {
+    /// True when the user's own subclass defines `member`.
+    fn defines(&self, member: &str) -> bool {
+        self.own.iter().any(|m| m == member)
+    }
+}
+
 impl Bound {
     fn instance(class: String, via: impl Into<String>) -> Bound {
         Bound::Instance(Instance {
@@ -140,14 +150,14 @@ struct Scope<'m> {
 }
 
 struct Deferred<'m> {
-    def: &'m FunctionDef,
+    def: FunctionDef<'m>,
     parent: usize,
     /// When the function is a method of a user subclass of a catalogued class: what `self` is.
     self_class: Option<Instance>,
 }
 
 /// Resolves every reference to a tracked package in `module`.
-pub fn resolve(module: &Module, knowledge: &dyn Knowledge) -> Vec<Reference> {
+pub fn resolve(module: Suite, knowledge: &dyn Knowledge) -> Vec<Reference> {
     let mut r = Resolver {
         knowledge,
         scopes: vec![Scope {
@@ -164,7 +174,7 @@ pub fn resolve(module: &Module, knowledge: &dyn Knowledge) -> Vec<Reference> {
         ever_bound: HashSet::default(),
         any_star_import: false,
     };
-    r.visit_body(&module.body);
+    r.visit_body(module);
     let mut next = 0;
     while next < r.deferred.len() {
         let deferred = &mut r.deferred[next];
@@ -270,23 +280,23 @@ impl<'m> Resolver<'_, 'm> {
             .is_tracked(dotted.split('.').next().unwrap_or(dotted))
     }
 
-    fn visit_body(&mut self, body: &'m [Stmt]) {
-        for stmt in body {
+    fn visit_body(&mut self, body: Suite<'m>) {
+        for stmt in body.iter() {
             self.visit_stmt(stmt);
         }
     }
 
-    fn visit_conditional(&mut self, body: &'m [Stmt]) {
+    fn visit_conditional(&mut self, body: Suite<'m>) {
         self.conditional += 1;
         self.visit_body(body);
         self.conditional -= 1;
     }
 
-    fn visit_stmt(&mut self, stmt: &'m Stmt) {
-        match stmt {
-            Stmt::Import { aliases, .. } => {
-                for alias in aliases {
-                    let tracked = self.tracked(&alias.name);
+    fn visit_stmt(&mut self, stmt: Stmt<'m>) {
+        match stmt.kind() {
+            StmtKind::Import { aliases } => {
+                for alias in aliases.iter() {
+                    let tracked = self.tracked(alias.name);
                     if tracked {
                         self.refs.push(Reference {
                             target: Target::Path(alias.name.to_string()),
@@ -294,28 +304,27 @@ impl<'m> Resolver<'_, 'm> {
                             kind: RefKind::ImportModule,
                         });
                     }
-                    match &alias.asname {
+                    match alias.asname {
                         Some(asname) => {
                             let bound = tracked.then(|| Bound::Path(alias.name.to_string()));
                             self.bind(asname, bound);
                         }
                         None => {
-                            let top = alias.name.split('.').next().unwrap_or(&alias.name);
+                            let top = alias.name.split('.').next().unwrap_or(alias.name);
                             let bound = tracked.then(|| Bound::Path(top.to_string()));
                             self.bind(top, bound);
                         }
                     }
                 }
             }
-            Stmt::ImportFrom {
+            StmtKind::ImportFrom {
                 module,
                 level,
                 aliases,
-                ..
             } => {
-                let module = module.as_deref().unwrap_or("");
-                let tracked = *level == 0 && self.tracked(module);
-                for alias in aliases {
+                let module = module.unwrap_or("");
+                let tracked = level == 0 && self.tracked(module);
+                for alias in aliases.iter() {
                     if alias.name == "*" {
                         if tracked {
                             self.any_star_import = true;
@@ -325,26 +334,28 @@ impl<'m> Resolver<'_, 'm> {
                         }
                         continue;
                     }
-                    let path = format!("{module}.{}", alias.name);
-                    if tracked {
-                        self.refs.push(Reference {
-                            target: Target::Path(path.clone()),
-                            span: alias.span,
-                            kind: RefKind::ImportFrom {
-                                module: module.to_string(),
-                            },
-                        });
+                    let local = alias.asname.unwrap_or(alias.name);
+                    if !tracked {
+                        self.bind(local, None);
+                        continue;
                     }
-                    let local = alias.asname.as_deref().unwrap_or(&alias.name);
-                    self.bind(local, tracked.then_some(Bound::Path(path)));
+                    let path = format!("{module}.{}", alias.name);
+                    self.refs.push(Reference {
+                        target: Target::Path(path.clone()),
+                        span: alias.span,
+                        kind: RefKind::ImportFrom {
+                            module: module.to_string(),
+                        },
+                    });
+                    self.bind(local, Some(Bound::Path(path)));
                 }
             }
-            Stmt::FunctionDef(def) => {
-                for decorator in &def.decorators {
+            StmtKind::FunctionDef(def) => {
+                for decorator in def.decorators() {
                     self.visit_expr(decorator);
                 }
-                self.visit_params(&def.params);
-                if let Some(returns) = &def.returns {
+                self.visit_params(def.params());
+                if let Some(returns) = def.returns() {
                     self.visit_annotation(returns);
                 }
                 let self_class = None;
@@ -353,15 +364,14 @@ impl<'m> Resolver<'_, 'm> {
                     parent: self.current,
                     self_class,
                 });
-                self.bind(&def.name, None);
+                self.bind(def.name(), None);
             }
-            Stmt::ClassDef(def) => self.visit_class(def),
-            Stmt::Assign {
+            StmtKind::ClassDef(def) => self.visit_class(def),
+            StmtKind::Assign {
                 targets,
                 annotation,
                 value,
                 augmented,
-                ..
             } => {
                 if let Some(value) = value {
                     self.visit_expr(value);
@@ -369,25 +379,22 @@ impl<'m> Resolver<'_, 'm> {
                 if let Some(annotation) = annotation {
                     self.visit_annotation(annotation);
                 }
-                if *augmented {
-                    for target in targets {
+                if augmented {
+                    for target in targets.iter() {
                         self.visit_expr(target);
                     }
                     return;
                 }
-                let bound = match (
-                    annotation.as_ref().and_then(|a| self.annotation_class(a)),
-                    value,
-                ) {
+                let bound = match (annotation.and_then(|a| self.annotation_class(a)), value) {
                     (Some(class), _) => Some(Bound::instance(class, "its annotation")),
                     (None, Some(v)) => self.value_binding(v),
                     (None, None) => None,
                 };
-                for target in targets {
+                for target in targets.iter() {
                     self.bind_target(target, bound.clone());
                 }
             }
-            Stmt::For {
+            StmtKind::For {
                 target,
                 iter,
                 body,
@@ -398,8 +405,8 @@ impl<'m> Resolver<'_, 'm> {
                 self.visit_body(body);
                 self.visit_conditional(orelse);
             }
-            Stmt::With { items, body } => {
-                for (context, var) in items {
+            StmtKind::With { items, body } => {
+                for (context, var) in items.iter() {
                     self.visit_expr(context);
                     if let Some(var) = var {
                         // `with build_asset_context() as ctx:` binds what the call returns.
@@ -409,39 +416,51 @@ impl<'m> Resolver<'_, 'm> {
                 }
                 self.visit_body(body);
             }
-            Stmt::If { test, body, orelse } => {
+            StmtKind::If {
+                test,
+                body,
+                clauses,
+            } => {
                 self.visit_expr(test);
                 self.visit_conditional(body);
-                self.visit_conditional(orelse);
+                // Each `elif`/`else` clause is conditional (as the `else` of the one before).
+                self.conditional += 1;
+                for (test, body) in clauses.iter() {
+                    if let Some(test) = test {
+                        self.visit_expr(test);
+                    }
+                    self.visit_conditional(body);
+                }
+                self.conditional -= 1;
             }
-            Stmt::Try {
+            StmtKind::Try {
                 body,
                 handlers,
                 orelse,
                 finalbody,
             } => {
                 self.visit_body(body);
-                for handler in handlers {
-                    if let Some(t) = &handler.type_ {
+                for handler in handlers.iter() {
+                    if let Some(t) = handler.type_ {
                         self.visit_expr(t);
                     }
-                    if let Some(name) = &handler.name {
+                    if let Some(name) = handler.name {
                         self.conditional += 1;
                         self.bind(name, None);
                         self.conditional -= 1;
                     }
-                    self.visit_conditional(&handler.body);
+                    self.visit_conditional(handler.body);
                 }
                 self.visit_conditional(orelse);
                 self.visit_body(finalbody);
             }
-            Stmt::Return(value) => {
+            StmtKind::Return(value) => {
                 if let Some(v) = value {
                     self.visit_expr(v);
                 }
             }
-            Stmt::Global(_) => {}
-            Stmt::Other { exprs, bodies } => {
+            StmtKind::Global(_) => {}
+            StmtKind::Other { exprs, bodies } => {
                 for e in exprs {
                     self.visit_expr(e);
                 }
@@ -452,18 +471,18 @@ impl<'m> Resolver<'_, 'm> {
         }
     }
 
-    fn visit_class(&mut self, def: &'m ClassDef) {
-        for decorator in &def.decorators {
+    fn visit_class(&mut self, def: ClassDef<'m>) {
+        for decorator in def.decorators() {
             self.visit_expr(decorator);
         }
         let mut base_class = None;
         let mut other_bases = false;
-        for base in &def.bases {
+        for base in def.bases().iter() {
             self.visit_expr(base);
             // `Base[T]` is `Base`; `ABC`, `Generic[T]`, `Protocol` and `object` add no members.
-            let base = match base {
-                Expr::Subscript { value, .. } => &**value,
-                other => other,
+            let base = match base.kind() {
+                ExprKind::Subscript { value, .. } => value,
+                _ => base,
             };
             let class = match self.expr_binding(base) {
                 Some(Bound::Path(p)) => self.knowledge.class_id(&p),
@@ -479,26 +498,26 @@ impl<'m> Resolver<'_, 'm> {
                 }
             }
         }
-        for keyword in &def.keywords {
-            self.visit_expr(&keyword.value);
+        for keyword in def.keywords().iter() {
+            self.visit_expr(keyword.value);
         }
         let parent = self.current;
         self.current = self.push_scope(ScopeKind::Class, parent);
         let deferred_before = self.deferred.len();
-        self.visit_body(&def.body);
+        self.visit_body(def.body());
         // Methods of a subclass of a catalogued class: `self` is an instance of that class,
         // so inherited members used on `self` are checked (members the user defines are not).
         if let Some(base) = base_class {
             let mut own = Vec::new();
-            for stmt in &def.body {
-                match stmt {
-                    Stmt::FunctionDef(f) => {
-                        own.push(f.name.clone());
+            for stmt in def.body().iter() {
+                match stmt.kind() {
+                    StmtKind::FunctionDef(f) => {
+                        own.push(Name::from(f.name()));
                         collect_self_attributes(f, &mut own);
                     }
-                    Stmt::Assign { targets, .. } => {
-                        own.extend(targets.iter().filter_map(|t| match t {
-                            Expr::Name { id, .. } => Some(id.clone()),
+                    StmtKind::Assign { targets, .. } => {
+                        own.extend(targets.iter().filter_map(|t| match t.kind() {
+                            ExprKind::Name { id, .. } => Some(Name::from(id)),
                             _ => None,
                         }));
                     }
@@ -507,7 +526,10 @@ impl<'m> Resolver<'_, 'm> {
             }
             let instance = Instance {
                 class: base,
-                via: format!("`self` of a subclass of a dagster class in `{}`", def.name),
+                via: format!(
+                    "`self` of a subclass of a dagster class in `{}`",
+                    def.name()
+                ),
                 own: own.into(),
                 open: other_bases,
             };
@@ -518,15 +540,15 @@ impl<'m> Resolver<'_, 'm> {
             }
         }
         self.current = parent;
-        self.bind(&def.name, None);
+        self.bind(def.name(), None);
     }
 
-    fn visit_params(&mut self, params: &'m [Param]) {
-        for param in params {
-            if let Some(a) = &param.annotation {
+    fn visit_params(&mut self, params: Params<'m>) {
+        for param in params.iter() {
+            if let Some(a) = param.annotation {
                 self.visit_annotation(a);
             }
-            if let Some(d) = &param.default {
+            if let Some(d) = param.default {
                 self.visit_expr(d);
             }
         }
@@ -534,19 +556,23 @@ impl<'m> Resolver<'_, 'm> {
 
     fn visit_function_body(
         &mut self,
-        def: &'m FunctionDef,
+        def: FunctionDef<'m>,
         parent: usize,
         self_class: Option<Instance>,
     ) {
         let scope = self.push_scope(ScopeKind::Function, parent);
         let saved = std::mem::replace(&mut self.current, scope);
         let mut locals = HashSet::default();
-        collect_locals(&def.body, &mut locals);
+        let mut globals = Vec::new();
+        collect_locals(def.body(), &mut locals, &mut globals);
+        for g in globals {
+            locals.remove(g);
+        }
         // The injected context of dagster's definition decorators.
-        let context_class = def.decorators.iter().find_map(|d| {
-            let callee = match d {
-                Expr::Call { func, .. } => &**func,
-                other => other,
+        let context_class = def.decorators().find_map(|d| {
+            let callee = match d.kind() {
+                ExprKind::Call { func, .. } => func,
+                _ => d,
             };
             let Some(Bound::Path(p)) = self.expr_binding_in(callee, parent) else {
                 return None;
@@ -555,11 +581,11 @@ impl<'m> Resolver<'_, 'm> {
                 .context_class(&p)
                 .map(|c| (c, p.rsplit('.').next().unwrap_or(&p).to_string()))
         });
-        for (i, param) in def.params.iter().enumerate() {
-            locals.insert(param.name.as_str());
+        let first_non_self = def.params().iter().position(|p| p.name != "self");
+        for (i, param) in def.params().iter().enumerate() {
+            locals.insert(param.name);
             let annotated = param
                 .annotation
-                .as_ref()
                 .and_then(|a| self.annotation_class_in(a, parent))
                 .map(|c| Bound::instance(c, "its annotation"));
             let bound = annotated.or_else(|| {
@@ -567,43 +593,45 @@ impl<'m> Resolver<'_, 'm> {
                     return self_class.clone().map(Bound::Instance);
                 }
                 let (class, decorator) = context_class.as_ref()?;
-                let first_non_self = def.params.iter().position(|p| p.name != "self") == Some(i);
-                (param.name == "context" || (first_non_self && param.name.contains("context")))
-                    .then(|| Bound::instance(class.clone(), format!("the context of @{decorator}")))
+                (param.name == "context"
+                    || (first_non_self == Some(i) && param.name.contains("context")))
+                .then(|| Bound::instance(class.clone(), format!("the context of @{decorator}")))
             });
             // An untracked parameter needs no binding: it is in `locals`, which a lookup from
             // this scope finds first.
             if let Some(bound) = bound {
-                if !self.ever_bound.contains(param.name.as_str()) {
-                    self.ever_bound.insert(param.name.clone());
+                if !self.ever_bound.contains(param.name) {
+                    self.ever_bound.insert(Name::from(param.name));
                 }
                 self.scopes[scope]
                     .bindings
-                    .insert(param.name.clone(), Some(bound));
+                    .insert(Name::from(param.name), Some(bound));
             }
         }
         self.scopes[scope].locals = locals;
-        self.visit_body(&def.body);
+        self.visit_body(def.body());
         self.current = saved;
     }
 
     /// The binding that assigning `value` gives a name: an alias of a tracked path, or an
     /// instance of the class a tracked call returns.
-    fn value_binding(&self, value: &Expr) -> Option<Bound> {
-        match value {
-            Expr::Name { .. } | Expr::Attribute { .. } => match self.expr_binding(value)? {
-                Bound::Path(p) => Some(Bound::Path(p)),
-                Bound::Instance(..) => None,
-            },
-            Expr::Call { func, .. } => match self.expr_binding(func) {
+    fn value_binding(&self, value: Expr) -> Option<Bound> {
+        match value.kind() {
+            ExprKind::Name { .. } | ExprKind::Attribute { .. } => {
+                match self.expr_binding(value)? {
+                    Bound::Path(p) => Some(Bound::Path(p)),
+                    Bound::Instance(..) => None,
+                }
+            }
+            ExprKind::Call { func, .. } => match self.expr_binding(func) {
                 Some(Bound::Path(p)) => self.knowledge.returns(&p).map(|c| {
                     let short = p.rsplit('.').next().unwrap_or(&p).to_string();
                     Bound::instance(c, format!("what `{short}(...)` returns"))
                 }),
                 // `obj.method(...)` on an inferred instance: the method's return type.
-                _ => match &**func {
-                    Expr::Attribute { value, attr, .. } => match self.expr_binding(value)? {
-                        Bound::Instance(i) if !i.own.contains(attr) => self
+                _ => match func.kind() {
+                    ExprKind::Attribute { value, attr, .. } => match self.expr_binding(value)? {
+                        Bound::Instance(i) if !i.defines(attr) => self
                             .knowledge
                             .member_type(&i.class, attr)
                             .map(|c| Bound::instance(c, format!("what `.{attr}(...)` returns"))),
@@ -616,36 +644,36 @@ impl<'m> Resolver<'_, 'm> {
         }
     }
 
-    fn bind_target(&mut self, target: &'m Expr, bound: Option<Bound>) {
-        match target {
-            Expr::Name { id, .. } => self.bind(id, bound),
-            Expr::Sequence { elts, .. } => {
-                for e in elts {
+    fn bind_target(&mut self, target: Expr<'m>, bound: Option<Bound>) {
+        match target.kind() {
+            ExprKind::Name { id, .. } => self.bind(id, bound),
+            ExprKind::Sequence { elts, .. } => {
+                for e in elts.iter() {
                     self.bind_target(e, None);
                 }
             }
-            Expr::Other { children, .. } => {
+            ExprKind::Other { children, .. } => {
                 // `*rest` in an unpacking
                 for e in children {
                     self.bind_target(e, None);
                 }
             }
-            other => self.visit_expr(other),
+            _ => self.visit_expr(target),
         }
     }
 
     /// What an expression is bound to: a name, or an attribute chain on a bound name.
-    fn expr_binding(&self, e: &Expr) -> Option<Bound> {
+    fn expr_binding(&self, e: Expr) -> Option<Bound> {
         self.expr_binding_in(e, self.current)
     }
 
-    fn expr_binding_in(&self, e: &Expr, scope: usize) -> Option<Bound> {
-        match e {
-            Expr::Name { id, .. } => self.lookup_from(scope, id),
-            Expr::Attribute { value, attr, .. } => match self.expr_binding_in(value, scope)? {
+    fn expr_binding_in(&self, e: Expr, scope: usize) -> Option<Bound> {
+        match e.kind() {
+            ExprKind::Name { id, .. } => self.lookup_from(scope, id),
+            ExprKind::Attribute { value, attr, .. } => match self.expr_binding_in(value, scope)? {
                 Bound::Path(p) => Some(Bound::Path(format!("{p}.{attr}"))),
                 // A property or attribute whose type the catalog records continues the chain.
-                Bound::Instance(i) if !i.own.contains(attr) => self
+                Bound::Instance(i) if !i.defines(attr) => self
                     .knowledge
                     .member_type(&i.class, attr)
                     .map(|c| Bound::instance(c, i.via)),
@@ -655,34 +683,31 @@ impl<'m> Resolver<'_, 'm> {
         }
     }
 
-    fn annotation_class(&self, annotation: &Expr) -> Option<String> {
+    fn annotation_class(&self, annotation: Expr) -> Option<String> {
         self.annotation_class_in(annotation, self.current)
     }
 
     /// The catalogued class an annotation names: `X`, `"X"`, `Optional[X]`, `X | None`.
-    fn annotation_class_in(&self, annotation: &Expr, scope: usize) -> Option<String> {
-        match annotation {
-            Expr::Str { value, span } => {
-                let parsed = syntax::parse_string_annotation(value, *span)?;
-                self.annotation_class_in(&parsed, scope)
+    fn annotation_class_in(&self, annotation: Expr, scope: usize) -> Option<String> {
+        match annotation.kind() {
+            ExprKind::Str { value, span } => {
+                let parsed = syntax::parse_string_annotation(value, span)?;
+                self.annotation_class_in(parsed.expr(), scope)
             }
-            Expr::Subscript { value, slice, .. } => {
+            ExprKind::Subscript { value, slice, .. } => {
                 let outer = value.dotted_name()?;
                 outer
                     .ends_with("Optional")
                     .then(|| self.annotation_class_in(slice, scope))?
             }
-            Expr::Other { children, .. } => {
-                let non_none: Vec<&Expr> = children
-                    .iter()
-                    .filter(|c| !matches!(c, Expr::Constant { .. }))
-                    .collect();
-                match non_none.as_slice() {
-                    [one] => self.annotation_class_in(one, scope),
+            ExprKind::Other { children, .. } => {
+                let mut non_none = children.into_iter().filter(|c| !c.is_constant());
+                match (non_none.next(), non_none.next()) {
+                    (Some(one), None) => self.annotation_class_in(one, scope),
                     _ => None,
                 }
             }
-            Expr::Name { .. } | Expr::Attribute { .. } => {
+            ExprKind::Name { .. } | ExprKind::Attribute { .. } => {
                 match self.expr_binding_in(annotation, scope)? {
                     Bound::Path(p) => self.knowledge.class_id(&p),
                     Bound::Instance(_) => None,
@@ -692,139 +717,148 @@ impl<'m> Resolver<'_, 'm> {
         }
     }
 
-    fn visit_annotation(&mut self, annotation: &'m Expr) {
-        self.visit_annotation_expr(annotation);
-    }
-
-    fn visit_annotation_expr(&mut self, e: &Expr) {
-        match e {
-            Expr::Str { value, span } => {
-                if let Some(parsed) = syntax::parse_string_annotation(value, *span) {
-                    self.visit_expr_owned(&parsed);
+    fn visit_annotation(&mut self, e: Expr) {
+        match e.kind() {
+            ExprKind::Str { value, span } => {
+                if let Some(parsed) = syntax::parse_string_annotation(value, span) {
+                    self.visit_expr(parsed.expr());
                 }
             }
-            Expr::Subscript { value, slice, .. } => {
-                self.visit_expr_owned(value);
+            ExprKind::Subscript { value, slice, .. } => {
+                self.visit_expr(value);
                 let literal = value.dotted_name().is_some_and(|d| d.ends_with("Literal"));
                 if literal {
-                    self.visit_expr_owned(slice);
+                    self.visit_expr(slice);
                 } else {
-                    self.visit_annotation_expr(slice);
+                    self.visit_annotation(slice);
                 }
             }
-            Expr::Sequence { elts, .. } | Expr::Other { children: elts, .. } => {
-                for e in elts {
-                    self.visit_annotation_expr(e);
+            ExprKind::Sequence { elts, .. } => {
+                for e in elts.iter() {
+                    self.visit_annotation(e);
                 }
             }
-            other => self.visit_expr_owned(other),
+            ExprKind::Other { children, .. } => {
+                for e in children {
+                    self.visit_annotation(e);
+                }
+            }
+            _ => self.visit_expr(e),
         }
     }
 
-    fn visit_expr(&mut self, e: &'m Expr) {
-        self.visit_expr_owned(e);
-    }
-
-    /// Visits an expression (also one not owned by the module, such as a parsed string
-    /// annotation: nothing is kept from it but references).
-    fn visit_expr_owned(&mut self, e: &Expr) {
-        match e {
-            Expr::Name { .. } | Expr::Attribute { .. } => {
+    /// Visits an expression (of the module, or parsed from a string annotation: nothing is
+    /// kept from it but references).
+    fn visit_expr(&mut self, e: Expr) {
+        match e.kind() {
+            ExprKind::Name { .. } | ExprKind::Attribute { .. } => {
                 self.visit_chain(e);
             }
-            Expr::Call {
+            ExprKind::Call {
                 func,
                 args,
                 keywords,
                 ..
             } => {
                 let callee = self.visit_chain(func);
-                for a in args {
-                    self.visit_expr_owned(a);
+                for a in args.iter() {
+                    self.visit_expr(a);
                 }
                 if !keywords.is_empty() {
                     self.visit_keywords(func, callee, keywords);
                 }
             }
-            Expr::Str { .. } | Expr::Constant { .. } => {}
-            Expr::Subscript { value, slice, .. } => {
-                self.visit_expr_owned(value);
-                self.visit_expr_owned(slice);
+            ExprKind::Str { .. } | ExprKind::Constant { .. } => {}
+            ExprKind::Subscript { value, slice, .. } => {
+                self.visit_expr(value);
+                self.visit_expr(slice);
             }
-            Expr::Sequence { elts, .. } | Expr::Other { children: elts, .. } => {
-                for e in elts {
-                    self.visit_expr_owned(e);
+            ExprKind::Sequence { elts, .. } => {
+                for e in elts.iter() {
+                    self.visit_expr(e);
                 }
             }
-            Expr::Dict { items, .. } => {
-                for (k, v) in items {
+            ExprKind::Other { children, .. } => {
+                for e in children {
+                    self.visit_expr(e);
+                }
+            }
+            ExprKind::Dict { items, .. } => {
+                for (k, v) in items.iter() {
                     if let Some(k) = k {
-                        self.visit_expr_owned(k);
+                        self.visit_expr(k);
                     }
-                    self.visit_expr_owned(v);
+                    self.visit_expr(v);
                 }
             }
-            Expr::Lambda { params, body } => {
-                for p in params {
-                    if let Some(d) = &p.default {
-                        self.visit_expr_owned(d);
+            ExprKind::Lambda { params, body } => {
+                for p in params.iter() {
+                    if let Some(d) = p.default {
+                        self.visit_expr(d);
                     }
                 }
                 let parent = self.current;
                 self.current = self.push_scope(ScopeKind::Lambda, parent);
-                for p in params {
+                for p in params.iter() {
                     self.scopes[self.current]
                         .bindings
-                        .insert(p.name.clone(), None);
+                        .insert(Name::from(p.name), None);
                 }
-                self.visit_expr_owned(body);
+                self.visit_expr(body);
                 self.current = parent;
             }
-            Expr::Comprehension { generators, elts } => {
+            ExprKind::Comprehension { generators, elts } => {
                 let parent = self.current;
-                if let Some(first) = generators.first() {
-                    self.visit_expr_owned(&first.iter);
+                if let Some(first) = generators.iter().next() {
+                    self.visit_expr(first.iter);
                 }
                 self.current = self.push_scope(ScopeKind::Lambda, parent);
                 for (i, g) in generators.iter().enumerate() {
                     if i > 0 {
-                        self.visit_expr_owned(&g.iter);
+                        self.visit_expr(g.iter);
                     }
-                    self.bind_comprehension_target(&g.target);
-                    for cond in &g.ifs {
-                        self.visit_expr_owned(cond);
+                    self.bind_comprehension_target(g.target);
+                    for cond in g.ifs.iter() {
+                        self.visit_expr(cond);
                     }
                 }
                 for e in elts {
-                    self.visit_expr_owned(e);
+                    self.visit_expr(e);
                 }
                 self.current = parent;
             }
-            Expr::Walrus { target, value } => {
-                self.visit_expr_owned(value);
-                if let Expr::Name { id, .. } = &**target {
+            ExprKind::Walrus { target, value } => {
+                self.visit_expr(value);
+                if let ExprKind::Name { id, .. } = target.kind() {
                     let bound = self.value_binding(value);
                     // A walrus binds in the enclosing non-comprehension scope.
                     let mut scope = self.current;
                     while self.scopes[scope].kind == ScopeKind::Lambda {
                         scope = self.scopes[scope].parent.unwrap_or(0);
                     }
-                    if bound.is_some() && !self.ever_bound.contains(id.as_str()) {
-                        self.ever_bound.insert(id.clone());
+                    if bound.is_some() && !self.ever_bound.contains(id) {
+                        self.ever_bound.insert(Name::from(id));
                     }
-                    self.scopes[scope].bindings.insert(id.clone(), bound);
+                    self.scopes[scope].bindings.insert(Name::from(id), bound);
                 }
             }
         }
     }
 
-    fn bind_comprehension_target(&mut self, target: &Expr) {
-        match target {
-            Expr::Name { id, .. } => {
-                self.scopes[self.current].bindings.insert(id.clone(), None);
+    fn bind_comprehension_target(&mut self, target: Expr) {
+        match target.kind() {
+            ExprKind::Name { id, .. } => {
+                self.scopes[self.current]
+                    .bindings
+                    .insert(Name::from(id), None);
             }
-            Expr::Sequence { elts, .. } | Expr::Other { children: elts, .. } => {
-                for e in elts {
+            ExprKind::Sequence { elts, .. } => {
+                for e in elts.iter() {
+                    self.bind_comprehension_target(e);
+                }
+            }
+            ExprKind::Other { children, .. } => {
+                for e in children {
                     self.bind_comprehension_target(e);
                 }
             }
@@ -836,51 +870,51 @@ impl<'m> Resolver<'_, 'm> {
     /// it is bound to, as [`Resolver::expr_binding`] would: each link is resolved once, on the
     /// way back up, and reported as it is (`dg.AssetSelection`, then `dg.AssetSelection.keys`;
     /// `context.log` as a member of the inferred `context`).
-    fn visit_chain(&mut self, e: &Expr) -> Option<Bound> {
-        match e {
-            Expr::Name { id, span } => {
+    fn visit_chain(&mut self, e: Expr) -> Option<Bound> {
+        match e.kind() {
+            ExprKind::Name { id, span } => {
                 let bound = self.lookup(id);
                 if let Some(path @ Bound::Path(_)) = &bound {
-                    self.reference(path.clone(), *span, false);
+                    self.reference(path.clone(), span, false);
                 }
                 bound
             }
-            Expr::Attribute { value, attr, span } => {
+            ExprKind::Attribute { value, attr, span } => {
                 let base = self.visit_chain(value);
                 let bound = match &base {
                     Some(Bound::Path(p)) => Some(Bound::Path(format!("{p}.{attr}"))),
                     // A property or attribute whose type the catalog records continues the chain.
-                    Some(Bound::Instance(i)) if !i.own.contains(attr) => self
+                    Some(Bound::Instance(i)) if !i.defines(attr) => self
                         .knowledge
                         .member_type(&i.class, attr)
                         .map(|c| Bound::instance(c, i.via.clone())),
                     _ => None,
                 };
                 match (&bound, &base) {
-                    (Some(path @ Bound::Path(_)), _) => self.reference(path.clone(), *span, true),
-                    (_, Some(Bound::Instance(i))) => self.member_reference(i, attr, *span),
+                    (Some(path @ Bound::Path(_)), _) => self.reference(path.clone(), span, true),
+                    (_, Some(Bound::Instance(i))) => self.member_reference(i, attr, span),
                     _ => {}
                 }
                 bound
             }
-            other => {
-                self.visit_expr_owned(other);
+            _ => {
+                self.visit_expr(e);
                 None
             }
         }
     }
 
     /// Visits the keyword arguments of a call of `func`, which is bound to `callee`.
-    fn visit_keywords(&mut self, func: &Expr, callee: Option<Bound>, keywords: &[Keyword]) {
-        for keyword in keywords {
-            self.visit_expr_owned(&keyword.value);
-            let Some(name) = &keyword.name else { continue };
+    fn visit_keywords(&mut self, func: Expr, callee: Option<Bound>, keywords: Keywords) {
+        for keyword in keywords.iter() {
+            self.visit_expr(keyword.value);
+            let Some(name) = keyword.name else { continue };
             let target = match &callee {
                 Some(Bound::Path(p)) => Some(Target::Path(p.clone())),
                 // A method called on an inferred instance: `context.foo(param=...)`.
-                _ => match func {
-                    Expr::Attribute { value, attr, .. } => match self.expr_binding(value) {
-                        Some(Bound::Instance(i)) if !i.own.contains(attr) => Some(Target::Member {
+                _ => match func.kind() {
+                    ExprKind::Attribute { value, attr, .. } => match self.expr_binding(value) {
+                        Some(Bound::Instance(i)) if !i.defines(attr) => Some(Target::Member {
                             class: i.class,
                             name: attr.to_string(),
                         }),
@@ -912,7 +946,7 @@ impl<'m> Resolver<'_, 'm> {
     }
 
     fn member_reference(&mut self, instance: &Instance, member: &str, span: Span) {
-        if instance.own.iter().any(|m| m == member) {
+        if instance.defines(member) {
             return; // defined by the user's own subclass
         }
         if instance.open && !self.knowledge.has_member(&instance.class, member) {
@@ -933,33 +967,34 @@ impl<'m> Resolver<'_, 'm> {
 
 /// Attributes a method assigns on its first parameter (`self._client = ...`), not descending
 /// into nested scopes: they belong to the user's subclass, not to the dagster base class.
-fn collect_self_attributes(def: &FunctionDef, out: &mut Vec<Name>) {
-    fn target_attributes(e: &Expr, receiver: &str, out: &mut Vec<Name>) {
-        match e {
-            Expr::Attribute { value, attr, .. } => {
-                if matches!(&**value, Expr::Name { id, .. } if id == receiver) {
-                    out.push(attr.clone());
+fn collect_self_attributes(def: FunctionDef, out: &mut Vec<Name>) {
+    fn target_attributes(e: Expr, receiver: &str, out: &mut Vec<Name>) {
+        match e.kind() {
+            ExprKind::Attribute { value, attr, .. } => {
+                if matches!(value.kind(), ExprKind::Name { id, .. } if id == receiver) {
+                    out.push(Name::from(attr));
                 }
             }
-            Expr::Sequence { elts, .. } | Expr::Other { children: elts, .. } => {
-                for e in elts {
-                    target_attributes(e, receiver, out);
-                }
-            }
+            ExprKind::Sequence { elts, .. } => elts
+                .iter()
+                .for_each(|e| target_attributes(e, receiver, out)),
+            ExprKind::Other { children, .. } => children
+                .into_iter()
+                .for_each(|e| target_attributes(e, receiver, out)),
             _ => {}
         }
     }
-    fn walk(body: &[Stmt], receiver: &str, out: &mut Vec<Name>) {
-        for stmt in body {
-            match stmt {
-                Stmt::Assign { targets, .. } => {
-                    for t in targets {
+    fn walk(body: Suite, receiver: &str, out: &mut Vec<Name>) {
+        for stmt in body.iter() {
+            match stmt.kind() {
+                StmtKind::Assign { targets, .. } => {
+                    for t in targets.iter() {
                         target_attributes(t, receiver, out);
                     }
                 }
-                Stmt::For { target, .. } => target_attributes(target, receiver, out),
-                Stmt::With { items, .. } => {
-                    for var in items.iter().filter_map(|(_, var)| var.as_ref()) {
+                StmtKind::For { target, .. } => target_attributes(target, receiver, out),
+                StmtKind::With { items, .. } => {
+                    for var in items.iter().filter_map(|(_, var)| var) {
                         target_attributes(var, receiver, out);
                     }
                 }
@@ -968,63 +1003,58 @@ fn collect_self_attributes(def: &FunctionDef, out: &mut Vec<Name>) {
             stmt.for_each_block(|block| walk(block, receiver, out));
         }
     }
-    if let Some(receiver) = def.params.first().filter(|p| !p.variadic) {
-        walk(&def.body, &receiver.name, out);
+    if let Some(receiver) = def.params().iter().next().filter(|p| !p.variadic) {
+        walk(def.body(), receiver.name, out);
     }
 }
 
-/// Names a function body binds (its locals), not descending into nested scopes.
-fn collect_locals<'m>(body: &'m [Stmt], out: &mut HashSet<&'m str>) {
-    fn target_names<'m>(e: &'m Expr, out: &mut HashSet<&'m str>) {
-        match e {
-            Expr::Name { id, .. } => {
+/// Names a function body binds (its locals), not descending into nested scopes, and those it
+/// declares `global` or `nonlocal` (not local anywhere in it).
+fn collect_locals<'m>(body: Suite<'m>, out: &mut HashSet<&'m str>, globals: &mut Vec<&'m str>) {
+    fn target_names<'m>(e: Expr<'m>, out: &mut HashSet<&'m str>) {
+        match e.kind() {
+            ExprKind::Name { id, .. } => {
                 out.insert(id);
             }
-            Expr::Sequence { elts, .. } | Expr::Other { children: elts, .. } => {
-                for e in elts {
-                    target_names(e, out);
-                }
+            ExprKind::Sequence { elts, .. } => elts.iter().for_each(|e| target_names(e, out)),
+            ExprKind::Other { children, .. } => {
+                children.into_iter().for_each(|e| target_names(e, out))
             }
             _ => {}
         }
     }
-    let mut globals = HashSet::default();
-    for stmt in body {
-        match stmt {
-            Stmt::Import { aliases, .. } | Stmt::ImportFrom { aliases, .. } => {
-                for a in aliases {
+    for stmt in body.iter() {
+        match stmt.kind() {
+            StmtKind::Import { aliases } | StmtKind::ImportFrom { aliases, .. } => {
+                for a in aliases.iter() {
                     let name = a
                         .asname
-                        .as_deref()
-                        .unwrap_or_else(|| a.name.split('.').next().unwrap_or(&a.name));
+                        .unwrap_or_else(|| a.name.split('.').next().unwrap_or(a.name));
                     if name != "*" {
                         out.insert(name);
                     }
                 }
             }
-            Stmt::FunctionDef(f) => {
-                out.insert(&f.name);
+            StmtKind::FunctionDef(f) => {
+                out.insert(f.name());
             }
-            Stmt::ClassDef(c) => {
-                out.insert(&c.name);
+            StmtKind::ClassDef(c) => {
+                out.insert(c.name());
             }
-            Stmt::Assign { targets, .. } => targets.iter().for_each(|t| target_names(t, out)),
-            Stmt::For { target, .. } => target_names(target, out),
-            Stmt::With { items, .. } => {
-                for v in items.iter().filter_map(|(_, var)| var.as_ref()) {
+            StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| target_names(t, out)),
+            StmtKind::For { target, .. } => target_names(target, out),
+            StmtKind::With { items, .. } => {
+                for v in items.iter().filter_map(|(_, var)| var) {
                     target_names(v, out);
                 }
             }
-            Stmt::Try { handlers, .. } => {
-                out.extend(handlers.iter().filter_map(|h| h.name.as_deref()));
+            StmtKind::Try { handlers, .. } => {
+                out.extend(handlers.iter().filter_map(|h| h.name));
             }
-            Stmt::Global(names) => globals.extend(names.iter().map(|n| n.as_str())),
-            Stmt::If { .. } | Stmt::Other { .. } | Stmt::Return(_) => {}
+            StmtKind::Global(names) => globals.extend(names.iter()),
+            StmtKind::If { .. } | StmtKind::Other { .. } | StmtKind::Return(_) => {}
         }
-        stmt.for_each_block(|block| collect_locals(block, out));
-    }
-    for g in globals {
-        out.remove(g);
+        stmt.for_each_block(|block| collect_locals(block, out, globals));
     }
 }
 
@@ -1071,8 +1101,8 @@ mod tests {
 
     /// Every reference as `kind path @ text`.
     fn refs(source: &str) -> Vec<String> {
-        let module = crate::syntax::parse_module(source).module;
-        resolve(&module, &Fake)
+        let parsed = crate::syntax::parse(source);
+        resolve(parsed.body(), &Fake)
             .into_iter()
             .map(|r| {
                 let text = &source[r.span.start as usize..r.span.end as usize];

@@ -13,20 +13,17 @@ use rayon::prelude::*;
 
 use super::model::*;
 use super::sources::{Distribution, SourceSet};
-use crate::syntax::{self, ClassDef, Expr, FunctionDef, Keyword, Stmt};
+use crate::syntax;
+use crate::syntax::view::{
+    ClassDef, Expr, ExprKind, Exprs, FunctionDef, Keywords, StmtKind, Suite,
+};
 
 /// Builds one catalog per dagster distribution in `set`, in the order the set lists them.
 pub fn build(set: &SourceSet) -> Vec<Catalog> {
-    let parsed: Vec<(String, bool, syntax::Module)> = set
+    let parsed: Vec<(String, bool, syntax::Parsed)> = set
         .files
         .par_iter()
-        .map(|(name, file)| {
-            (
-                name.clone(),
-                file.is_package,
-                syntax::parse_module(&file.text).module,
-            )
-        })
+        .map(|(name, file)| (name.clone(), file.is_package, syntax::parse(&file.text)))
         .collect();
     let index = Index::new(&parsed);
     let mut analyzer = Analyzer {
@@ -46,15 +43,15 @@ pub fn build(set: &SourceSet) -> Vec<Catalog> {
 enum Binding<'a> {
     /// An import of the given dotted path (index into `ModuleInfo::import_paths`).
     Import(usize),
-    Class(&'a ClassDef),
-    Function(&'a FunctionDef),
-    Value(&'a Expr),
+    Class(ClassDef<'a>),
+    Function(FunctionDef<'a>),
+    Value(Expr<'a>),
 }
 
 struct ModuleInfo<'a> {
     name: &'a str,
     is_package: bool,
-    body: &'a [Stmt],
+    body: Suite<'a>,
     bindings: HashMap<&'a str, Binding<'a>>,
     import_paths: Vec<String>,
     /// Names bound by a redundant-alias import (`from m import X as X`), the PEP 484 re-export.
@@ -70,26 +67,26 @@ struct Index<'a> {
 #[derive(Clone, Copy)]
 enum Target<'a> {
     Module(&'a str),
-    Class(&'a str, &'a ClassDef),
-    Function(&'a str, &'a FunctionDef),
-    Value(&'a str, &'a str, &'a Expr),
+    Class(&'a str, ClassDef<'a>),
+    Function(&'a str, FunctionDef<'a>),
+    Value(&'a str, &'a str, Expr<'a>),
 }
 
 impl<'a> Index<'a> {
-    fn new(parsed: &'a [(String, bool, syntax::Module)]) -> Self {
+    fn new(parsed: &'a [(String, bool, syntax::Parsed)]) -> Self {
         let modules = parsed
             .iter()
             .map(|(name, is_package, module)| {
                 let mut info = ModuleInfo {
                     name,
                     is_package: *is_package,
-                    body: &module.body,
+                    body: module.body(),
                     bindings: HashMap::new(),
                     import_paths: Vec::new(),
                     reexports: Vec::new(),
                     all: None,
                 };
-                collect_bindings(&mut info, &module.body, true);
+                collect_bindings(&mut info, module.body(), true);
                 (name.as_str(), info)
             })
             .collect();
@@ -113,8 +110,8 @@ impl<'a> Index<'a> {
                 hops.push(format!("{module}.{name}"));
                 self.resolve_path(&info.import_paths[*i], hops, depth + 1)
             }
-            Some(Binding::Class(def)) => Some(Target::Class(info.name, def)),
-            Some(Binding::Function(def)) => Some(Target::Function(info.name, def)),
+            Some(Binding::Class(def)) => Some(Target::Class(info.name, *def)),
+            Some(Binding::Function(def)) => Some(Target::Function(info.name, *def)),
             Some(Binding::Value(value)) => {
                 // `Alias = Original` follows the original when it is a catalogued definition.
                 if let Some(dotted) = value.dotted_name() {
@@ -127,7 +124,7 @@ impl<'a> Index<'a> {
                     }
                 }
                 let name = info.bindings.get_key_value(name)?.0;
-                Some(Target::Value(info.name, name, value))
+                Some(Target::Value(info.name, name, *value))
             }
             None => {
                 let sub = format!("{module}.{name}");
@@ -172,24 +169,24 @@ impl<'a> Index<'a> {
 
 /// Records the top-level bindings of a module body. Definitions directly at top level win;
 /// bindings inside `if`/`try` blocks only fill names not bound yet.
-fn collect_bindings<'a>(info: &mut ModuleInfo<'a>, body: &'a [Stmt], top: bool) {
-    for stmt in body {
+fn collect_bindings<'a>(info: &mut ModuleInfo<'a>, body: Suite<'a>, top: bool) {
+    for stmt in body.iter() {
         let bind = |info: &mut ModuleInfo<'a>, name: &'a str, binding: Binding<'a>| {
             if top || !info.bindings.contains_key(name) {
                 info.bindings.insert(name, binding);
             }
         };
-        match stmt {
-            Stmt::Import { aliases, .. } => {
-                for alias in aliases {
-                    let (local, path) = match &alias.asname {
-                        Some(asname) => (asname.as_str(), alias.name.to_string()),
+        match stmt.kind() {
+            StmtKind::Import { aliases } => {
+                for alias in aliases.iter() {
+                    let (local, path) = match alias.asname {
+                        Some(asname) => (asname, alias.name.to_string()),
                         None => {
-                            let first = alias.name.split('.').next().unwrap_or(&alias.name);
+                            let first = alias.name.split('.').next().unwrap_or(alias.name);
                             (first, first.to_string())
                         }
                     };
-                    if alias.asname.as_deref() == Some(alias.name.as_str()) {
+                    if alias.asname == Some(alias.name) {
                         info.reexports.push(local);
                     }
                     info.import_paths.push(path);
@@ -197,19 +194,18 @@ fn collect_bindings<'a>(info: &mut ModuleInfo<'a>, body: &'a [Stmt], top: bool) 
                     bind(info, local, Binding::Import(i));
                 }
             }
-            Stmt::ImportFrom {
+            StmtKind::ImportFrom {
                 module,
                 level,
                 aliases,
-                ..
             } => {
-                let base = absolute_module(info.name, info.is_package, module.as_deref(), *level);
-                for alias in aliases {
+                let base = absolute_module(info.name, info.is_package, module, level);
+                for alias in aliases.iter() {
                     if alias.name == "*" {
                         continue;
                     }
-                    let local = alias.asname.as_deref().unwrap_or(&alias.name);
-                    if alias.asname.as_deref() == Some(alias.name.as_str()) {
+                    let local = alias.asname.unwrap_or(alias.name);
+                    if alias.asname == Some(alias.name) {
                         info.reexports.push(local);
                     }
                     info.import_paths.push(format!("{base}.{}", alias.name));
@@ -217,17 +213,17 @@ fn collect_bindings<'a>(info: &mut ModuleInfo<'a>, body: &'a [Stmt], top: bool) 
                     bind(info, local, Binding::Import(i));
                 }
             }
-            Stmt::ClassDef(def) => bind(info, &def.name, Binding::Class(def)),
-            Stmt::FunctionDef(def) => bind(info, &def.name, Binding::Function(def)),
-            Stmt::Assign {
+            StmtKind::ClassDef(def) => bind(info, def.name(), Binding::Class(def)),
+            StmtKind::FunctionDef(def) => bind(info, def.name(), Binding::Function(def)),
+            StmtKind::Assign {
                 targets,
                 value: Some(value),
                 ..
             } => {
-                for target in targets {
-                    if let Expr::Name { id, .. } = target {
+                for target in targets.iter() {
+                    if let ExprKind::Name { id, .. } = target.kind() {
                         if id == "__all__" {
-                            if let Expr::Sequence { elts, .. } = value {
+                            if let ExprKind::Sequence { elts, .. } = value.kind() {
                                 info.all = Some(
                                     elts.iter()
                                         .filter_map(|e| e.as_str().map(str::to_string))
@@ -239,19 +235,23 @@ fn collect_bindings<'a>(info: &mut ModuleInfo<'a>, body: &'a [Stmt], top: bool) 
                     }
                 }
             }
-            Stmt::If { body, orelse, .. } => {
+            // Only `if` (every clause) and `try` blocks: following `for`/`with` too would
+            // change the generated catalogs.
+            StmtKind::If { body, clauses, .. } => {
                 collect_bindings(info, body, false);
-                collect_bindings(info, orelse, false);
+                for (_, body) in clauses.iter() {
+                    collect_bindings(info, body, false);
+                }
             }
-            Stmt::Try {
+            StmtKind::Try {
                 body,
                 handlers,
                 orelse,
                 finalbody,
             } => {
                 collect_bindings(info, body, false);
-                for h in handlers {
-                    collect_bindings(info, &h.body, false);
+                for h in handlers.iter() {
+                    collect_bindings(info, h.body, false);
                 }
                 collect_bindings(info, orelse, false);
                 collect_bindings(info, finalbody, false);
@@ -322,7 +322,7 @@ struct Analyzer<'i, 'a> {
     in_progress: HashSet<String>,
     /// Classes named by annotations, analysed only when a catalog keeps them (analysing them
     /// on sight would recurse into classes still being analysed).
-    deferred: HashMap<String, (&'a str, &'a ClassDef)>,
+    deferred: HashMap<String, (&'a str, ClassDef<'a>)>,
 }
 
 impl<'a> Analyzer<'_, 'a> {
@@ -453,7 +453,7 @@ impl<'a> Analyzer<'_, 'a> {
             }
             Target::Class(module, def) => self.class(module, def),
             Target::Function(module, def) => {
-                let id = format!("{module}.{}", def.name);
+                let id = format!("{module}.{}", def.name());
                 if !self.objects.contains_key(&id) {
                     let object = self.function(module, def, Kind::Function);
                     self.objects.insert(id.clone(), object);
@@ -479,8 +479,8 @@ impl<'a> Analyzer<'_, 'a> {
     }
 
     /// The class a module-level value is an instance of, when it is a constructor call.
-    fn class_of_value(&mut self, module: &str, value: &Expr) -> Option<String> {
-        let Expr::Call { func, .. } = value else {
+    fn class_of_value(&mut self, module: &str, value: Expr) -> Option<String> {
+        let ExprKind::Call { func, .. } = value.kind() else {
             return None;
         };
         let dotted = func.dotted_name()?;
@@ -494,16 +494,16 @@ impl<'a> Analyzer<'_, 'a> {
     }
 
     /// The id of a class whose analysis waits until a catalog needs it.
-    fn defer_class(&mut self, module: &'a str, def: &'a ClassDef) -> String {
-        let id = format!("{module}.{}", def.name);
+    fn defer_class(&mut self, module: &'a str, def: ClassDef<'a>) -> String {
+        let id = format!("{module}.{}", def.name());
         self.deferred.entry(id.clone()).or_insert((module, def));
         id
     }
 
-    fn decoration(&mut self, module: &str, decorator: &Expr) -> Decoration {
-        let (callee, keywords): (&Expr, &[Keyword]) = match decorator {
-            Expr::Call { func, keywords, .. } => (func, keywords),
-            other => (other, &[]),
+    fn decoration(&mut self, module: &str, decorator: Expr) -> Decoration {
+        let (callee, keywords) = match decorator.kind() {
+            ExprKind::Call { func, keywords, .. } => (func, Some(keywords)),
+            _ => (decorator, None),
         };
         let Some(dotted) = callee.dotted_name() else {
             return Decoration::Other;
@@ -513,15 +513,21 @@ impl<'a> Analyzer<'_, 'a> {
             .resolve_dotted(module, &dotted, &mut Vec::new(), 0)
         {
             Some(Target::Function(def_module, def)) if def_module.contains("_annotations") => {
-                match marker_function(&def.name) {
+                match marker_function(def.name()) {
                     Some((status, is_param)) => self.marker(module, status, is_param, keywords),
                     None => Decoration::Other,
                 }
             }
             // A marker stored in a variable: `_x = superseded(...)` then `@_x`.
-            Some(Target::Value(value_module, _, Expr::Call { func, keywords, .. }))
-                if matches!(decorator, Expr::Name { .. } | Expr::Attribute { .. }) =>
+            Some(Target::Value(value_module, _, value))
+                if matches!(
+                    decorator.kind(),
+                    ExprKind::Name { .. } | ExprKind::Attribute { .. }
+                ) =>
             {
+                let ExprKind::Call { func, keywords, .. } = value.kind() else {
+                    return Decoration::Other;
+                };
                 let Some(inner) = func.dotted_name() else {
                     return Decoration::Other;
                 };
@@ -532,9 +538,9 @@ impl<'a> Analyzer<'_, 'a> {
                     Some(Target::Function(def_module, def))
                         if def_module.contains("_annotations") =>
                     {
-                        match marker_function(&def.name) {
+                        match marker_function(def.name()) {
                             Some((status, is_param)) => {
-                                self.marker(value_module, status, is_param, keywords)
+                                self.marker(value_module, status, is_param, Some(keywords))
                             }
                             None => Decoration::Other,
                         }
@@ -557,19 +563,19 @@ impl<'a> Analyzer<'_, 'a> {
         module: &str,
         status: Option<Status>,
         is_param: bool,
-        keywords: &[Keyword],
+        keywords: Option<Keywords>,
     ) -> Decoration {
         let Some(status) = status else {
             return Decoration::Public;
         };
         let mut args: HashMap<String, Option<String>> = HashMap::new();
         let mut unknown_spread = false;
-        for keyword in keywords {
-            match &keyword.name {
+        for keyword in keywords.iter().flat_map(|k| k.iter()) {
+            match keyword.name {
                 Some(name) => {
-                    args.insert(name.to_string(), self.eval_str(module, &keyword.value));
+                    args.insert(name.to_string(), self.eval_str(module, keyword.value));
                 }
-                None => match self.eval_kwargs_helper(module, &keyword.value) {
+                None => match self.eval_kwargs_helper(module, keyword.value) {
                     Some(values) => args.extend(values),
                     None => unknown_spread = true,
                 },
@@ -598,15 +604,13 @@ impl<'a> Analyzer<'_, 'a> {
     }
 
     /// The value of a string expression, when it is a literal or a module-level string constant.
-    fn eval_str(&self, module: &str, e: &Expr) -> Option<String> {
-        match e {
-            Expr::Str { value, .. } => Some(value.clone()),
-            Expr::Name { id, .. } => {
-                match self.index.modules.get(module)?.bindings.get(id.as_str()) {
-                    Some(Binding::Value(Expr::Str { value, .. })) => Some(value.clone()),
-                    _ => None,
-                }
-            }
+    fn eval_str(&self, module: &str, e: Expr) -> Option<String> {
+        match e.kind() {
+            ExprKind::Str { value, .. } => Some(value.to_string()),
+            ExprKind::Name { id, .. } => match self.index.modules.get(module)?.bindings.get(id) {
+                Some(Binding::Value(value)) => value.as_str().map(str::to_string),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -616,75 +620,87 @@ impl<'a> Analyzer<'_, 'a> {
     fn eval_kwargs_helper(
         &self,
         module: &str,
-        call: &Expr,
+        call: Expr,
     ) -> Option<HashMap<String, Option<String>>> {
-        let Expr::Call { func, .. } = call else {
+        let ExprKind::Call { func, .. } = call.kind() else {
             return None;
         };
-        let Expr::Name { id, .. } = &**func else {
+        let ExprKind::Name { id, .. } = func.kind() else {
             return None;
         };
-        let Some(Binding::Function(def)) =
-            self.index.modules.get(module)?.bindings.get(id.as_str())
-        else {
+        let Some(Binding::Function(def)) = self.index.modules.get(module)?.bindings.get(id) else {
             return None;
         };
         let mut vars: HashMap<&str, HashMap<String, Option<String>>> = HashMap::new();
-        self.eval_helper_body(module, &def.body, &mut vars, false)
+        self.eval_helper_body(module, def.body(), &mut vars, false)
     }
 
     fn eval_helper_body<'b>(
         &self,
         module: &str,
-        body: &'b [Stmt],
+        body: Suite<'b>,
         vars: &mut HashMap<&'b str, HashMap<String, Option<String>>>,
         conditional: bool,
     ) -> Option<HashMap<String, Option<String>>> {
-        let dict_of = |this: &Self, items: &[(Option<Expr>, Expr)]| {
-            items
-                .iter()
-                .filter_map(|(k, v)| {
-                    Some((k.as_ref()?.as_str()?.to_string(), this.eval_str(module, v)))
-                })
-                .collect::<HashMap<_, _>>()
+        let dict_of = |this: &Self, e: Expr| {
+            let ExprKind::Dict { items, .. } = e.kind() else {
+                return None;
+            };
+            Some(
+                items
+                    .iter()
+                    .filter_map(|(k, v)| Some((k?.as_str()?.to_string(), this.eval_str(module, v))))
+                    .collect::<HashMap<_, _>>(),
+            )
         };
-        for stmt in body {
-            match stmt {
-                Stmt::Assign {
+        for stmt in body.iter() {
+            match stmt.kind() {
+                StmtKind::Assign {
                     targets,
                     value: Some(value),
                     ..
-                } => match (targets.as_slice(), value) {
-                    ([Expr::Name { id, .. }], Expr::Dict { items, .. }) => {
-                        vars.insert(id, dict_of(self, items));
-                    }
-                    (
-                        [Expr::Subscript {
+                } => {
+                    let Some(target) = targets.single() else {
+                        continue;
+                    };
+                    match target.kind() {
+                        ExprKind::Name { id, .. } => {
+                            if let Some(dict) = dict_of(self, value) {
+                                vars.insert(id, dict);
+                            }
+                        }
+                        ExprKind::Subscript {
                             value: target,
                             slice,
                             ..
-                        }],
-                        value,
-                    ) => {
-                        if let (Expr::Name { id, .. }, Some(key)) = (&**target, slice.as_str()) {
-                            let v = if conditional {
-                                None
-                            } else {
-                                self.eval_str(module, value)
-                            };
-                            if let Some(d) = vars.get_mut(id.as_str()) {
-                                d.insert(key.to_string(), v);
+                        } => {
+                            if let (ExprKind::Name { id, .. }, Some(key)) =
+                                (target.kind(), slice.as_str())
+                            {
+                                let v = if conditional {
+                                    None
+                                } else {
+                                    self.eval_str(module, value)
+                                };
+                                if let Some(d) = vars.get_mut(id) {
+                                    d.insert(key.to_string(), v);
+                                }
                             }
                         }
+                        _ => {}
                     }
+                }
+                StmtKind::If { body, clauses, .. } => {
+                    self.eval_helper_body(module, body, vars, true);
+                    for (_, body) in clauses.iter() {
+                        self.eval_helper_body(module, body, vars, true);
+                    }
+                }
+                StmtKind::Return(Some(value)) => match value.kind() {
+                    ExprKind::Dict { .. } => return dict_of(self, value),
+                    ExprKind::Name { id, .. } => return vars.get(id).cloned(),
                     _ => {}
                 },
-                Stmt::If { body, orelse, .. } => {
-                    self.eval_helper_body(module, body, vars, true);
-                    self.eval_helper_body(module, orelse, vars, true);
-                }
-                Stmt::Return(Some(Expr::Dict { items, .. })) => return Some(dict_of(self, items)),
-                Stmt::Return(Some(Expr::Name { id, .. })) => return vars.get(id.as_str()).cloned(),
                 _ => {}
             }
         }
@@ -692,12 +708,12 @@ impl<'a> Analyzer<'_, 'a> {
     }
 
     /// Applies a function's decorators: markers, parameter markers, member kind.
-    fn function(&mut self, module: &str, def: &FunctionDef, default_kind: Kind) -> Object {
+    fn function(&mut self, module: &str, def: FunctionDef, default_kind: Kind) -> Object {
         let mut object = Object {
             kind: Some(default_kind),
             ..Object::default()
         };
-        for decorator in &def.decorators {
+        for decorator in def.decorators() {
             match self.decoration(module, decorator) {
                 Decoration::Public => object.public = true,
                 Decoration::Lifecycle(m) => object.markers.push(m),
@@ -715,26 +731,19 @@ impl<'a> Analyzer<'_, 'a> {
             }
         }
         mark_hidden(def, &mut object);
-        object.returns = def
-            .returns
-            .as_ref()
-            .and_then(|r| self.annotation_class(module, r));
+        object.returns = def.returns().and_then(|r| self.annotation_class(module, r));
         normalize(&mut object);
         object
     }
 
     /// The catalogued class an annotation names (`X`, `"X"`, `Optional[X]`, `X | None`).
-    fn annotation_class(&mut self, module: &str, annotation: &Expr) -> Option<String> {
-        let parsed;
-        let annotation = match annotation {
-            Expr::Str { value, span } => {
-                parsed = syntax::parse_string_annotation(value, *span)?;
-                &parsed
-            }
-            other => other,
-        };
-        match annotation {
-            Expr::Subscript { value, slice, .. } => {
+    fn annotation_class(&mut self, module: &str, annotation: Expr) -> Option<String> {
+        if let ExprKind::Str { value, span } = annotation.kind() {
+            let parsed = syntax::parse_string_annotation(value, span)?;
+            return self.annotation_class(module, parsed.expr());
+        }
+        match annotation.kind() {
+            ExprKind::Subscript { value, slice, .. } => {
                 let outer = value.dotted_name()?;
                 if outer.ends_with("Optional") {
                     self.annotation_class(module, slice)
@@ -742,18 +751,15 @@ impl<'a> Analyzer<'_, 'a> {
                     None
                 }
             }
-            Expr::Other { children, .. } if children.len() == 2 => {
+            ExprKind::Other { children, .. } if children.len() == 2 => {
                 // `X | None`
-                let non_none: Vec<&Expr> = children
-                    .iter()
-                    .filter(|c| !matches!(c, Expr::Constant { .. }))
-                    .collect();
-                match non_none.as_slice() {
-                    [one] => self.annotation_class(module, one),
+                let mut non_none = children.into_iter().filter(|c| !c.is_constant());
+                match (non_none.next(), non_none.next()) {
+                    (Some(one), None) => self.annotation_class(module, one),
                     _ => None,
                 }
             }
-            Expr::Name { .. } | Expr::Attribute { .. } => {
+            ExprKind::Name { .. } | ExprKind::Attribute { .. } => {
                 let dotted = annotation.dotted_name()?;
                 match self
                     .index
@@ -768,8 +774,8 @@ impl<'a> Analyzer<'_, 'a> {
     }
 
     /// Analyses a class (memoised): its markers, `__init__` parameter markers, members and bases.
-    fn class(&mut self, module: &str, def: &'a ClassDef) -> String {
-        let id = format!("{module}.{}", def.name);
+    fn class(&mut self, module: &str, def: ClassDef<'a>) -> String {
+        let id = format!("{module}.{}", def.name());
         if self.objects.contains_key(&id) || !self.in_progress.insert(id.clone()) {
             return id;
         }
@@ -777,7 +783,7 @@ impl<'a> Analyzer<'_, 'a> {
             kind: Some(Kind::Class),
             ..Object::default()
         };
-        for decorator in &def.decorators {
+        for decorator in def.decorators() {
             match self.decoration(module, decorator) {
                 Decoration::Public => object.public = true,
                 Decoration::Lifecycle(m) => object.markers.push(m),
@@ -788,12 +794,13 @@ impl<'a> Analyzer<'_, 'a> {
         // Bases: members, markers and parameter markers are inherited (dagster stores markers
         // as class attributes, so subclasses answer `is_deprecated` like their base).
         let mut inherited_params = BTreeMap::new();
-        for base in def.bases.iter().rev() {
-            let base = match base {
-                Expr::Subscript { value, .. } => &**value,
-                other => other,
+        let bases: Vec<Expr> = def.bases().iter().collect();
+        for base in bases.into_iter().rev() {
+            let base = match base.kind() {
+                ExprKind::Subscript { value, .. } => value,
+                _ => base,
             };
-            if let Expr::Call { func, args, .. } = base {
+            if let ExprKind::Call { func, args, .. } = base.kind() {
                 if func
                     .dotted_name()
                     .is_some_and(|d| d.ends_with("NamedTuple"))
@@ -823,13 +830,13 @@ impl<'a> Analyzer<'_, 'a> {
         }
         // Inherited `__init__` parameter markers apply while the class accepts the parameter:
         // it keeps the base `__init__`, or its own one names it or takes `**kwargs`.
-        let own_init = def.body.iter().find_map(|s| match s {
-            Stmt::FunctionDef(f) if f.name == "__init__" => Some(f),
+        let own_init = def.body().iter().find_map(|s| match s.kind() {
+            StmtKind::FunctionDef(f) if f.name() == "__init__" => Some(f),
             _ => None,
         });
         for (param, markers) in inherited_params {
             let accepted = own_init.is_none_or(|init| {
-                init.params
+                init.params()
                     .iter()
                     .any(|p| p.name == param || (p.variadic && p.name != "args"))
             });
@@ -840,31 +847,30 @@ impl<'a> Analyzer<'_, 'a> {
         // Members of a `@public` enum are instances of it and answer `is_public` like it.
         let public_enum = object.public
             && def
-                .bases
+                .bases()
                 .iter()
                 .any(|b| b.dotted_name().is_some_and(|d| d.ends_with("Enum")));
-        for stmt in &def.body {
-            match stmt {
-                Stmt::FunctionDef(f) => {
-                    let member_id = format!("{id}.{}", f.name);
+        for stmt in def.body().iter() {
+            match stmt.kind() {
+                StmtKind::FunctionDef(f) => {
+                    let member_id = format!("{id}.{}", f.name());
                     let member = self.function(module, f, Kind::Method);
                     self.merge_member(&member_id, member);
-                    object.members.insert(f.name.to_string());
+                    object.members.insert(f.name().to_string());
                 }
-                Stmt::Assign {
+                StmtKind::Assign {
                     targets,
                     annotation,
                     ..
                 } => {
-                    for target in targets {
-                        let Expr::Name { id: name, .. } = target else {
+                    for target in targets.iter() {
+                        let ExprKind::Name { id: name, .. } = target.kind() else {
                             continue;
                         };
                         let member_id = format!("{id}.{name}");
-                        let public = annotation.as_ref().is_some_and(is_public_attr)
+                        let public = annotation.is_some_and(is_public_attr)
                             || (public_enum && !name.starts_with('_'));
                         let returns = annotation
-                            .as_ref()
                             .and_then(|a| self.annotation_class(module, strip_public_attr(a)));
                         // A plain data attribute (not public, no known type) is not listed:
                         // dagster's `@public` applies to methods and properties, and config
@@ -916,17 +922,17 @@ impl<'a> Analyzer<'_, 'a> {
         &mut self,
         module: &str,
         class_id: &str,
-        args: &[Expr],
+        args: Exprs,
         members: &mut BTreeSet<String>,
     ) {
-        let Some(Expr::Sequence { elts, .. }) = args.get(1) else {
+        let Some(ExprKind::Sequence { elts, .. }) = args.get(1).map(Expr::kind) else {
             return;
         };
-        for field in elts {
-            let Expr::Sequence { elts: pair, .. } = field else {
+        for field in elts.iter() {
+            let ExprKind::Sequence { elts: pair, .. } = field.kind() else {
                 continue;
             };
-            let (Some(name), Some(annotation)) = (pair.first().and_then(Expr::as_str), pair.get(1))
+            let (Some(name), Some(annotation)) = (pair.get(0).and_then(Expr::as_str), pair.get(1))
             else {
                 continue;
             };
@@ -952,36 +958,39 @@ impl<'a> Analyzer<'_, 'a> {
     /// Entries of the module `__getattr__` tables: `_DEPRECATED*` dicts.
     fn getattr_tables(&mut self, info: &ModuleInfo<'a>) -> Vec<(String, Export)> {
         let mut out = Vec::new();
-        for stmt in info.body {
-            let Stmt::Assign {
+        for stmt in info.body.iter() {
+            let StmtKind::Assign {
                 targets,
-                value: Some(Expr::Dict { items, .. }),
+                value: Some(value),
                 ..
-            } = stmt
+            } = stmt.kind()
             else {
                 continue;
             };
-            let [Expr::Name { id: table, .. }] = targets.as_slice() else {
+            let ExprKind::Dict { items, .. } = value.kind() else {
+                continue;
+            };
+            let Some(ExprKind::Name { id: table, .. }) = targets.single().map(Expr::kind) else {
                 continue;
             };
             if !table.starts_with("_DEPRECATED") {
                 continue;
             }
-            for (key, value) in items {
-                let Some(name) = key.as_ref().and_then(Expr::as_str) else {
+            for (key, value) in items.iter() {
+                let Some(name) = key.and_then(Expr::as_str) else {
                     continue;
                 };
-                let export = match value {
-                    Expr::Str { value, .. } if table == "_DEPRECATED_WITH_ERROR" => Export {
+                let export = match value.kind() {
+                    ExprKind::Str { value, .. } if table == "_DEPRECATED_WITH_ERROR" => Export {
                         target: None,
                         markers: vec![Marker {
                             status: Status::Removed,
                             breaking_version: None,
-                            message: Some(value.clone()),
+                            message: Some(value.to_string()),
                             hidden: false,
                         }],
                     },
-                    Expr::Sequence { elts, .. } => {
+                    ExprKind::Sequence { elts, .. } => {
                         let strs: Vec<Option<String>> =
                             elts.iter().map(|e| self.eval_str(info.name, e)).collect();
                         let (target, breaking_version, message) = match strs.as_slice() {
@@ -991,7 +1000,7 @@ impl<'a> Analyzer<'_, 'a> {
                                 (t.map(|t| self.object_for(t)), bv.clone(), msg.clone())
                             }
                             [_, bv] => {
-                                let t = elts[0].dotted_name().and_then(|d| {
+                                let t = elts.get(0).and_then(Expr::dotted_name).and_then(|d| {
                                     self.index.resolve_dotted(info.name, &d, &mut Vec::new(), 0)
                                 });
                                 (
@@ -1022,9 +1031,9 @@ impl<'a> Analyzer<'_, 'a> {
 }
 
 /// `hidden_param` markers: a deprecated parameter that is not in the signature.
-fn mark_hidden(def: &FunctionDef, object: &mut Object) {
+fn mark_hidden(def: FunctionDef, object: &mut Object) {
     for (param, markers) in object.params.iter_mut() {
-        if !def.params.iter().any(|p| p.name == param) {
+        if !def.params().iter().any(|p| p.name == param) {
             for m in markers
                 .iter_mut()
                 .filter(|m| m.status == Status::Deprecated)
@@ -1044,20 +1053,20 @@ fn normalize(object: &mut Object) {
     }
 }
 
-fn is_public_attr(annotation: &Expr) -> bool {
-    match annotation {
-        Expr::Subscript { value, .. } => value
+fn is_public_attr(annotation: Expr) -> bool {
+    match annotation.kind() {
+        ExprKind::Subscript { value, .. } => value
             .dotted_name()
             .is_some_and(|d| d.rsplit('.').next() == Some("PublicAttr")),
-        Expr::Str { value, .. } => value.trim_start().starts_with("PublicAttr["),
+        ExprKind::Str { value, .. } => value.trim_start().starts_with("PublicAttr["),
         _ => false,
     }
 }
 
-fn strip_public_attr(annotation: &Expr) -> &Expr {
-    match annotation {
-        Expr::Subscript { slice, .. } if is_public_attr(annotation) => slice,
-        other => other,
+fn strip_public_attr(annotation: Expr) -> Expr {
+    match annotation.kind() {
+        ExprKind::Subscript { slice, .. } if is_public_attr(annotation) => slice,
+        _ => annotation,
     }
 }
 
@@ -1101,17 +1110,16 @@ fn export_names(info: &ModuleInfo) -> Vec<String> {
 }
 
 /// `AliasedModuleFinder({"dagster.core": "dagster._core", ...})` in the package `__init__`.
-fn find_module_aliases(body: &[Stmt], out: &mut BTreeMap<String, String>) {
-    fn visit(e: &Expr, out: &mut BTreeMap<String, String>) {
-        if let Expr::Call { func, args, .. } = e {
+fn find_module_aliases(body: Suite, out: &mut BTreeMap<String, String>) {
+    fn visit(e: Expr, out: &mut BTreeMap<String, String>) {
+        if let ExprKind::Call { func, args, .. } = e.kind() {
             if func
                 .dotted_name()
                 .is_some_and(|d| d.ends_with("AliasedModuleFinder"))
             {
-                if let Some(Expr::Dict { items, .. }) = args.first() {
-                    for (k, v) in items {
-                        if let (Some(k), Some(v)) = (k.as_ref().and_then(Expr::as_str), v.as_str())
-                        {
+                if let Some(ExprKind::Dict { items, .. }) = args.get(0).map(Expr::kind) {
+                    for (k, v) in items.iter() {
+                        if let (Some(k), Some(v)) = (k.and_then(Expr::as_str), v.as_str()) {
                             out.insert(k.to_string(), v.to_string());
                         }
                     }
@@ -1120,9 +1128,9 @@ fn find_module_aliases(body: &[Stmt], out: &mut BTreeMap<String, String>) {
             args.iter().for_each(|a| visit(a, out));
         }
     }
-    for stmt in body {
-        if let Stmt::Other { exprs, .. } = stmt {
-            exprs.iter().for_each(|e| visit(e, out));
+    for stmt in body.iter() {
+        if let StmtKind::Other { exprs, .. } = stmt.kind() {
+            exprs.into_iter().for_each(|e| visit(e, out));
         }
     }
 }

@@ -1,13 +1,25 @@
 //! Python parsing. This module is the only place that touches the parser crates
-//! (`ruff_python_parser`, `ruff_python_ast`, `ruff_text_size`): it lowers their tree into the
-//! small tree of [`tree`], so an upgrade of those 0.0.x crates changes this module alone.
+//! (`ruff_python_parser`, `ruff_python_ast`, `ruff_text_size`): the checker and the catalog
+//! builder walk ruff's tree through the borrowed [`view`], so an upgrade of those 0.0.x crates
+//! changes this module alone.
 
-mod lower;
-pub mod tree;
+pub mod view;
 
-pub use tree::*;
-
+use ruff_python_ast as ast;
 use ruff_python_parser::{Mode, ParseOptions};
+
+/// An identifier or other short text of the tree: stored inline up to 24 bytes, so that the
+/// names of a file (most of what lowering copies) cost no allocation.
+pub type Name = compact_str::CompactString;
+
+/// A byte range in the source text (start inclusive, end exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub start: u32,
+    /// Byte offset one past the last byte.
+    pub end: u32,
+}
 
 /// A syntax error found while parsing; the tree is still built around it.
 #[derive(Debug, Clone)]
@@ -18,19 +30,29 @@ pub struct SyntaxError {
     pub span: Span,
 }
 
-/// The result of parsing a module: a (possibly error-recovered) tree and the syntax errors.
-#[derive(Debug)]
-pub struct ParsedModule {
-    /// The lowered module.
-    pub module: Module,
+/// A parsed module: ruff's (possibly error-recovered) tree, seen through [`view`], and the
+/// syntax errors.
+pub struct Parsed {
+    module: ruff_python_parser::Parsed<ast::ModModule>,
     /// Syntax errors, in source order.
     pub errors: Vec<SyntaxError>,
 }
 
+impl Parsed {
+    /// The module's top-level statements.
+    pub fn body(&self) -> view::Suite<'_> {
+        view::Suite::new(&self.module.syntax().body)
+    }
+}
+
+fn parse_ruff(source: &str) -> ruff_python_parser::Parsed<ast::Mod> {
+    ruff_python_parser::parse_unchecked(source, ParseOptions::from(Mode::Module))
+}
+
 /// Parses Python source (any version up to 3.14 syntax). Never fails: syntax errors are
 /// returned beside the recovered tree.
-pub fn parse_module(source: &str) -> ParsedModule {
-    let parsed = ruff_python_parser::parse_unchecked(source, ParseOptions::from(Mode::Module));
+pub fn parse(source: &str) -> Parsed {
+    let parsed = parse_ruff(source);
     let errors = parsed
         .errors()
         .iter()
@@ -42,80 +64,38 @@ pub fn parse_module(source: &str) -> ParsedModule {
             },
         })
         .collect();
-    let module = match parsed.syntax() {
-        ruff_python_ast::Mod::Module(m) => Module {
-            body: lower::suite(&m.body),
-        },
-        ruff_python_ast::Mod::Expression(_) => Module::default(),
-    };
-    ParsedModule { module, errors }
+    let module = parsed
+        .try_into_module()
+        .expect("a module is parsed in module mode");
+    Parsed { module, errors }
 }
 
 /// Parses `source` with the same parser and drops the result, without lowering or analysis:
 /// the floor of what checking a file can cost (`check --parse-only`, a benchmarking aid).
 pub fn parse_and_drop(source: &str) {
-    let parsed = ruff_python_parser::parse_unchecked(source, ParseOptions::from(Mode::Module));
+    let parsed = parse_ruff(source);
     std::hint::black_box(&parsed);
 }
 
-/// Parses the text of a string annotation (`"dg.AssetExecutionContext"`) as an expression.
-/// Every span in the result is set to `at` (the string literal), since offsets inside a string
-/// literal do not map back to the file when it has escapes or prefixes.
-pub fn parse_string_annotation(text: &str, at: Span) -> Option<Expr> {
-    let parsed = ruff_python_parser::parse_expression(text.trim()).ok()?;
-    let mut e = lower::expr(parsed.expr());
-    relocate(&mut e, at);
-    Some(e)
+/// The expression of a string annotation (`"dg.AssetExecutionContext"`), parsed.
+pub struct StringAnnotation {
+    parsed: ruff_python_parser::Parsed<ast::ModExpression>,
+    at: Span,
 }
 
-fn relocate(e: &mut Expr, at: Span) {
-    match e {
-        Expr::Name { span, .. } | Expr::Str { span, .. } | Expr::Constant { span } => *span = at,
-        Expr::Attribute { value, span, .. } => {
-            *span = at;
-            relocate(value, at);
-        }
-        Expr::Subscript { value, slice, span } => {
-            *span = at;
-            relocate(value, at);
-            relocate(slice, at);
-        }
-        Expr::Call {
-            func,
-            args,
-            keywords,
-            span,
-        } => {
-            *span = at;
-            relocate(func, at);
-            args.iter_mut().for_each(|a| relocate(a, at));
-            for k in keywords {
-                k.span = at;
-                relocate(&mut k.value, at);
-            }
-        }
-        Expr::Sequence { elts, span }
-        | Expr::Other {
-            children: elts,
-            span,
-        } => {
-            *span = at;
-            elts.iter_mut().for_each(|a| relocate(a, at));
-        }
-        Expr::Dict { items, span } => {
-            *span = at;
-            for (k, v) in items {
-                if let Some(k) = k {
-                    relocate(k, at);
-                }
-                relocate(v, at);
-            }
-        }
-        // Lambdas, comprehensions and walruses cannot appear in a type annotation; drop them.
-        Expr::Lambda { .. } | Expr::Comprehension { .. } | Expr::Walrus { .. } => {
-            *e = Expr::Constant { span: at }
-        }
+impl StringAnnotation {
+    /// The expression, with every span set to the string literal's.
+    pub fn expr(&self) -> view::Expr<'_> {
+        view::Expr::relocated(self.parsed.expr(), self.at)
     }
+}
+
+/// Parses the text of a string annotation (`"dg.AssetExecutionContext"`) as an expression.
+/// Every span in the result is `at` (the string literal), since offsets inside a string
+/// literal do not map back to the file when it has escapes or prefixes.
+pub fn parse_string_annotation(text: &str, at: Span) -> Option<StringAnnotation> {
+    let parsed = ruff_python_parser::parse_expression(text.trim()).ok()?;
+    Some(StringAnnotation { parsed, at })
 }
 
 /// Maps byte offsets to 1-based line and character columns (wraps `ruff_source_file`).
@@ -180,35 +160,50 @@ impl LineIndex {
 mod tests {
     use super::*;
 
+    use view::{ExprKind, StmtKind};
+
     #[test]
     fn parses_modern_syntax_without_errors() {
         let src = "type X[T = int] = list[T]\nf = f\"{'a' + f'{1}'}\"\ntry:\n    pass\nexcept A, B:\n    pass\n";
-        let parsed = parse_module(src);
+        let parsed = parse(src);
         assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
-        assert_eq!(parsed.module.body.len(), 3);
+        assert_eq!(parsed.body().iter().count(), 3);
     }
 
     #[test]
     fn recovers_from_syntax_errors() {
-        let parsed = parse_module("import dagster\ndef f(:\n    pass\nx = dagster.asset\n");
+        let parsed = parse("import dagster\ndef f(:\n    pass\nx = dagster.asset\n");
         assert!(!parsed.errors.is_empty());
         assert!(parsed
-            .module
-            .body
+            .body()
             .iter()
-            .any(|s| matches!(s, Stmt::Import { .. })));
+            .any(|s| matches!(s.kind(), StmtKind::Import { .. })));
     }
 
     #[test]
     fn flattens_long_operator_chains() {
         let src = format!("x = {}\n", vec!["a"; 50_000].join(" + "));
-        let parsed = std::thread::Builder::new()
+        let operands = std::thread::Builder::new()
             .stack_size(256 << 20)
-            .spawn(move || parse_module(&src).module.body.len())
+            .spawn(move || {
+                let parsed = parse(&src);
+                let stmt = parsed.body().iter().next().unwrap();
+                let StmtKind::Assign {
+                    value: Some(value), ..
+                } = stmt.kind()
+                else {
+                    panic!("an assignment");
+                };
+                let operands = match value.kind() {
+                    ExprKind::Other { children } => children.len(),
+                    _ => 0,
+                };
+                operands
+            })
             .unwrap()
             .join()
             .unwrap();
-        assert_eq!(parsed, 1);
+        assert_eq!(operands, 50_000);
     }
 
     #[test]
@@ -227,8 +222,13 @@ mod tests {
     #[test]
     fn string_annotations_are_relocated() {
         let at = Span { start: 5, end: 20 };
-        let e = parse_string_annotation("dg.AssetExecutionContext", at).unwrap();
+        let parsed = parse_string_annotation("dg.AssetExecutionContext", at).unwrap();
+        let e = parsed.expr();
         assert_eq!(e.dotted_name().as_deref(), Some("dg.AssetExecutionContext"));
-        assert!(matches!(e, Expr::Attribute { span, .. } if span == at));
+        let ExprKind::Attribute { value, span, .. } = e.kind() else {
+            panic!("an attribute");
+        };
+        assert_eq!(span, at);
+        assert!(matches!(value.kind(), ExprKind::Name { span, .. } if span == at));
     }
 }
