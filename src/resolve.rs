@@ -112,6 +112,35 @@ enum Bound {
     Instance(Instance),
 }
 
+/// The names bound, in any scope so far, to something tracked: a set, with a bitmap of
+/// (length, first byte) in front, since nearly every lookup is of a name not in it.
+#[derive(Default)]
+struct EverBound {
+    names: HashSet<Name>,
+    signatures: [u64; 8],
+}
+
+impl EverBound {
+    fn signature(name: &str) -> (usize, u64) {
+        let first = name.as_bytes().first().copied().unwrap_or(0) as usize;
+        let key = (name.len().min(15) << 5) | (first & 31);
+        (key >> 6, 1 << (key & 63))
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        let (word, bit) = Self::signature(name);
+        self.signatures[word] & bit != 0 && self.names.contains(name)
+    }
+
+    fn insert(&mut self, name: &str) {
+        if !self.contains(name) {
+            let (word, bit) = Self::signature(name);
+            self.signatures[word] |= bit;
+            self.names.insert(Name::from(name));
+        }
+    }
+}
+
 impl Instance {
     /// True when the user's own subclass defines `member`.
     fn defines(&self, member: &str) -> bool {
@@ -171,7 +200,7 @@ pub fn resolve(module: Suite, knowledge: &dyn Knowledge) -> Vec<Reference> {
         deferred: Vec::new(),
         refs: Vec::new(),
         conditional: 0,
-        ever_bound: HashSet::default(),
+        ever_bound: EverBound::default(),
         any_star_import: false,
     };
     r.visit_body(module);
@@ -196,7 +225,7 @@ struct Resolver<'k, 'm> {
     conditional: usize,
     /// Every name bound, in any scope so far, to something tracked. A name not in it can only
     /// resolve to nothing (or through a star import), so most lookups stop at one probe.
-    ever_bound: HashSet<Name>,
+    ever_bound: EverBound,
     /// Some scope has a `from tracked import *`.
     any_star_import: bool,
 }
@@ -236,8 +265,8 @@ impl<'m> Resolver<'_, 'm> {
                 return;
             }
         }
-        if bound.is_some() && !self.ever_bound.contains(name) {
-            self.ever_bound.insert(Name::from(name));
+        if bound.is_some() {
+            self.ever_bound.insert(name);
         }
         scope.bindings.insert(Name::from(name), bound);
     }
@@ -600,9 +629,7 @@ impl<'m> Resolver<'_, 'm> {
             // An untracked parameter needs no binding: it is in `locals`, which a lookup from
             // this scope finds first.
             if let Some(bound) = bound {
-                if !self.ever_bound.contains(param.name) {
-                    self.ever_bound.insert(Name::from(param.name));
-                }
+                self.ever_bound.insert(param.name);
                 self.scopes[scope]
                     .bindings
                     .insert(Name::from(param.name), Some(bound));
@@ -750,9 +777,14 @@ impl<'m> Resolver<'_, 'm> {
     /// Visits an expression (of the module, or parsed from a string annotation: nothing is
     /// kept from it but references).
     fn visit_expr(&mut self, e: Expr) {
-        match e.kind() {
+        self.visit_chain(e);
+    }
+
+    /// Visits an expression other than a name or an attribute (see [`Resolver::visit_chain`]).
+    fn visit_other(&mut self, kind: ExprKind) {
+        match kind {
             ExprKind::Name { .. } | ExprKind::Attribute { .. } => {
-                self.visit_chain(e);
+                unreachable!("names and attributes are visited as chains")
             }
             ExprKind::Call {
                 func,
@@ -800,9 +832,7 @@ impl<'m> Resolver<'_, 'm> {
                 let parent = self.current;
                 self.current = self.push_scope(ScopeKind::Lambda, parent);
                 for p in params.iter() {
-                    self.scopes[self.current]
-                        .bindings
-                        .insert(Name::from(p.name), None);
+                    self.bind_untracked_here(p.name);
                 }
                 self.visit_expr(body);
                 self.current = parent;
@@ -836,8 +866,8 @@ impl<'m> Resolver<'_, 'm> {
                     while self.scopes[scope].kind == ScopeKind::Lambda {
                         scope = self.scopes[scope].parent.unwrap_or(0);
                     }
-                    if bound.is_some() && !self.ever_bound.contains(id) {
-                        self.ever_bound.insert(Name::from(id));
+                    if bound.is_some() {
+                        self.ever_bound.insert(id);
                     }
                     self.scopes[scope].bindings.insert(Name::from(id), bound);
                 }
@@ -845,13 +875,20 @@ impl<'m> Resolver<'_, 'm> {
         }
     }
 
+    /// Binds a lambda parameter or comprehension variable (untracked) in the current scope,
+    /// which is visited at once: when no lookup could find `name` bound to anything tracked,
+    /// the binding would change none and is not recorded.
+    fn bind_untracked_here(&mut self, name: &str) {
+        if self.any_star_import || self.ever_bound.contains(name) {
+            self.scopes[self.current]
+                .bindings
+                .insert(Name::from(name), None);
+        }
+    }
+
     fn bind_comprehension_target(&mut self, target: Expr) {
         match target.kind() {
-            ExprKind::Name { id, .. } => {
-                self.scopes[self.current]
-                    .bindings
-                    .insert(Name::from(id), None);
-            }
+            ExprKind::Name { id, .. } => self.bind_untracked_here(id),
             ExprKind::Sequence { elts, .. } => {
                 for e in elts.iter() {
                     self.bind_comprehension_target(e);
@@ -866,10 +903,10 @@ impl<'m> Resolver<'_, 'm> {
         }
     }
 
-    /// Visits a name or an attribute chain (anything else is visited as usual) and returns what
-    /// it is bound to, as [`Resolver::expr_binding`] would: each link is resolved once, on the
-    /// way back up, and reported as it is (`dg.AssetSelection`, then `dg.AssetSelection.keys`;
-    /// `context.log` as a member of the inferred `context`).
+    /// Visits an expression and returns what it is bound to, as [`Resolver::expr_binding`]
+    /// would: for a name or an attribute chain each link is resolved once, on the way back up,
+    /// and reported as it is (`dg.AssetSelection`, then `dg.AssetSelection.keys`; `context.log`
+    /// as a member of the inferred `context`); anything else is bound to nothing.
     fn visit_chain(&mut self, e: Expr) -> Option<Bound> {
         match e.kind() {
             ExprKind::Name { id, span } => {
@@ -897,8 +934,8 @@ impl<'m> Resolver<'_, 'm> {
                 }
                 bound
             }
-            _ => {
-                self.visit_expr(e);
+            other => {
+                self.visit_other(other);
                 None
             }
         }
