@@ -852,7 +852,7 @@ impl<'m> Resolver<'_, 'm> {
                         self.visit_expr(cond);
                     }
                 }
-                for e in elts {
+                for e in elts.into_iter().flatten() {
                     self.visit_expr(e);
                 }
                 self.current = parent;

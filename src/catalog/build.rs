@@ -751,7 +751,7 @@ impl<'a> Analyzer<'_, 'a> {
                     None
                 }
             }
-            ExprKind::Other { children, .. } if children.len() == 2 => {
+            ExprKind::Other { children } if children.count() == 2 => {
                 // `X | None`
                 let mut non_none = children.into_iter().filter(|c| !c.is_constant());
                 match (non_none.next(), non_none.next()) {

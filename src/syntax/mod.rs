@@ -195,7 +195,7 @@ mod tests {
                     panic!("an assignment");
                 };
                 let operands = match value.kind() {
-                    ExprKind::Other { children } => children.len(),
+                    ExprKind::Other { children } => children.count(),
                     _ => 0,
                 };
                 operands

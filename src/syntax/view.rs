@@ -22,6 +22,27 @@ fn span(range: TextRange) -> Span {
     }
 }
 
+/// The span every span of a relocated expression (one parsed from a string annotation) is
+/// reported at; [`At::NONE`] for an expression of the file itself.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct At(Span);
+
+impl At {
+    const NONE: At = At(Span {
+        start: u32::MAX,
+        end: u32::MAX,
+    });
+
+    /// The span to report for a node with `range`.
+    fn or(self, range: TextRange) -> Span {
+        if self == At::NONE {
+            span(range)
+        } else {
+            self.0
+        }
+    }
+}
+
 /// Child expressions gathered for [`ExprKind::Other`] and [`StmtKind::Other`] (most nodes have
 /// at most a few, kept inline).
 pub type Children<'a> = SmallVec<[Expr<'a>; 4]>;
@@ -189,7 +210,7 @@ impl<'a> Stmt<'a> {
                 bodies: SmallVec::from_iter([Suite(&w.body), Suite(&w.orelse)]),
             },
             ast::Stmt::Match(m) => {
-                let mut collector = Collector::new(None);
+                let mut collector = Collector::new(At::NONE);
                 collector.0.push(plain(&m.subject));
                 for case in &m.cases {
                     collector.visit_pattern(&case.pattern);
@@ -213,7 +234,7 @@ impl<'a> Stmt<'a> {
             },
             other => {
                 // Raise, assert, del, type aliases, pass, ...: the expressions they contain.
-                let mut collector = Collector::new(None);
+                let mut collector = Collector::new(At::NONE);
                 visitor::walk_stmt(&mut collector, other);
                 StmtKind::Other {
                     exprs: collector.0,
@@ -255,10 +276,10 @@ impl<'a> Stmt<'a> {
 }
 
 /// Collects the direct child expressions of a node (relocated like their parent).
-struct Collector<'a>(Children<'a>, Option<Span>);
+struct Collector<'a>(Children<'a>, At);
 
 impl Collector<'_> {
-    fn new(at: Option<Span>) -> Self {
+    fn new(at: At) -> Self {
         Collector(SmallVec::new(), at)
     }
 }
@@ -385,7 +406,7 @@ pub struct Param<'a> {
 #[derive(Clone, Copy)]
 pub struct Params<'a> {
     parameters: Option<&'a ast::Parameters>,
-    at: Option<Span>,
+    at: At,
 }
 
 impl<'a> Params<'a> {
@@ -440,7 +461,7 @@ impl<'a> FunctionDef<'a> {
     pub fn params(self) -> Params<'a> {
         Params {
             parameters: Some(&self.0.parameters),
-            at: None,
+            at: At::NONE,
         }
     }
     /// Return annotation.
@@ -477,7 +498,7 @@ impl<'a> ClassDef<'a> {
     pub fn keywords(self) -> Keywords<'a> {
         Keywords {
             nodes: self.0.arguments.as_deref().map_or(&[], |a| &a.keywords),
-            at: None,
+            at: At::NONE,
         }
     }
     /// Class body.
@@ -501,7 +522,7 @@ pub struct Keyword<'a> {
 #[derive(Clone, Copy)]
 pub struct Keywords<'a> {
     nodes: &'a [ast::Keyword],
-    at: Option<Span>,
+    at: At,
 }
 
 impl<'a> Keywords<'a> {
@@ -511,7 +532,7 @@ impl<'a> Keywords<'a> {
         self.nodes.iter().map(move |k| Keyword {
             name: k.arg.as_ref().map(|n| n.as_str()),
             value: Expr { node: &k.value, at },
-            span: at.unwrap_or_else(|| span(k.range)),
+            span: at.or(k.range),
         })
     }
     /// True when there are none.
@@ -524,12 +545,15 @@ impl<'a> Keywords<'a> {
 #[derive(Clone, Copy)]
 pub struct Exprs<'a> {
     nodes: &'a [ast::Expr],
-    at: Option<Span>,
+    at: At,
 }
 
 impl<'a> Exprs<'a> {
     fn new(nodes: &'a [ast::Expr]) -> Exprs<'a> {
-        Exprs { nodes, at: None }
+        Exprs {
+            nodes,
+            at: At::NONE,
+        }
     }
     /// The expressions in order.
     pub fn iter(self) -> impl Iterator<Item = Expr<'a>> {
@@ -579,7 +603,7 @@ impl<'a> Generators<'a> {
 #[derive(Clone, Copy)]
 pub struct DictItems<'a> {
     nodes: &'a [ast::DictItem],
-    at: Option<Span>,
+    at: At,
 }
 
 impl<'a> DictItems<'a> {
@@ -598,13 +622,53 @@ impl<'a> DictItems<'a> {
     }
 }
 
+/// The child expressions of an expression seen as [`ExprKind::Other`], gathered when iterated.
+/// Left-leaning operator chains (`a + b + ... + z`, tens of thousands of terms in generated code)
+/// give every operand, gathered with a loop instead of recursion.
+#[derive(Clone, Copy)]
+pub struct Others<'a>(Expr<'a>);
+
+impl<'a> Others<'a> {
+    fn gather(self) -> Children<'a> {
+        let Others(e) = self;
+        if let ast::Expr::BinOp(_) = e.node {
+            let mut operands: Children<'a> = SmallVec::new();
+            let mut current = e.node;
+            while let ast::Expr::BinOp(b) = current {
+                operands.push(e.child(&b.right));
+                current = &b.left;
+            }
+            operands.push(e.child(current));
+            operands.reverse();
+            return operands;
+        }
+        let mut collector = Collector::new(e.at);
+        visitor::walk_expr(&mut collector, e.node);
+        collector.0
+    }
+
+    /// How many there are.
+    pub fn count(self) -> usize {
+        self.gather().len()
+    }
+}
+
+impl<'a> IntoIterator for Others<'a> {
+    type Item = Expr<'a>;
+    type IntoIter = smallvec::IntoIter<[Expr<'a>; 4]>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.gather().into_iter()
+    }
+}
+
 /// An expression. One parsed from a string annotation is relocated: all its spans are the
 /// string literal's (offsets inside a literal do not map back to the file when it has escapes
 /// or prefixes).
 #[derive(Clone, Copy)]
 pub struct Expr<'a> {
     node: &'a ast::Expr,
-    at: Option<Span>,
+    at: At,
 }
 
 /// What an expression is, as far as resolution cares.
@@ -669,8 +733,8 @@ pub enum ExprKind<'a> {
     Comprehension {
         /// `for` clauses in order.
         generators: Generators<'a>,
-        /// The element expressions (key and value for dicts).
-        elts: Children<'a>,
+        /// The element expression (key and value for dicts).
+        elts: [Option<Expr<'a>>; 2],
     },
     /// `target := value`.
     Walrus {
@@ -681,22 +745,20 @@ pub enum ExprKind<'a> {
     },
     /// `None`, `True`, `False`, numbers, bytes, `...`.
     Constant,
-    /// Any other expression, with the expressions it contains. Left-leaning operator chains
-    /// (`a + b + ... + z`, tens of thousands of terms in generated code) are one node with
-    /// every operand, gathered with a loop instead of recursion.
+    /// Any other expression, with the expressions it contains.
     Other {
         /// Child expressions in source order.
-        children: Children<'a>,
+        children: Others<'a>,
     },
 }
 
 impl<'a> Expr<'a> {
     pub(super) fn new(node: &'a ast::Expr) -> Expr<'a> {
-        Expr { node, at: None }
+        Expr { node, at: At::NONE }
     }
 
     pub(super) fn relocated(node: &'a ast::Expr, at: Span) -> Expr<'a> {
-        Expr { node, at: Some(at) }
+        Expr { node, at: At(at) }
     }
 
     fn child(self, node: &'a ast::Expr) -> Expr<'a> {
@@ -704,7 +766,7 @@ impl<'a> Expr<'a> {
     }
 
     fn span_of(self, range: TextRange) -> Span {
-        self.at.unwrap_or_else(|| span(range))
+        self.at.or(range)
     }
 
     /// What the expression is.
@@ -758,14 +820,14 @@ impl<'a> Expr<'a> {
             | ast::Expr::Generator(_)
             | ast::Expr::DictComp(_)
             | ast::Expr::Named(_)
-                if at.is_some() =>
+                if at != At::NONE =>
             {
                 ExprKind::Constant
             }
             ast::Expr::Lambda(l) => ExprKind::Lambda {
                 params: Params {
                     parameters: l.parameters.as_deref(),
-                    at: None,
+                    at: At::NONE,
                 },
                 body: self.child(&l.body),
             },
@@ -779,17 +841,14 @@ impl<'a> Expr<'a> {
                 elt, generators, ..
             }) => ExprKind::Comprehension {
                 generators: Generators(generators),
-                elts: SmallVec::from_iter([self.child(elt)]),
+                elts: [Some(self.child(elt)), None],
             },
             ast::Expr::DictComp(c) => ExprKind::Comprehension {
                 generators: Generators(&c.generators),
-                elts: c
-                    .key
-                    .as_deref()
-                    .into_iter()
-                    .chain([&*c.value])
-                    .map(|e| self.child(e))
-                    .collect(),
+                elts: [
+                    c.key.as_deref().map(|k| self.child(k)),
+                    Some(self.child(&c.value)),
+                ],
             },
             ast::Expr::Named(n) => ExprKind::Walrus {
                 target: self.child(&n.target),
@@ -800,24 +859,9 @@ impl<'a> Expr<'a> {
             | ast::Expr::NumberLiteral(_)
             | ast::Expr::BytesLiteral(_)
             | ast::Expr::EllipsisLiteral(_) => ExprKind::Constant,
-            ast::Expr::BinOp(_) => {
-                let mut rights: Children<'a> = SmallVec::new();
-                let mut current = self.node;
-                while let ast::Expr::BinOp(b) = current {
-                    rights.push(self.child(&b.right));
-                    current = &b.left;
-                }
-                rights.push(self.child(current));
-                rights.reverse();
-                ExprKind::Other { children: rights }
-            }
-            other => {
-                let mut collector = Collector::new(at);
-                visitor::walk_expr(&mut collector, other);
-                ExprKind::Other {
-                    children: collector.0,
-                }
-            }
+            _ => ExprKind::Other {
+                children: Others(self),
+            },
         }
     }
 
