@@ -1477,4 +1477,28 @@ AssetSpec('a', auto_materialize_policy=None)
         // `DbtCliInvocation.manifest` is a plain data attribute: not reported (see rules DAG202).
         assert!(!f.iter().any(|x| x.contains(".manifest")), "{f:#?}");
     }
+
+    #[test]
+    fn dagsters_own_classes_own_their_dagster_shared_members() {
+        // `RunRequest` mixes in `dagster_shared`'s `LegacyNamedTupleMixin`: `_replace` is
+        // private to users, and dagster's own use of it is not a finding.
+        let tmp = tempfile::tempdir().unwrap();
+        let package = tmp.path().join("dagster");
+        std::fs::create_dir_all(&package).unwrap();
+        std::fs::write(package.join("__init__.py"), "").unwrap();
+        let source = "from dagster import RunRequest\ndef f(r: RunRequest):\n    return r._replace(tags={})\n";
+        let inside = package.join("daemon.py");
+        let outside = tmp.path().join("script.py");
+        assert_eq!(
+            findings(&inside.to_string_lossy(), source),
+            Vec::<String>::new()
+        );
+        assert!(checker().own_package_is_closed("dagster"));
+        let f = findings(&outside.to_string_lossy(), source);
+        assert!(
+            f.iter()
+                .any(|x| x.starts_with("DAG201") && x.contains("_replace")),
+            "{f:#?}"
+        );
+    }
 }

@@ -242,3 +242,31 @@ fn streamed_output_is_sorted_by_file_name() {
         );
     }
 }
+
+#[test]
+fn dagsters_own_modules_are_skipped_only_while_they_belong_to_it() {
+    // A module of the dagster package that names only dagster is not parsed (its references
+    // to its own package are never reported); the cache remembers that under a key naming the
+    // package, so the same file outside the package is checked again and reported.
+    let dir = tempfile::tempdir().unwrap();
+    let package = dir.path().join("dagster");
+    std::fs::create_dir(&package).unwrap();
+    std::fs::write(package.join("__init__.py"), "").unwrap();
+    std::fs::write(
+        package.join("internal.py"),
+        "from dagster._core.definitions import AssetsDefinition\n",
+    )
+    .unwrap();
+    // Past the racy window, so that the first run's read is trusted by the second.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let args = ["check", "--output-format", "concise", "dagster/internal.py"];
+    let own = run(dir.path(), &args);
+    assert_eq!(own.status.code(), Some(0), "{}", stdout(&own));
+    assert_eq!(stdout(&run(dir.path(), &args)), stdout(&own));
+
+    // Not a package any more: the same bytes are a user module importing a private path.
+    std::fs::remove_file(package.join("__init__.py")).unwrap();
+    let user = run(dir.path(), &args);
+    assert_eq!(user.status.code(), Some(1), "{}", stdout(&user));
+    assert!(stdout(&user).contains("DAG201"), "{}", stdout(&user));
+}
