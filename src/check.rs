@@ -315,15 +315,13 @@ impl Checker {
     /// no stability promise towards it, like its relative imports).
     pub fn check_source(&self, filename: &str, source: &str) -> Vec<Diagnostic> {
         let parsed = syntax::parse(source);
-        // Built only for a file with something to report (most references are fine).
-        let index = std::cell::OnceCell::new();
-        let current = self.check_parsed(filename, source, &index, &parsed);
+        let current = self.check_parsed(filename, source, &parsed);
         match &self.target {
             None => current,
             Some((version, target)) => {
                 let judged = target
                     .as_ref()
-                    .map(|t| t.check_parsed(filename, source, &index, &parsed));
+                    .map(|t| t.check_parsed(filename, source, &parsed));
                 crate::upgrade::merge(current, judged, version)
             }
         }
@@ -333,27 +331,23 @@ impl Checker {
         &self,
         filename: &str,
         source: &str,
-        index: &std::cell::OnceCell<LineIndex>,
         parsed: &syntax::Parsed,
     ) -> Vec<Diagnostic> {
-        let index = || index.get_or_init(|| LineIndex::new(source));
-        let mut out = Vec::new();
-        for error in &parsed.errors {
-            out.push(self.place(
-                filename,
-                source,
-                index(),
-                error.span,
-                Finding {
+        let mut found: Vec<(Span, Finding)> = parsed
+            .errors
+            .iter()
+            .map(|error| {
+                let finding = Finding {
                     code: "E999",
                     message: format!("SyntaxError: {}", error.message),
                     symbol: None,
                     parameter: None,
                     breaking_version: None,
                     replacement: None,
-                },
-            ));
-        }
+                };
+                (error.span, finding)
+            })
+            .collect();
         // A package's own modules use its internals freely: checking dagster_dbt's sources, its
         // references to dagster_dbt are not uses of an unstable API (its uses of dagster are).
         let own = (filename != "-")
@@ -365,34 +359,37 @@ impl Checker {
             }
             let span = reference.span;
             for finding in self.judge_memo(reference.target, reference.kind).iter() {
-                out.push(self.place(filename, source, index(), span, finding.clone()));
+                found.push((span, finding.clone()));
             }
         }
-        out.sort_by(|a, b| {
-            (a.start, a.rule.code, &a.message).cmp(&(b.start, b.rule.code, &b.message))
+        // In file order (then rule and message), each once; then placed in one pass.
+        found.sort_by(|(a, fa), (b, fb)| {
+            (a.start, fa.code, &fa.message).cmp(&(b.start, fb.code, &fb.message))
         });
-        out.dedup_by(|a, b| {
-            a.span == b.span && a.rule.code == b.rule.code && a.message == b.message
-        });
-        out
-    }
-
-    fn place(
-        &self,
-        filename: &str,
-        source: &str,
-        index: &LineIndex,
-        span: Span,
-        f: Finding,
-    ) -> Diagnostic {
-        let rule = rules::by_code(f.code).expect("registered rule");
-        Diagnostic {
-            symbol: f.symbol,
-            parameter: f.parameter,
-            breaking_version: f.breaking_version,
-            replacement: f.replacement,
-            ..Diagnostic::at(rule, filename, source, index, span, f.message)
-        }
+        found.dedup_by(|(a, fa), (b, fb)| a == b && fa.code == fb.code && fa.message == fb.message);
+        let mut locator = syntax::Locator::new(source);
+        found
+            .into_iter()
+            .map(|(span, f)| {
+                let (start, line) = locator.start(span.start);
+                let end = locator.end(span.end.max(span.start));
+                let rule = rules::by_code(f.code).expect("registered rule");
+                Diagnostic {
+                    rule,
+                    severity: rule.severity,
+                    message: f.message,
+                    filename: filename.to_string(),
+                    span,
+                    start,
+                    end,
+                    symbol: f.symbol,
+                    parameter: f.parameter,
+                    breaking_version: f.breaking_version,
+                    line_text: source[line.start as usize..line.end as usize].to_string(),
+                    replacement: f.replacement,
+                }
+            })
+            .collect()
     }
 
     fn cat<'a>(entry: &'a (CatalogRef, OnceLock<Index>)) -> Cat<'a> {

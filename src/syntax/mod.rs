@@ -156,6 +156,85 @@ impl LineIndex {
     }
 }
 
+/// Finds the locations of a file's findings in one forward pass, for offsets asked in
+/// increasing order: counting line breaks between two findings is a vectorised byte count,
+/// where a [`LineIndex`] first records every line start of the file. Text with a carriage
+/// return (which ends a line on its own too) is located through a [`LineIndex`].
+pub struct Locator<'s> {
+    source: &'s str,
+    /// The offset reached, the line it is on (0-based) and where that line starts.
+    pos: usize,
+    row: u32,
+    line_start: usize,
+    index: Option<LineIndex>,
+}
+
+impl<'s> Locator<'s> {
+    /// A locator over `source`, at its start.
+    pub fn new(source: &'s str) -> Locator<'s> {
+        Locator {
+            source,
+            pos: 0,
+            row: 0,
+            line_start: 0,
+            index: memchr::memchr(b'\r', source.as_bytes()).map(|_| LineIndex::new(source)),
+        }
+    }
+
+    /// The location of `offset` (at least the previous call's) and the range of its line,
+    /// without its line terminator.
+    pub fn start(&mut self, offset: u32) -> (Location, Span) {
+        if let Some(index) = &self.index {
+            let location = index.location(self.source, offset);
+            return (
+                location,
+                index.line_span(self.source, location.row as usize - 1),
+            );
+        }
+        let offset = (offset as usize).clamp(self.pos, self.source.len());
+        (self.row, self.line_start) = self.advance(offset);
+        self.pos = offset;
+        let bytes = self.source.as_bytes();
+        let end = memchr::memchr(b'\n', &bytes[self.line_start..])
+            .map_or(bytes.len(), |i| self.line_start + i);
+        let line = Span {
+            start: self.line_start as u32,
+            end: end as u32,
+        };
+        (self.location(self.row, self.line_start, offset), line)
+    }
+
+    /// The location of `offset` (at least the last [`Locator::start`]), without moving there.
+    pub fn end(&self, offset: u32) -> Location {
+        if let Some(index) = &self.index {
+            return index.location(self.source, offset);
+        }
+        let offset = (offset as usize).clamp(self.pos, self.source.len());
+        let (row, line_start) = self.advance(offset);
+        self.location(row, line_start, offset)
+    }
+
+    /// The line and line start of `offset`, counted on from the position reached.
+    fn advance(&self, offset: usize) -> (u32, usize) {
+        let between = &self.source.as_bytes()[self.pos..offset];
+        let breaks = bytecount::count(between, b'\n');
+        if breaks == 0 {
+            return (self.row, self.line_start);
+        }
+        let last = memchr::memrchr(b'\n', between).expect("a counted line break");
+        (self.row + breaks as u32, self.pos + last + 1)
+    }
+
+    fn location(&self, row: u32, line_start: usize, offset: usize) -> Location {
+        // Columns count characters (offsets are character boundaries).
+        let characters = bytecount::num_chars(&self.source.as_bytes()[line_start..offset]);
+        Location {
+            row: row + 1,
+            column: characters as u32 + 1,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +296,34 @@ mod tests {
             Location { row: 3, column: 1 }
         );
         assert_eq!(index.line_span(src, 1), Span { start: 7, end: 13 });
+    }
+
+    #[test]
+    fn the_locator_agrees_with_the_line_index() {
+        for src in [
+            "é = 1\nab = 2\n\nc = 'ü'  # x\n",
+            "a\r\nb\rc\n",
+            "",
+            "x\n\n\n",
+        ] {
+            let index = LineIndex::new(src);
+            let mut locator = Locator::new(src);
+            let offsets: Vec<u32> = (0..=src.len() as u32)
+                .filter(|&o| src.is_char_boundary(o as usize))
+                .collect();
+            for &o in &offsets {
+                let expected = index.location(src, o);
+                let (start, line) = locator.start(o);
+                assert_eq!(start, expected, "{src:?} at {o}");
+                assert_eq!(
+                    line,
+                    index.line_span(src, expected.row as usize - 1),
+                    "{src:?}"
+                );
+                let last = *offsets.last().unwrap();
+                assert_eq!(locator.end(last), index.location(src, last), "{src:?}");
+            }
+        }
     }
 
     #[test]
