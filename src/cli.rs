@@ -16,6 +16,7 @@ use crate::project::Project;
 use crate::report::{self, OutputFormat, RenderOptions, RepoPaths, Report};
 use crate::rules;
 use crate::runner;
+use rayon::prelude::*;
 
 /// Exit code: nothing found.
 pub const EXIT_CLEAN: i32 = 0;
@@ -593,17 +594,26 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         };
         let found: Vec<Found> = walk.run(&paths);
         // Resolve every file's settings first: a broken configuration file is a usage error.
-        // (Once per directory: a file's settings come from its directory's configuration.)
-        let mut settings_by_dir: rustc_hash::FxHashMap<std::ffi::OsString, _> =
+        // (Once per directory, on the workers: a file's settings come from its directory's
+        // configuration, and looking for one costs a few `stat`s per directory.)
+        let mut first_file_of_dir: rustc_hash::FxHashMap<&std::ffi::OsStr, &Path> =
             rustc_hash::FxHashMap::default();
         for f in &found {
             if let Found::File(path) = f {
                 let dir = path.parent().unwrap_or(Path::new("")).as_os_str();
-                if !settings_by_dir.contains_key(dir) {
-                    settings_by_dir.insert(dir.to_owned(), project.rule_settings(path)?);
-                }
+                first_file_of_dir.entry(dir).or_insert(path);
             }
         }
+        let mut dirs: Vec<(&std::ffi::OsStr, &Path)> = first_file_of_dir.into_iter().collect();
+        dirs.sort_unstable();
+        let resolved: Vec<Result<_, String>> = runner::on_workers(args.threads, || {
+            dirs.par_iter()
+                .map(|(dir, path)| Ok((dir.to_os_string(), project.rule_settings(path)?)))
+                .collect()
+        });
+        // The first broken configuration by folder name, whichever worker met it first.
+        let settings_by_dir: rustc_hash::FxHashMap<std::ffi::OsString, _> =
+            resolved.into_iter().collect::<Result<_, String>>()?;
         if let Some(d) = project.python_support() {
             let settings = project.rule_settings(&project.root.join("pyproject.toml"))?;
             let (kept, _) = runner::apply_settings(vec![d], &settings);

@@ -227,6 +227,15 @@ pub fn display_path(path: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
+/// Runs `work` on a pool of `threads` workers (0: one per core), for rayon's parallel
+/// iterators inside it.
+pub fn on_workers<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}
+
 /// How [`check_files`] runs.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
