@@ -1443,9 +1443,7 @@ AssetSpec('a', auto_materialize_policy=None)
     #[test]
     fn a_package_using_itself_is_not_reported() {
         let tmp = tempfile::tempdir().unwrap();
-        let package = tmp.path().join("dagster_dbt");
-        std::fs::create_dir_all(&package).unwrap();
-        std::fs::write(package.join("__init__.py"), "").unwrap();
+        let package = discovery::make_package(tmp.path(), "dagster_dbt");
         // Members count for the class defining them.
         // (`get_resource_context` on a dagster_dbt resource is dagster's ConfigurableResource's.)
         let source = "from dagster_dbt.cloud import DbtCloudResource\nfrom dagster._core.definitions.assets.definition.assets_definition import AssetsDefinition\nfrom dagster_dbt import DbtCliInvocation\ndef f(run: DbtCliInvocation):\n    return run.manifest\nfrom dagster_dbt.cloud import DbtCloudClientResource\ndef g(r: DbtCloudClientResource):\n    return r.get_resource_context()\n";
@@ -1480,9 +1478,7 @@ AssetSpec('a', auto_materialize_policy=None)
         // `RunRequest` mixes in `dagster_shared`'s `LegacyNamedTupleMixin`: `_replace` is
         // private to users, and dagster's own use of it is not a finding.
         let tmp = tempfile::tempdir().unwrap();
-        let package = tmp.path().join("dagster");
-        std::fs::create_dir_all(&package).unwrap();
-        std::fs::write(package.join("__init__.py"), "").unwrap();
+        let package = discovery::make_package(tmp.path(), "dagster");
         let source = "from dagster import RunRequest\ndef f(r: RunRequest):\n    return r._replace(tags={})\n";
         let inside = package.join("daemon.py");
         let outside = tmp.path().join("script.py");

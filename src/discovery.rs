@@ -356,6 +356,19 @@ fn coding_declaration(bytes: &[u8]) -> Option<String> {
     None
 }
 
+/// Makes `root/<dotted path>` a package folder for a test (each segment gets its
+/// `__init__.py`) and returns it.
+#[cfg(test)]
+pub fn make_package(root: &Path, dotted: &str) -> std::path::PathBuf {
+    let mut dir = root.to_path_buf();
+    for segment in dotted.split('.') {
+        dir.push(segment);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("__init__.py"), "").unwrap();
+    }
+    dir
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,10 +398,7 @@ mod tests {
     #[test]
     fn top_package_is_the_outermost_package_folder() {
         let tmp = tempfile::tempdir().unwrap();
-        let inner = tmp.path().join("src/dagster_dbt/core");
-        std::fs::create_dir_all(&inner).unwrap();
-        std::fs::write(tmp.path().join("src/dagster_dbt/__init__.py"), "").unwrap();
-        std::fs::write(inner.join("__init__.py"), "").unwrap();
+        let inner = make_package(&tmp.path().join("src"), "dagster_dbt.core");
         assert_eq!(
             top_package(&inner.join("resource.py")).as_deref(),
             Some("dagster_dbt")

@@ -138,13 +138,8 @@ mod tests {
     #[test]
     fn a_closed_package_does_not_count_in_its_own_modules() {
         let tmp = tempfile::tempdir().unwrap();
-        let inner = tmp.path().join("dagster/_core");
-        std::fs::create_dir_all(&inner).unwrap();
-        std::fs::write(tmp.path().join("dagster/__init__.py"), "").unwrap();
-        std::fs::write(inner.join("__init__.py"), "").unwrap();
-        let dbt = tmp.path().join("dagster_dbt");
-        std::fs::create_dir_all(&dbt).unwrap();
-        std::fs::write(dbt.join("__init__.py"), "").unwrap();
+        let inner = discovery::make_package(tmp.path(), "dagster._core");
+        let dbt = discovery::make_package(tmp.path(), "dagster_dbt");
         let in_dagster = inner.join("x.py").to_string_lossy().into_owned();
         let in_dbt = dbt.join("x.py").to_string_lossy().into_owned();
 

@@ -441,6 +441,10 @@ impl<'a> Params<'a> {
     }
 }
 
+fn decorators(list: &[ast::Decorator]) -> impl Iterator<Item = Expr<'_>> {
+    list.iter().map(|d| Expr::new(&d.expression))
+}
+
 /// `def name(params) -> returns: body`.
 #[derive(Clone, Copy)]
 pub struct FunctionDef<'a>(&'a ast::StmtFunctionDef);
@@ -452,10 +456,7 @@ impl<'a> FunctionDef<'a> {
     }
     /// Decorator expressions, top first.
     pub fn decorators(self) -> impl Iterator<Item = Expr<'a>> {
-        self.0
-            .decorator_list
-            .iter()
-            .map(|d| Expr::new(&d.expression))
+        decorators(&self.0.decorator_list)
     }
     /// Parameters in order.
     pub fn params(self) -> Params<'a> {
@@ -485,10 +486,7 @@ impl<'a> ClassDef<'a> {
     }
     /// Decorator expressions, top first.
     pub fn decorators(self) -> impl Iterator<Item = Expr<'a>> {
-        self.0
-            .decorator_list
-            .iter()
-            .map(|d| Expr::new(&d.expression))
+        decorators(&self.0.decorator_list)
     }
     /// Positional base expressions.
     pub fn bases(self) -> Exprs<'a> {
