@@ -39,8 +39,8 @@ impl<'c> Gate<'c> {
         }
     }
 
-    /// What `bytes`, the contents of the file shown as `filename` (`-` for standard input),
-    /// name of the tracked packages.
+    /// Which tracked packages `bytes`, the contents of the file shown as `filename` (`-` for
+    /// standard input), name.
     pub fn scan(&self, filename: &str, bytes: &[u8]) -> Scan {
         let mut hits = self.needles.iter().flat_map(|needle| {
             needle
@@ -86,7 +86,8 @@ pub enum Scan {
 }
 
 /// True for a byte that can be part of a Python identifier: ASCII letters, digits and `_`, and
-/// every byte of a non-ASCII character (over-approximating: a word only grows).
+/// every byte of a non-ASCII character. (A non-ASCII character that cannot be part of an
+/// identifier cannot touch one either in valid Python, outside strings and comments.)
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
