@@ -674,14 +674,9 @@ impl<'m> Resolver<'_, 'm> {
     fn bind_target(&mut self, target: Expr<'m>, bound: Option<Bound>) {
         match target.kind() {
             ExprKind::Name { id, .. } => self.bind(id, bound),
-            ExprKind::Sequence { elts, .. } => {
-                for e in elts.iter() {
-                    self.bind_target(e, None);
-                }
-            }
-            ExprKind::Other { children, .. } => {
-                // `*rest` in an unpacking
-                for e in children {
+            // A tuple or list of targets, or `*rest` in an unpacking.
+            kind @ (ExprKind::Sequence { .. } | ExprKind::Other { .. }) => {
+                for e in kind.parts() {
                     self.bind_target(e, None);
                 }
             }
@@ -760,13 +755,8 @@ impl<'m> Resolver<'_, 'm> {
                     self.visit_annotation(slice);
                 }
             }
-            ExprKind::Sequence { elts, .. } => {
-                for e in elts.iter() {
-                    self.visit_annotation(e);
-                }
-            }
-            ExprKind::Other { children, .. } => {
-                for e in children {
+            kind @ (ExprKind::Sequence { .. } | ExprKind::Other { .. }) => {
+                for e in kind.parts() {
                     self.visit_annotation(e);
                 }
             }
@@ -805,13 +795,8 @@ impl<'m> Resolver<'_, 'm> {
                 self.visit_expr(value);
                 self.visit_expr(slice);
             }
-            ExprKind::Sequence { elts, .. } => {
-                for e in elts.iter() {
-                    self.visit_expr(e);
-                }
-            }
-            ExprKind::Other { children, .. } => {
-                for e in children {
+            kind @ (ExprKind::Sequence { .. } | ExprKind::Other { .. }) => {
+                for e in kind.parts() {
                     self.visit_expr(e);
                 }
             }
@@ -889,13 +874,8 @@ impl<'m> Resolver<'_, 'm> {
     fn bind_comprehension_target(&mut self, target: Expr) {
         match target.kind() {
             ExprKind::Name { id, .. } => self.bind_untracked_here(id),
-            ExprKind::Sequence { elts, .. } => {
-                for e in elts.iter() {
-                    self.bind_comprehension_target(e);
-                }
-            }
-            ExprKind::Other { children, .. } => {
-                for e in children {
+            kind @ (ExprKind::Sequence { .. } | ExprKind::Other { .. }) => {
+                for e in kind.parts() {
                     self.bind_comprehension_target(e);
                 }
             }
@@ -1012,24 +992,22 @@ fn collect_self_attributes(def: FunctionDef, out: &mut Vec<Name>) {
                     out.push(Name::from(attr));
                 }
             }
-            ExprKind::Sequence { elts, .. } => elts
-                .iter()
-                .for_each(|e| target_attributes(e, receiver, out)),
-            ExprKind::Other { children, .. } => children
-                .into_iter()
+            kind @ (ExprKind::Sequence { .. } | ExprKind::Other { .. }) => kind
+                .parts()
                 .for_each(|e| target_attributes(e, receiver, out)),
             _ => {}
         }
     }
     fn walk(body: Suite, receiver: &str, out: &mut Vec<Name>) {
         for stmt in body.iter() {
-            match stmt.kind() {
+            let kind = stmt.kind();
+            match &kind {
                 StmtKind::Assign { targets, .. } => {
                     for t in targets.iter() {
                         target_attributes(t, receiver, out);
                     }
                 }
-                StmtKind::For { target, .. } => target_attributes(target, receiver, out),
+                StmtKind::For { target, .. } => target_attributes(*target, receiver, out),
                 StmtKind::With { items, .. } => {
                     for var in items.iter().filter_map(|(_, var)| var) {
                         target_attributes(var, receiver, out);
@@ -1037,7 +1015,7 @@ fn collect_self_attributes(def: FunctionDef, out: &mut Vec<Name>) {
                 }
                 _ => {}
             }
-            stmt.for_each_block(|block| walk(block, receiver, out));
+            kind.for_each_block(|block| walk(block, receiver, out));
         }
     }
     if let Some(receiver) = def.params().iter().next().filter(|p| !p.variadic) {
@@ -1053,15 +1031,15 @@ fn collect_locals<'m>(body: Suite<'m>, out: &mut HashSet<&'m str>, globals: &mut
             ExprKind::Name { id, .. } => {
                 out.insert(id);
             }
-            ExprKind::Sequence { elts, .. } => elts.iter().for_each(|e| target_names(e, out)),
-            ExprKind::Other { children, .. } => {
-                children.into_iter().for_each(|e| target_names(e, out))
+            kind @ (ExprKind::Sequence { .. } | ExprKind::Other { .. }) => {
+                kind.parts().for_each(|e| target_names(e, out))
             }
             _ => {}
         }
     }
     for stmt in body.iter() {
-        match stmt.kind() {
+        let kind = stmt.kind();
+        match &kind {
             StmtKind::Import { aliases } | StmtKind::ImportFrom { aliases, .. } => {
                 for a in aliases.iter() {
                     let name = a
@@ -1079,7 +1057,7 @@ fn collect_locals<'m>(body: Suite<'m>, out: &mut HashSet<&'m str>, globals: &mut
                 out.insert(c.name());
             }
             StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| target_names(t, out)),
-            StmtKind::For { target, .. } => target_names(target, out),
+            StmtKind::For { target, .. } => target_names(*target, out),
             StmtKind::With { items, .. } => {
                 for v in items.iter().filter_map(|(_, var)| var) {
                     target_names(v, out);
@@ -1091,7 +1069,7 @@ fn collect_locals<'m>(body: Suite<'m>, out: &mut HashSet<&'m str>, globals: &mut
             StmtKind::Global(names) => globals.extend(names.iter()),
             StmtKind::If { .. } | StmtKind::Other { .. } | StmtKind::Return(_) => {}
         }
-        stmt.for_each_block(|block| collect_locals(block, out, globals));
+        kind.for_each_block(|block| collect_locals(block, out, globals));
     }
 }
 

@@ -243,33 +243,35 @@ impl<'a> Stmt<'a> {
             }
         }
     }
+}
 
-    /// Calls `f` with each block of statements nested in this one that belongs to the same
-    /// scope: the suites of `if` (every clause), `for`, `while`, `with`, `try` (handlers
+impl<'a> StmtKind<'a> {
+    /// Calls `f` with each block of statements nested in this statement that belongs to the
+    /// same scope: the suites of `if` (every clause), `for`, `while`, `with`, `try` (handlers
     /// included) and `match`; not the body of a `def` or `class`.
-    pub fn for_each_block(self, mut f: impl FnMut(Suite<'a>)) {
-        match self.kind() {
+    pub fn for_each_block(&self, mut f: impl FnMut(Suite<'a>)) {
+        match self {
             StmtKind::For { body, orelse, .. } => {
-                f(body);
-                f(orelse);
+                f(*body);
+                f(*orelse);
             }
             StmtKind::If { body, clauses, .. } => {
-                f(body);
+                f(*body);
                 clauses.iter().for_each(|(_, body)| f(body));
             }
-            StmtKind::With { body, .. } => f(body),
+            StmtKind::With { body, .. } => f(*body),
             StmtKind::Try {
                 body,
                 handlers,
                 orelse,
                 finalbody,
             } => {
-                f(body);
+                f(*body);
                 handlers.iter().for_each(|h| f(h.body));
-                f(orelse);
-                f(finalbody);
+                f(*orelse);
+                f(*finalbody);
             }
-            StmtKind::Other { bodies, .. } => bodies.into_iter().for_each(f),
+            StmtKind::Other { bodies, .. } => bodies.iter().copied().for_each(f),
             _ => {}
         }
     }
@@ -748,6 +750,38 @@ pub enum ExprKind<'a> {
         /// Child expressions in source order.
         children: Others<'a>,
     },
+}
+
+impl<'a> ExprKind<'a> {
+    /// The elements of a list, tuple or set display, or the children of an
+    /// [`ExprKind::Other`] (what an unpacking target or an annotation union is made of);
+    /// nothing for any other kind.
+    pub fn parts(self) -> Parts<'a> {
+        Parts(match self {
+            ExprKind::Sequence { elts } => PartsOf::Elements(elts.nodes.iter(), elts.at),
+            ExprKind::Other { children } => PartsOf::Children(children.into_iter()),
+            _ => PartsOf::Elements([].iter(), At::NONE),
+        })
+    }
+}
+
+/// The iterator of [`ExprKind::parts`].
+pub struct Parts<'a>(PartsOf<'a>);
+
+enum PartsOf<'a> {
+    Elements(std::slice::Iter<'a, ast::Expr>, At),
+    Children(smallvec::IntoIter<[Expr<'a>; 4]>),
+}
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = Expr<'a>;
+
+    fn next(&mut self) -> Option<Expr<'a>> {
+        match &mut self.0 {
+            PartsOf::Elements(nodes, at) => nodes.next().map(|node| Expr { node, at: *at }),
+            PartsOf::Children(children) => children.next(),
+        }
+    }
 }
 
 impl<'a> Expr<'a> {
