@@ -37,6 +37,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -101,8 +102,32 @@ impl Stamp {
     }
 
     /// Seconds since the epoch of the file's last change (of content or metadata).
-    fn last_change_secs(&self) -> u64 {
+    pub fn last_change_secs(&self) -> u64 {
         self.modified_ns.max(self.changed_ns) / 1_000_000_000
+    }
+
+    /// True when a stamp taken at `taken_at` (seconds) can vouch for the file: it was last
+    /// changed at least [`RACY_SECS`] before, so that a later change in the same clock tick
+    /// cannot leave the stamp as it was.
+    pub fn trusted_at(&self, taken_at: u64) -> bool {
+        self.last_change_secs() + RACY_SECS <= taken_at
+    }
+
+    /// Writes the stamp (four varints).
+    pub fn encode(&self, w: &mut Writer) {
+        for n in [self.len, self.modified_ns, self.changed_ns, self.inode] {
+            w.uint(n);
+        }
+    }
+
+    /// Reads what [`Stamp::encode`] wrote.
+    pub fn decode(r: &mut Reader) -> Result<Stamp, String> {
+        Ok(Stamp {
+            len: r.uint()?,
+            modified_ns: r.uint()?,
+            changed_ns: r.uint()?,
+            inode: r.uint()?,
+        })
     }
 }
 
@@ -133,7 +158,15 @@ pub struct Cache {
     /// The cache file as read.
     bytes: Vec<u8>,
     entries: HashMap<u128, Entry>,
-    files: HashMap<String, FileEntry>,
+    files: HashMap<String, KnownFile>,
+}
+
+/// A file the cache remembers a read of.
+#[derive(Debug)]
+struct KnownFile {
+    entry: FileEntry,
+    /// Set when this run trusted the read instead of reading the file (so it is kept).
+    unread: AtomicBool,
 }
 
 /// An entry as read from the cache file: its findings stay encoded (in [`Cache::bytes`])
@@ -146,6 +179,8 @@ struct Entry {
     body: std::ops::Range<usize>,
     /// The findings, once decoded (`None`: they did not decode).
     decoded: OnceLock<Option<Vec<Diagnostic>>>,
+    /// Set when this run used the entry.
+    used: AtomicBool,
 }
 
 /// What a run adds to the cache. New entries are encoded into a temporary file as they come
@@ -155,11 +190,8 @@ struct Entry {
 pub struct Update {
     file: Option<(PathBuf, BufWriter<File>, Xxh3)>,
     written: HashSet<u128>,
-    used: HashSet<u128>,
     /// Files read by this run, with what was found.
     files_read: HashMap<String, FileEntry>,
-    /// Files whose stamp matched, so that they were not read.
-    files_unread: HashSet<String>,
     error: Option<std::io::Error>,
 }
 
@@ -182,23 +214,18 @@ impl Cache {
         }
     }
 
-    /// True when the cache remembers a read of the file at `path` (worth a `stat` to ask
-    /// [`Cache::file`]).
-    pub fn knows_file(&self, path: &str) -> bool {
-        self.files.contains_key(path)
-    }
-
-    /// What the last read of the file at `path` found, if the file still has the same stamp
-    /// and that read can be trusted (see [`RACY_SECS`]).
-    pub fn file(&self, path: &str, stamp: &Stamp) -> Option<Content> {
-        let entry = self.files.get(path)?;
-        (entry.stamp == *stamp && stamp.last_change_secs() + RACY_SECS <= entry.read_at)
-            .then_some(entry.content)
-    }
-
-    /// Records that `path` was not read because [`Cache::file`] knew it.
-    pub fn file_unread(&self, update: &mut Update, path: &str) {
-        update.files_unread.insert(path.to_string());
+    /// What the last read of the file at `path` found, if the file's stamp now (`stamp_now`,
+    /// asked only of a file the cache remembers) is the same and that read can be trusted (see
+    /// [`RACY_SECS`]). The read is then kept for the next run.
+    pub fn file(&self, path: &str, stamp_now: impl FnOnce() -> Option<Stamp>) -> Option<Content> {
+        let known = self.files.get(path)?;
+        let entry = &known.entry;
+        let stamp = stamp_now()?;
+        if entry.stamp != stamp || !stamp.trusted_at(entry.read_at) {
+            return None;
+        }
+        known.unread.store(true, Ordering::Relaxed);
+        Some(entry.content)
     }
 
     /// Records what reading `path` at `stamp` found; `read_at` is when it was read (seconds).
@@ -229,6 +256,7 @@ impl Cache {
     /// miss: the file is checked again and the entry replaced.)
     pub fn get(&self, hash: u128, filename: &str) -> Option<Vec<Diagnostic>> {
         let entry = self.entries.get(&hash)?;
+        entry.used.store(true, Ordering::Relaxed);
         let decoded = entry
             .decoded
             .get_or_init(|| decode_diagnostics(&self.bytes[entry.body.clone()]).ok());
@@ -237,11 +265,6 @@ impl Cache {
             ..d.clone()
         };
         Some(decoded.as_ref()?.iter().map(relabel).collect())
-    }
-
-    /// Records that the entry of `hash` was used by this run.
-    pub fn hit(&self, update: &mut Update, hash: u128) {
-        update.used.insert(hash);
     }
 
     /// Adds the raw diagnostics of a checked file (written at once to the temporary file).
@@ -301,24 +324,27 @@ impl Cache {
     /// anything changed. Errors are returned for a warning; the cache is then left as it was.
     pub fn finish(self, mut update: Update) -> std::io::Result<()> {
         let today = self.today;
+        let used = |e: &Entry| e.used.load(Ordering::Relaxed);
         let keep = |hash: &u128, e: &Entry| {
             !update.written.contains(hash)
-                && (update.used.contains(hash) || today.saturating_sub(e.last_used) <= KEEP_DAYS)
+                && (used(e) || today.saturating_sub(e.last_used) <= KEEP_DAYS)
         };
         let files_read = std::mem::take(&mut update.files_read);
-        let files_unread = std::mem::take(&mut update.files_unread);
-        let keep_file = |path: &String, e: &FileEntry| {
+        let keep_file = |path: &String, known: &KnownFile| {
             !files_read.contains_key(path)
-                && (files_unread.contains(path)
-                    || today.saturating_sub(e.read_at / 86_400) <= KEEP_DAYS)
+                && (known.unread.load(Ordering::Relaxed)
+                    || today.saturating_sub(known.entry.read_at / 86_400) <= KEEP_DAYS)
         };
         let changed = update.file.is_some()
-            || self.entries.iter().any(|(hash, e)| {
-                !keep(hash, e) || (update.used.contains(hash) && e.last_used != today)
-            })
-            || files_read
+            || self
+                .entries
                 .iter()
-                .any(|(path, e)| self.files.get(path).is_none_or(|old| !same_file(old, e)))
+                .any(|(hash, e)| !keep(hash, e) || (used(e) && e.last_used != today))
+            || files_read.iter().any(|(path, e)| {
+                self.files
+                    .get(path)
+                    .is_none_or(|old| !same_file(&old.entry, e))
+            })
             || self
                 .files
                 .iter()
@@ -335,11 +361,7 @@ impl Cache {
             if result.is_err() {
                 break;
             }
-            let last_used = if update.used.contains(hash) {
-                today
-            } else {
-                e.last_used
-            };
+            let last_used = if used(e) { today } else { e.last_used };
             let body = &self.bytes[e.body.clone()];
             result = self.write_entry(&mut update, *hash, last_used, body);
         }
@@ -347,7 +369,9 @@ impl Cache {
             // (Every entry may have expired: the cache is then rewritten empty.)
             result = self.ensure_file(&mut update);
         }
-        let old_files = self.files.iter().filter(|(p, e)| keep_file(p, e));
+        let old_files = (self.files.iter())
+            .filter(|(p, known)| keep_file(p, known))
+            .map(|(p, known)| (p, &known.entry));
         for (path, entry) in old_files.chain(files_read.iter()) {
             if result.is_err() {
                 break;
@@ -374,9 +398,7 @@ impl Cache {
 /// Two reads of a file that found the same thing at the same stamp (the later one may have
 /// been taken later: it is worth writing only when the earlier one could not be trusted).
 fn same_file(old: &FileEntry, new: &FileEntry) -> bool {
-    old.stamp == new.stamp
-        && old.content == new.content
-        && old.stamp.last_change_secs() + RACY_SECS <= old.read_at
+    old.stamp == new.stamp && old.content == new.content && old.stamp.trusted_at(old.read_at)
 }
 
 /// Seconds since the Unix epoch.
@@ -394,7 +416,7 @@ fn today() -> u64 {
 }
 
 /// Marks the cache directory like ruff does: ignored by git, skipped by backup tools.
-fn mark_cache_dir(root: &Path) {
+pub fn mark_cache_dir(root: &Path) {
     let gitignore = root.join(".gitignore");
     if !gitignore.exists() {
         let _ = std::fs::write(
@@ -457,10 +479,8 @@ fn encode_file(path: &str, entry: &FileEntry) -> Vec<u8> {
     let mut w = Writer(Vec::with_capacity(64 + path.len()));
     w.0.push(2);
     w.str(path);
-    let s = &entry.stamp;
-    for n in [s.len, s.modified_ns, s.changed_ns, s.inode, entry.read_at] {
-        w.uint(n);
-    }
+    entry.stamp.encode(&mut w);
+    w.uint(entry.read_at);
     match entry.content {
         Content::Untracked => w.0.push(0),
         Content::Hash(hash) => {
@@ -472,7 +492,7 @@ fn encode_file(path: &str, entry: &FileEntry) -> Vec<u8> {
 }
 
 /// The results and the file entries of a cache file.
-type Decoded = (HashMap<u128, Entry>, HashMap<String, FileEntry>);
+type Decoded = (HashMap<u128, Entry>, HashMap<String, KnownFile>);
 
 /// Reads a cache file: the header, entries until a 0 tag byte, and the checksum of all that.
 fn decode(bytes: &[u8], fingerprint: u64) -> Result<Decoded, String> {
@@ -503,27 +523,19 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Result<Decoded, String> {
             1 => {}
             2 => {
                 let path = r.string()?;
-                let mut numbers = [0u64; 5];
-                for x in &mut numbers {
-                    *x = r.uint()?;
-                }
-                let [len, modified_ns, changed_ns, inode, read_at] = numbers;
+                let stamp = Stamp::decode(&mut r)?;
+                let read_at = r.uint()?;
                 let content = match r.byte()? {
                     0 => Content::Untracked,
                     _ => Content::Hash(hash128(&mut r)?),
-                };
-                let stamp = Stamp {
-                    len,
-                    modified_ns,
-                    changed_ns,
-                    inode,
                 };
                 let entry = FileEntry {
                     stamp,
                     read_at,
                     content,
                 };
-                files.insert(path, entry);
+                let unread = AtomicBool::new(false);
+                files.insert(path, KnownFile { entry, unread });
                 continue;
             }
             _ => return Err("bad tag".into()),
@@ -539,6 +551,7 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Result<Decoded, String> {
                 last_used,
                 body: at..at + len,
                 decoded: OnceLock::new(),
+                used: AtomicBool::new(false),
             },
         );
     }
@@ -634,7 +647,9 @@ mod tests {
             cache.add(&mut update, content_hash(text.as_bytes()), diagnostics);
         }
         for text in used {
-            cache.hit(&mut update, content_hash(text.as_bytes()));
+            assert!(cache
+                .get(content_hash(text.as_bytes()), "used.py")
+                .is_some());
         }
         cache.finish(update).unwrap();
     }
@@ -735,6 +750,7 @@ mod tests {
                     last_used,
                     body,
                     decoded,
+                    used: AtomicBool::new(false),
                 },
             );
         }
@@ -768,10 +784,10 @@ mod tests {
         cache.finish(update).unwrap();
 
         let cache = Cache::open(dir.path(), 5);
-        assert_eq!(cache.file("a.py", &old), Some(Content::Hash(7)));
-        assert_eq!(cache.file("c.py", &old), Some(Content::Untracked));
+        assert_eq!(cache.file("a.py", || Some(old)), Some(Content::Hash(7)));
+        assert_eq!(cache.file("c.py", || Some(old)), Some(Content::Untracked));
         // Changed within RACY_SECS of the read: the same stamp could hide a second edit.
-        assert_eq!(cache.file("b.py", &racy), None);
+        assert_eq!(cache.file("b.py", || Some(racy)), None);
         // Any difference in size, times or inode: read again.
         for changed in [
             Stamp { len: 101, ..old },
@@ -785,20 +801,20 @@ mod tests {
             },
             Stamp { inode: 43, ..old },
         ] {
-            assert_eq!(cache.file("a.py", &changed), None);
+            assert_eq!(cache.file("a.py", || Some(changed)), None);
         }
-        assert_eq!(cache.file("unknown.py", &old), None);
+        assert_eq!(cache.file("unknown.py", || Some(old)), None);
 
         // A run that re-reads the racy file later records a read it can trust, and keeps the
         // entry of a file it did not need to read.
         let mut update = Update::default();
         cache.file_read(&mut update, "b.py", racy, now + 10, Content::Untracked);
-        cache.file_unread(&mut update, "a.py");
+        assert!(cache.file("a.py", || Some(old)).is_some()); // not read: kept
         cache.finish(update).unwrap();
         let cache = Cache::open(dir.path(), 5);
-        assert_eq!(cache.file("b.py", &racy), Some(Content::Untracked));
-        assert_eq!(cache.file("a.py", &old), Some(Content::Hash(7)));
-        assert_eq!(cache.file("c.py", &old), Some(Content::Untracked));
+        assert_eq!(cache.file("b.py", || Some(racy)), Some(Content::Untracked));
+        assert_eq!(cache.file("a.py", || Some(old)), Some(Content::Hash(7)));
+        assert_eq!(cache.file("c.py", || Some(old)), Some(Content::Untracked));
     }
 
     #[test]

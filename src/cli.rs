@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::baseline::Baseline;
 use crate::catalog::{self, shipped, sources::SourceSet, Catalog};
 use crate::config;
-use crate::discovery::{Found, Walk};
+use crate::discovery::{snapshot, Found, Walk};
 use crate::fail_on::{self, FailOn};
 use crate::gate::Gate;
 use crate::project::Project;
@@ -592,7 +592,24 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             threads: args.threads,
             ..Walk::default()
         };
-        let found: Vec<Found> = walk.run(&paths);
+        let cache_dir = (!args.no_cache && !args.parse_only)
+            .then(|| project.cache_dir(args.cache_dir.as_deref()).0);
+        // Read while the tree is walked.
+        let opening = cache_dir.clone().map(|dir| {
+            let fingerprint = checker.fingerprint();
+            std::thread::spawn(move || crate::cache::Cache::open(&dir, fingerprint))
+        });
+        // With the cache, an unchanged tree is not walked again (see discovery::snapshot).
+        let found: Vec<Found> = match &cache_dir {
+            Some(dir) if paths.iter().all(|p| p.is_dir()) => {
+                let (found, folders) = snapshot::walk_remembered(&walk, &paths, dir);
+                if let Some(folders) = folders {
+                    crate::discovery::know_folders(folders);
+                }
+                found
+            }
+            _ => walk.run(&paths),
+        };
         // Resolve every file's settings first: a broken configuration file is a usage error.
         // (Once per directory, on the workers: a file's settings come from its directory's
         // configuration, and looking for one costs a few `stat`s per directory.)
@@ -623,8 +640,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         let run = runner::RunOptions {
             threads: args.threads,
             parse_only: args.parse_only,
-            cache_dir: (!args.no_cache && !args.parse_only)
-                .then(|| project.cache_dir(args.cache_dir.as_deref()).0),
+            cache: opening.map(|o| o.join().expect("the cache opens without panicking")),
         };
         runner::run_files(
             checker,
@@ -633,7 +649,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                 let dir = path.parent().unwrap_or(Path::new("")).as_os_str();
                 settings_by_dir.get(dir).cloned().unwrap_or_default()
             },
-            &run,
+            run,
             &mut |name, d| {
                 failed |= streaming && fail_on::fails(&fail_on, &d);
                 emitter.file(name, d);

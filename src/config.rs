@@ -296,9 +296,8 @@ impl Resolver {
         }
         let mut found = None;
         for name in FILE_NAMES {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                if let Some(config) = load(&candidate)? {
+            if crate::discovery::file_in(dir, name) {
+                if let Some(config) = load(&dir.join(name))? {
                     found = Some(Arc::new(config));
                     break;
                 }
@@ -370,6 +369,13 @@ fn anchor_glob(root: &Path, glob: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_walk_snapshot_knows_every_configuration_file_name() {
+        for name in FILE_NAMES {
+            assert!(crate::discovery::snapshot::MARKERS.contains(name), "{name}");
+        }
+    }
 
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let path = dir.join(name);

@@ -2,7 +2,7 @@
 //! rule selection, per-file ignores, severity overrides and `# noqa` comments.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
@@ -236,16 +236,17 @@ pub fn on_workers<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T
     }
 }
 
-/// How [`check_files`] runs.
-#[derive(Debug, Clone, Default)]
+/// How [`run_files`] runs.
+#[derive(Debug, Default)]
 pub struct RunOptions {
     /// Worker threads (0: one per core).
     pub threads: usize,
     /// Benchmarking aid (`check --parse-only`): walk, read, byte-gate and parse every file,
     /// then drop the tree: no analysis, no findings. The floor a check cannot go below.
     pub parse_only: bool,
-    /// The results cache directory (see [`crate::cache`]); `None` (`--no-cache`) for none.
-    pub cache_dir: Option<PathBuf>,
+    /// The results cache, opened for the checker (see [`crate::cache`]); `None`
+    /// (`--no-cache`) for none.
+    pub cache: Option<Cache>,
 }
 
 /// What a run counted besides the findings it passed on.
@@ -269,16 +270,9 @@ struct Outcome {
     /// `Some(hash, hit)` when the file went through the cache; on a miss, the raw findings
     /// (before settings) to store.
     cache: Option<(u128, Result<(), Vec<Diagnostic>>)>,
-    /// How the cache learned what the file holds: by its stamp (not read), or by reading it.
-    file: Option<FileNote>,
-}
-
-/// What the cache is told about a file's read.
-enum FileNote {
-    /// The stamp matched; the file was not read.
-    Unread,
-    /// The file was read at this stamp and time, and this is what it holds.
-    Read(Stamp, u64, Content),
+    /// For the cache, when the file was read: its stamp, when it was read (seconds), and what
+    /// it holds.
+    read: Option<(Stamp, u64, Content)>,
 }
 
 /// Checks every found file on `threads` workers (0: one per core) without the cache and
@@ -301,7 +295,7 @@ pub fn check_files(
         ..RunOptions::default()
     };
     let mut diagnostics = Vec::new();
-    let totals = run_files(checker, found, settings, &options, &mut |_, d| {
+    let totals = run_files(checker, found, settings, options, &mut |_, d| {
         diagnostics.extend(d)
     });
     Report {
@@ -328,7 +322,7 @@ pub fn run_files(
     checker: &Checker,
     found: Vec<Found>,
     settings: &(dyn Fn(&Path) -> RuleSettings + Sync),
-    options: &RunOptions,
+    options: RunOptions,
     emit: &mut dyn FnMut(&str, Vec<Diagnostic>),
 ) -> Totals {
     let mut files: Vec<(String, Found)> = found
@@ -343,10 +337,7 @@ pub fn run_files(
     // The order findings are reported in (a stable sort: equal names keep the walk order).
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let gate = Gate::new(checker);
-    let cache = match &options.cache_dir {
-        Some(dir) if !options.parse_only => Some(Cache::open(dir, checker.fingerprint())),
-        _ => None,
-    };
+    let cache = options.cache.filter(|_| !options.parse_only);
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -364,6 +355,7 @@ pub fn run_files(
         for _ in 0..threads {
             let tx = tx.clone();
             let (files, next, gate, cache) = (&files, &next, &gate, cache.as_ref());
+            let parse_only = options.parse_only;
             std::thread::Builder::new()
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(scope, move || {
@@ -376,7 +368,7 @@ pub fn run_files(
                         let outcomes = rest[..BATCH.min(rest.len())]
                             .iter()
                             .map(|(name, found)| {
-                                check_one(checker, name, found, settings, options, gate, cache)
+                                check_one(checker, name, found, settings, parse_only, gate, cache)
                             })
                             .collect();
                         if tx.send((first, outcomes)).is_err() {
@@ -399,21 +391,12 @@ pub fn run_files(
                     totals.suppressed_by_noqa += outcome.suppressed;
                     totals.parsed += usize::from(outcome.parsed);
                     let name = &files[want - 1].0;
-                    match (&cache, outcome.file) {
-                        (Some(cache), Some(FileNote::Unread)) => {
-                            cache.file_unread(&mut update, name)
-                        }
-                        (Some(cache), Some(FileNote::Read(stamp, read_at, content))) => {
-                            cache.file_read(&mut update, name, stamp, read_at, content)
-                        }
-                        _ => {}
+                    if let (Some(cache), Some((stamp, read_at, content))) = (&cache, outcome.read) {
+                        cache.file_read(&mut update, name, stamp, read_at, content)
                     }
                     if let (Some(cache), Some((hash, hit))) = (&cache, &outcome.cache) {
                         match hit {
-                            Ok(()) => {
-                                totals.cache_hits += 1;
-                                cache.hit(&mut update, *hash);
-                            }
+                            Ok(()) => totals.cache_hits += 1,
                             Err(raw) => cache.add(&mut update, *hash, raw),
                         }
                     }
@@ -436,7 +419,7 @@ fn check_one(
     name: &str,
     found: &Found,
     settings: &(dyn Fn(&Path) -> RuleSettings + Sync),
-    options: &RunOptions,
+    parse_only: bool,
     gate: &Gate,
     cache: Option<&Cache>,
 ) -> Outcome {
@@ -445,7 +428,7 @@ fn check_one(
         suppressed: 0,
         parsed: false,
         cache: None,
-        file: None,
+        read: None,
     };
     let path = match found {
         Found::Error(path, message) => {
@@ -454,24 +437,19 @@ fn check_one(
         }
         Found::File(path) => path,
     };
-    let cache = cache.filter(|_| !options.parse_only);
     // With the cache, a file whose stamp has not changed since it was last read is not read:
     // what that read found answers (no findings, or the key of its findings). Only a path the
     // cache knows costs this `stat`; any other takes its stamp from the read's own `fstat`.
-    let known = cache.filter(|c| c.knows_file(name));
-    let known_stamp = known.and_then(|_| Stamp::of(&std::fs::metadata(path).ok()?));
-    if let (Some(cache), Some(stamp)) = (known, &known_stamp) {
-        let found = cache.file(name, stamp);
-        if found == Some(Content::Untracked) {
-            outcome.file = Some(FileNote::Unread);
-            return outcome;
-        }
-        if let Some(Content::Hash(content)) = found {
-            let hash = checker.cache_key(name, content);
-            if let Some(raw) = cache.get(hash, name) {
-                outcome.file = Some(FileNote::Unread);
-                return cached(outcome, hash, raw, &settings(path));
+    if let Some(cache) = cache {
+        match cache.file(name, || Stamp::of(&std::fs::metadata(path).ok()?)) {
+            Some(Content::Untracked) => return outcome,
+            Some(Content::Hash(content)) => {
+                let hash = checker.cache_key(name, content);
+                if let Some(raw) = cache.get(hash, name) {
+                    return cached(outcome, hash, raw, &settings(path));
+                }
             }
+            None => {}
         }
     }
     let read_at = cache::now_secs();
@@ -483,7 +461,7 @@ fn check_one(
         }
     };
     let stamp = cache.and_then(|_| Stamp::of(&meta));
-    let note = |content| stamp.map(|stamp| FileNote::Read(stamp, read_at, content));
+    let note = |content| stamp.map(|stamp| (stamp, read_at, content));
     // With the cache, a file that may mention a tracked package is looked up by its bytes
     // first: a hit needs neither decoding nor parsing. (Sound: source encodings are ASCII
     // compatible, so decoding keeps every run of ASCII identifier bytes the gate looks at; and
@@ -494,7 +472,7 @@ fn check_one(
             let content = cache::content_hash(&bytes);
             let hash = checker.cache_key(name, content);
             if let Some(raw) = cache.get(hash, name) {
-                outcome.file = note(Content::Hash(content));
+                outcome.read = note(Content::Hash(content));
                 return cached(outcome, hash, raw, &settings(path));
             }
             key = Some((hash, content));
@@ -511,7 +489,7 @@ fn check_one(
         Scan::Tracked => {}
         Scan::Untracked => {
             if cache.is_some() {
-                outcome.file = note(Content::Untracked);
+                outcome.read = note(Content::Untracked);
             }
             return outcome;
         }
@@ -520,12 +498,12 @@ fn check_one(
         Scan::OwnOnly => {
             if let Some((hash, content)) = key {
                 outcome.cache = Some((hash, Err(Vec::new())));
-                outcome.file = note(Content::Hash(content));
+                outcome.read = note(Content::Hash(content));
             }
             return outcome;
         }
     }
-    if options.parse_only {
+    if parse_only {
         syntax::parse_and_drop(&source);
         outcome.parsed = true;
         return outcome;
@@ -534,7 +512,7 @@ fn check_one(
     let raw = checker.check_source(name, &source);
     if let Some((hash, content)) = key {
         outcome.cache = Some((hash, Err(raw.clone())));
-        outcome.file = note(Content::Hash(content));
+        outcome.read = note(Content::Hash(content));
     }
     drop(source);
     let (kept, suppressed) = apply_settings(raw, &settings(path));

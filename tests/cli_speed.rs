@@ -270,3 +270,87 @@ fn dagsters_own_modules_are_skipped_only_while_they_belong_to_it() {
     assert_eq!(user.status.code(), Some(1), "{}", stdout(&user));
     assert!(stdout(&user).contains("DAG201"), "{}", stdout(&user));
 }
+
+#[test]
+fn a_remembered_tree_is_walked_again_when_it_changes() {
+    // With the cache, the walk is remembered with the stamps of the folders it listed and of
+    // the ignore files that applied; a run whose folders and ignore files are unchanged does
+    // not list the tree again. Every kind of change below must still be seen at once.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Made first, so that writing the cache does not change the project folder.
+    std::fs::create_dir(root.join(".dagster-api-lint_cache")).unwrap();
+    std::fs::write(root.join(".gitignore"), "# nothing yet\n").unwrap();
+    let folder = root.join("pipelines");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("assets.py"), DEPRECATED).unwrap();
+    let args = ["check", "--output-format", "concise", "."];
+    // Stamps are trusted only once their files are older than the racy window.
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
+    let remembered = || {
+        let walks = std::fs::read_dir(root.join(".dagster-api-lint_cache"))
+            .unwrap()
+            .filter_map(|version| std::fs::read_dir(version.ok()?.path()).ok())
+            .flatten()
+            .filter(|f| {
+                let name = f.as_ref().unwrap().file_name();
+                name.to_string_lossy().starts_with("walk-")
+            })
+            .count();
+        walks
+    };
+    let findings_in = |out: &std::process::Output| {
+        let mut files: Vec<String> = stdout(out)
+            .lines()
+            .filter(|l| l.contains(": DAG"))
+            .map(|l| l.split(':').next().unwrap().to_string())
+            .collect();
+        files.dedup();
+        files
+    };
+
+    settle();
+    let first = run(root, &args);
+    assert_eq!(findings_in(&first), ["pipelines/assets.py"]);
+    assert_eq!(remembered(), 1, "a settled tree is remembered");
+    assert_eq!(stdout(&run(root, &args)), stdout(&first));
+
+    // A new file in a remembered folder.
+    std::fs::write(folder.join("more.py"), DEPRECATED).unwrap();
+    let out = run(root, &args);
+    assert_eq!(
+        findings_in(&out),
+        ["pipelines/assets.py", "pipelines/more.py"]
+    );
+
+    // An ignore file edited in place: its folder's stamp does not change, its own does.
+    settle();
+    run(root, &args);
+    std::fs::write(root.join(".gitignore"), "more.py\n").unwrap();
+    let out = run(root, &args);
+    assert_eq!(findings_in(&out), ["pipelines/assets.py"]);
+
+    // A configuration file that appears in a folder applies to the files there.
+    settle();
+    run(root, &args);
+    std::fs::write(
+        folder.join("dagster-api-lint.toml"),
+        "ignore = [\"DAG001\"]\n",
+    )
+    .unwrap();
+    let out = run(root, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    // A file that goes away.
+    std::fs::remove_file(folder.join("dagster-api-lint.toml")).unwrap();
+    settle();
+    run(root, &args);
+    std::fs::remove_file(folder.join("assets.py")).unwrap();
+    let out = run(root, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("All checks passed!"),
+        "{}",
+        stdout(&out)
+    );
+}

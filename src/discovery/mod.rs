@@ -5,7 +5,12 @@
 //! command line are always checked. Reading decodes UTF-8 (with or without BOM) or the PEP 263
 //! coding declaration; anything else is an error for that file only.
 
+pub mod snapshot;
+
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use snapshot::{Folders, Recorder};
 
 /// Directories never descended into (ruff's default exclusions).
 pub const DEFAULT_EXCLUDES: &[&str] = &[
@@ -63,6 +68,11 @@ pub struct Walk {
 impl Walk {
     /// Lists the Python files under `paths` (sorted, deduplicated) and the walk errors.
     pub fn run(&self, paths: &[PathBuf]) -> Vec<Found> {
+        self.run_recording(paths, None)
+    }
+
+    /// [`Walk::run`], telling `recorder` about every folder before it is listed.
+    fn run_recording(&self, paths: &[PathBuf], recorder: Option<Arc<Recorder>>) -> Vec<Found> {
         let mut found = Vec::new();
         for path in paths {
             if !path.exists() && path.symlink_metadata().is_err() {
@@ -78,6 +88,7 @@ impl Walk {
                 continue;
             }
             let excludes = self.exclude.clone();
+            let recorder = recorder.clone();
             let mut builder = ignore::WalkBuilder::new(path);
             builder
                 .hidden(true)
@@ -93,7 +104,14 @@ impl Walk {
                     let name = e.file_name().to_string_lossy();
                     let is_dir = e.file_type().is_some_and(|t| t.is_dir());
                     let excluded_dir = is_dir && DEFAULT_EXCLUDES.contains(&name.as_ref());
-                    !excluded_dir && !excludes.iter().any(|x| matches_exclude(x, e.path(), &name))
+                    let kept = !excluded_dir
+                        && !excludes.iter().any(|x| matches_exclude(x, e.path(), &name));
+                    match &recorder {
+                        Some(recorder) if kept && e.path_is_symlink() => recorder.unkeep(),
+                        Some(recorder) if kept && is_dir => recorder.folder(e.path()),
+                        _ => {}
+                    }
+                    kept
                 });
             // In parallel (one thread per core): reading directories and ignore files is most
             // of what an unchanged, cached run does. The order is restored by the sort below.
@@ -172,6 +190,24 @@ fn matches_exclude(pattern: &str, path: &Path, name: &str) -> bool {
         })
 }
 
+/// What the snapshot of this run's walk knows of its folders (see [`know_folders`]).
+static KNOWN_FOLDERS: OnceLock<Folders> = OnceLock::new();
+
+/// Lets [`file_in`] answer from what this run's walk found instead of asking the file system.
+/// For a command-line run, which checks one tree once; never for the language server, whose
+/// files change under it.
+pub fn know_folders(folders: Folders) {
+    let _ = KNOWN_FOLDERS.set(folders);
+}
+
+/// True when the folder `dir` holds a file (or a link to one) named `name`.
+pub fn file_in(dir: &Path, name: &str) -> bool {
+    KNOWN_FOLDERS
+        .get()
+        .and_then(|known| known.file_in(dir, name))
+        .unwrap_or_else(|| dir.join(name).is_file())
+}
+
 /// The top-level package a Python file belongs to: the outermost of the unbroken run of folders
 /// above it that hold an `__init__.py` (`dagster_dbt` for `src/dagster_dbt/core/resource.py`).
 /// `None` for a file outside a package.
@@ -211,7 +247,7 @@ fn top_of_folder(dir: &Path) -> Option<String> {
     if let Some(hit) = remembered_top(dir.as_os_str()) {
         return hit;
     }
-    let top = if dir.join("__init__.py").is_file() {
+    let top = if file_in(dir, "__init__.py") {
         dir.parent()
             .and_then(top_of_folder)
             .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
@@ -241,7 +277,7 @@ fn top_package_uncached(file: &Path) -> Option<String> {
     let absolute = std::path::absolute(file).ok()?;
     let mut top = None;
     let mut dir = absolute.parent();
-    while let Some(d) = dir.filter(|d| d.join("__init__.py").is_file()) {
+    while let Some(d) = dir.filter(|d| file_in(d, "__init__.py")) {
         top = d.file_name().map(|n| n.to_string_lossy().into_owned());
         dir = d.parent();
     }
