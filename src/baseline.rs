@@ -43,9 +43,9 @@ impl Key {
         Key {
             file: paths.get(&d.filename),
             rule: d.rule.code.to_string(),
-            symbol: d.symbol.clone(),
-            parameter: d.parameter.clone(),
-            message: d.symbol.is_none().then(|| d.message.clone()),
+            symbol: d.symbol.as_deref().map(str::to_owned),
+            parameter: d.parameter.as_deref().map(str::to_owned),
+            message: d.symbol.is_none().then(|| d.message.to_string()),
             line: d.line_text.trim().to_string(),
         }
     }
@@ -201,11 +201,11 @@ mod tests {
         let mut d = io_error(file, "placeholder");
         d.rule = rules::by_code(code).unwrap();
         d.severity = d.rule.severity;
-        d.message = format!("message of {code}");
+        d.message = format!("message of {code}").into();
         d.start = Location { row, column: 1 };
         d.end = Location { row, column: 2 };
-        d.symbol = symbol.map(str::to_string);
-        d.line_text = line.to_string();
+        d.symbol = symbol.map(Into::into);
+        d.line_text = line.into();
         d
     }
 

@@ -260,8 +260,9 @@ impl Cache {
         let decoded = entry
             .decoded
             .get_or_init(|| decode_diagnostics(&self.bytes[entry.body.clone()]).ok());
+        let filename: crate::check::Text = filename.into();
         let relabel = |d: &Diagnostic| Diagnostic {
-            filename: filename.to_string(),
+            filename: filename.clone(),
             ..d.clone()
         };
         Some(decoded.as_ref()?.iter().map(relabel).collect())
@@ -578,8 +579,8 @@ fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
         diagnostics.push(Diagnostic {
             rule,
             severity: rule.severity,
-            message,
-            filename: String::new(),
+            message: message.into(),
+            filename: "".into(),
             span: Span {
                 start: span_start,
                 end: span_end,
@@ -592,11 +593,11 @@ fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
                 row: end_row,
                 column: end_column,
             },
-            symbol: r.opt_string()?,
-            parameter: r.opt_string()?,
-            breaking_version: r.opt_string()?,
-            line_text: r.string()?,
-            replacement: r.opt_string()?,
+            symbol: r.opt_string()?.map(Into::into),
+            parameter: r.opt_string()?.map(Into::into),
+            breaking_version: r.opt_string()?.map(Into::into),
+            line_text: r.string()?.into(),
+            replacement: r.opt_string()?.map(Into::into),
         });
     }
     if !r.bytes.is_empty() {

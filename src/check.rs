@@ -17,6 +17,10 @@ use crate::resolve::{self, Knowledge, RefKind, Reference, Target};
 use crate::rules::{self, Rule, Severity};
 use crate::syntax::{self, LineIndex, Location, Span};
 
+/// Shared, immutable text of a finding: cloning a finding (as the results cache does for
+/// every file with the same content) copies pointers, not text.
+pub type Text = std::sync::Arc<str>;
+
 /// One finding.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
@@ -25,9 +29,9 @@ pub struct Diagnostic {
     /// Effective severity (the rule default unless configured).
     pub severity: Severity,
     /// Human-readable message; its first sentence stands alone.
-    pub message: String,
+    pub message: Text,
     /// The file, as given on the command line (or `--stdin-filename`).
-    pub filename: String,
+    pub filename: Text,
     /// Byte range in the file.
     pub span: Span,
     /// 1-based start.
@@ -35,16 +39,16 @@ pub struct Diagnostic {
     /// 1-based end (exclusive column).
     pub end: Location,
     /// The dotted name as the user reached it (`dagster.components.load_defs`).
-    pub symbol: Option<String>,
+    pub symbol: Option<Text>,
     /// The keyword, for parameter findings.
-    pub parameter: Option<String>,
+    pub parameter: Option<Text>,
     /// Breaking version of a deprecation.
-    pub breaking_version: Option<String>,
+    pub breaking_version: Option<Text>,
     /// Text of the line the finding starts on (for snippets, baselines and fingerprints).
-    pub line_text: String,
+    pub line_text: Text,
     /// A plain rename that fixes the finding (`SourceAsset` -> `AssetSpec`), when the catalog
     /// hint names one.
-    pub replacement: Option<String>,
+    pub replacement: Option<Text>,
 }
 
 impl Diagnostic {
@@ -68,15 +72,15 @@ impl Diagnostic {
         Diagnostic {
             rule,
             severity: rule.severity,
-            message,
-            filename: filename.to_string(),
+            message: message.into(),
+            filename: filename.into(),
             span,
             start,
             end,
             symbol: None,
             parameter: None,
             breaking_version: None,
-            line_text: source[line.start as usize..line.end as usize].to_string(),
+            line_text: source[line.start as usize..line.end as usize].into(),
             replacement: None,
         }
     }
@@ -368,6 +372,7 @@ impl Checker {
         });
         found.dedup_by(|(a, fa), (b, fb)| a == b && fa.code == fb.code && fa.message == fb.message);
         let mut locator = syntax::Locator::new(source);
+        let filename: Text = filename.into();
         found
             .into_iter()
             .map(|(span, f)| {
@@ -377,16 +382,16 @@ impl Checker {
                 Diagnostic {
                     rule,
                     severity: rule.severity,
-                    message: f.message,
-                    filename: filename.to_string(),
+                    message: f.message.into(),
+                    filename: filename.clone(),
                     span,
                     start,
                     end,
-                    symbol: f.symbol,
-                    parameter: f.parameter,
-                    breaking_version: f.breaking_version,
-                    line_text: source[line.start as usize..line.end as usize].to_string(),
-                    replacement: f.replacement,
+                    symbol: f.symbol.map(Into::into),
+                    parameter: f.parameter.map(Into::into),
+                    breaking_version: f.breaking_version.map(Into::into),
+                    line_text: source[line.start as usize..line.end as usize].into(),
+                    replacement: f.replacement.map(Into::into),
                 }
             })
             .collect()
@@ -1429,7 +1434,7 @@ AssetSpec('a', auto_materialize_policy=None)
             "a.py",
             "from dagster.components.resolved.model import Resolver\nfrom dagster.components.resolved.core_models import OpSpec\n",
         );
-        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        let messages: Vec<&str> = diagnostics.iter().map(|d| &*d.message).collect();
         assert_eq!(messages.len(), 2, "{messages:#?}");
         assert!(
             messages[0].ends_with("Use the public `dagster.Resolver` instead."),

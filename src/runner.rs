@@ -194,15 +194,15 @@ pub fn io_error(filename: &str, message: &str) -> Diagnostic {
     Diagnostic {
         rule,
         severity: rule.severity,
-        message: format!("{filename}: {message}"),
-        filename: filename.to_string(),
+        message: format!("{filename}: {message}").into(),
+        filename: filename.into(),
         span: Span::default(),
         start: origin,
         end: origin,
         symbol: None,
         parameter: None,
         breaking_version: None,
-        line_text: String::new(),
+        line_text: "".into(),
         replacement: None,
     }
 }

@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 
 use crate::catalog::shipped::compare_versions;
-use crate::check::Diagnostic;
+use crate::check::{Diagnostic, Text};
 use crate::rules::Severity;
 use crate::syntax::Span;
 
@@ -28,9 +28,11 @@ fn escalate(d: &mut Diagnostic, target: &str) {
             .is_some_and(|b| breaks_by(b, target));
     if due {
         d.severity = Severity::Error;
-        d.message.push_str(&format!(
-            " It breaks at or before the target version {target}."
-        ));
+        d.message = format!(
+            "{} It breaks at or before the target version {target}.",
+            d.message
+        )
+        .into();
     }
 }
 
@@ -47,7 +49,7 @@ pub fn merge(
         return out;
     };
     let key = |d: &Diagnostic| (d.span, d.rule.code, d.parameter.clone());
-    let in_target: HashSet<(Span, &str, Option<String>)> = target.iter().map(key).collect();
+    let in_target: HashSet<(Span, &str, Option<Text>)> = target.iter().map(key).collect();
     let target_spans: HashSet<Span> = target.iter().map(|d| d.span).collect();
     let mut out: Vec<Diagnostic> = target;
     for d in current {

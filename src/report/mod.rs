@@ -202,7 +202,7 @@ impl<'w> Emitter<'w> {
         let before = self
             .extras
             .iter()
-            .take_while(|d| d.filename.as_str() <= name)
+            .take_while(|d| &*d.filename <= name)
             .count();
         if before > 0 {
             let extras: Vec<Diagnostic> = self.extras.drain(..before).collect();

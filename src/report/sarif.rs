@@ -284,7 +284,7 @@ mod tests {
         let mut d = io_error("pkg/a b.py", "x");
         d.rule = crate::rules::by_code(code).unwrap();
         d.severity = d.rule.severity;
-        d.message = format!("finding {row}");
+        d.message = format!("finding {row}").into();
         d.start.row = row;
         d.end.row = row;
         d

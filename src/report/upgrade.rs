@@ -51,7 +51,7 @@ fn groups(report: &Report) -> Vec<(String, Group<'_>)> {
 }
 
 fn group_key(d: &Diagnostic) -> String {
-    let symbol = d.symbol.clone().unwrap_or_else(|| d.rule.name.to_string());
+    let symbol = d.symbol.as_deref().unwrap_or(d.rule.name).to_string();
     match &d.parameter {
         Some(p) => format!("{symbol}({p}=)"),
         None => symbol,

@@ -26,7 +26,7 @@ pub fn to_lsp(finding: &Diagnostic, text: &Text) -> lsp_types::Diagnostic {
             .ok()
             .map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
-        message: finding.message.clone(),
+        message: finding.message.to_string(),
         related_information: None,
         // Editors strike deprecated names through.
         tags: (finding.status() == "deprecated").then(|| vec![DiagnosticTag::DEPRECATED]),
