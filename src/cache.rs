@@ -44,7 +44,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::catalog::compact::{Reader, Writer};
-use crate::check::Diagnostic;
+use crate::check::{Diagnostic, Text};
 use crate::rules;
 use crate::syntax::{Location, Span};
 
@@ -262,8 +262,18 @@ impl Cache {
             .get_or_init(|| decode_diagnostics(&self.bytes[entry.body.clone()]).ok());
         let filename: crate::check::Text = filename.into();
         let relabel = |d: &Diagnostic| Diagnostic {
+            rule: d.rule,
+            severity: d.severity,
+            message: d.message.clone(),
             filename: filename.clone(),
-            ..d.clone()
+            span: d.span,
+            start: d.start,
+            end: d.end,
+            symbol: d.symbol.clone(),
+            parameter: d.parameter.clone(),
+            breaking_version: d.breaking_version.clone(),
+            line_text: d.line_text.clone(),
+            replacement: d.replacement.clone(),
         };
         Some(decoded.as_ref()?.iter().map(relabel).collect())
     }
@@ -567,10 +577,15 @@ fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
     let mut r = Reader { bytes };
     let count = r.len()?;
     let mut diagnostics = Vec::with_capacity(count);
+    let unnamed: Text = "".into();
+    let text = |r: &mut Reader| r.str().map(Text::from);
+    let opt_text = |r: &mut Reader| match r.byte()? {
+        0 => Ok(None),
+        _ => text(r).map(Some),
+    };
     for _ in 0..count {
-        let code = r.string()?;
-        let rule = rules::by_code(&code).ok_or("unknown rule")?;
-        let message = r.string()?;
+        let rule = rules::by_code(r.str()?).ok_or("unknown rule")?;
+        let message = text(&mut r)?;
         let mut numbers = [0u32; 6];
         for x in &mut numbers {
             *x = u32::try_from(r.uint()?).map_err(|e| e.to_string())?;
@@ -579,8 +594,8 @@ fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
         diagnostics.push(Diagnostic {
             rule,
             severity: rule.severity,
-            message: message.into(),
-            filename: "".into(),
+            message,
+            filename: unnamed.clone(),
             span: Span {
                 start: span_start,
                 end: span_end,
@@ -593,11 +608,11 @@ fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
                 row: end_row,
                 column: end_column,
             },
-            symbol: r.opt_string()?.map(Into::into),
-            parameter: r.opt_string()?.map(Into::into),
-            breaking_version: r.opt_string()?.map(Into::into),
-            line_text: r.string()?.into(),
-            replacement: r.opt_string()?.map(Into::into),
+            symbol: opt_text(&mut r)?,
+            parameter: opt_text(&mut r)?,
+            breaking_version: opt_text(&mut r)?,
+            line_text: text(&mut r)?,
+            replacement: opt_text(&mut r)?,
         });
     }
     if !r.bytes.is_empty() {

@@ -625,7 +625,10 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         dirs.sort_unstable();
         let resolved: Vec<Result<_, String>> = runner::on_workers(args.threads, || {
             dirs.par_iter()
-                .map(|(dir, path)| Ok((dir.to_os_string(), project.rule_settings(path)?)))
+                .map(|(dir, path)| {
+                    let settings = std::sync::Arc::new(project.rule_settings(path)?);
+                    Ok((dir.to_os_string(), settings))
+                })
                 .collect()
         });
         // The first broken configuration by folder name, whichever worker met it first.
@@ -713,7 +716,8 @@ fn run_upgrade_report(
     let mut settings_by_file = std::collections::HashMap::new();
     for f in &found {
         if let Found::File(path) = f {
-            settings_by_file.insert(path.clone(), project.rule_settings(path)?);
+            let settings = std::sync::Arc::new(project.rule_settings(path)?);
+            settings_by_file.insert(path.clone(), settings);
         }
     }
     let mut report = runner::check_files(

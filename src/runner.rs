@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 use crate::cache::{self, Cache, Content, Stamp};
 use crate::check::{Checker, Diagnostic};
@@ -84,6 +84,9 @@ pub fn glob_matches(glob: &str, path: &str) -> bool {
     matcher.matched(format!("/{path}"), false).is_whitelist()
 }
 
+/// The rule settings that apply to a file (shared: most files of a run have the same).
+pub type SettingsOf<'a> = &'a (dyn Fn(&Path) -> Arc<RuleSettings> + Sync);
+
 /// A `# noqa` comment found on a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Noqa {
@@ -151,14 +154,13 @@ pub fn noqa_codes(line: &str) -> Option<Vec<String>> {
 /// Applies rule selection, severity overrides and noqa to one file's diagnostics. Returns the
 /// kept diagnostics and how many noqa hid.
 pub fn apply_settings(
-    diagnostics: Vec<Diagnostic>,
+    mut diagnostics: Vec<Diagnostic>,
     settings: &RuleSettings,
 ) -> (Vec<Diagnostic>, usize) {
-    let mut kept = Vec::with_capacity(diagnostics.len());
     let mut suppressed = 0;
     // Whether a code is enabled depends on the code and the file only: decide once per code.
     let mut enabled: Vec<(&'static str, bool)> = Vec::new();
-    for mut d in diagnostics {
+    diagnostics.retain_mut(|d| {
         let code = d.rule.code;
         let on = match enabled.iter().find(|(c, _)| *c == code) {
             Some((_, on)) => *on,
@@ -169,22 +171,22 @@ pub fn apply_settings(
             }
         };
         if !on {
-            continue;
+            return false;
         }
         if d.rule.code != "E902" {
             if let Some(codes) = noqa_codes(&d.line_text) {
                 if codes.is_empty() || codes.iter().any(|c| rules::matches(c, d.rule.code)) {
                     suppressed += 1;
-                    continue;
+                    return false;
                 }
             }
         }
         if let Some(severity) = settings.severity.get(d.rule.code) {
             d.severity = *severity;
         }
-        kept.push(d);
-    }
-    (kept, suppressed)
+        true
+    });
+    (diagnostics, suppressed)
 }
 
 /// An error diagnostic for a file that could not be read.
@@ -280,7 +282,7 @@ struct Outcome {
 pub fn check_files(
     checker: &Checker,
     found: &[Found],
-    settings: &(dyn Fn(&Path) -> RuleSettings + Sync),
+    settings: SettingsOf,
     threads: usize,
 ) -> Report {
     let found = found
@@ -311,7 +313,7 @@ const IN_FLIGHT: usize = 32;
 
 /// Files a worker takes at a time: one message (and at most one wake-up of the emitting
 /// thread) per batch instead of per file.
-const BATCH: usize = 8;
+const BATCH: usize = 32;
 
 /// Checks every found file on `threads` workers and passes each file's findings to `emit`, in
 /// output order: files sorted by displayed name, findings by position. Nothing is kept once
@@ -321,7 +323,7 @@ const BATCH: usize = 8;
 pub fn run_files(
     checker: &Checker,
     found: Vec<Found>,
-    settings: &(dyn Fn(&Path) -> RuleSettings + Sync),
+    settings: SettingsOf,
     options: RunOptions,
     emit: &mut dyn FnMut(&str, Vec<Diagnostic>),
 ) -> Totals {
@@ -418,7 +420,7 @@ fn check_one(
     checker: &Checker,
     name: &str,
     found: &Found,
-    settings: &(dyn Fn(&Path) -> RuleSettings + Sync),
+    settings: SettingsOf,
     parse_only: bool,
     gate: &Gate,
     cache: Option<&Cache>,

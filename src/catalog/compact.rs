@@ -467,7 +467,7 @@ pub struct Reader<'a> {
     pub bytes: &'a [u8],
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     /// One byte.
     pub fn byte(&mut self) -> Result<u8, String> {
         let (&b, rest) = self.bytes.split_first().ok_or("truncated")?;
@@ -506,19 +506,14 @@ impl Reader<'_> {
 
     /// A length-prefixed string.
     pub fn string(&mut self) -> Result<String, String> {
+        self.str().map(str::to_owned)
+    }
+
+    /// A length-prefixed string, borrowed from the bytes.
+    pub fn str(&mut self) -> Result<&'a str, String> {
         let n = self.len()?;
         let (text, rest) = self.bytes.split_at(n);
         self.bytes = rest;
-        std::str::from_utf8(text)
-            .map(str::to_owned)
-            .map_err(|e| e.to_string())
-    }
-
-    /// An optional string.
-    pub fn opt_string(&mut self) -> Result<Option<String>, String> {
-        match self.byte()? {
-            0 => Ok(None),
-            _ => self.string().map(Some),
-        }
+        std::str::from_utf8(text).map_err(|e| e.to_string())
     }
 }
