@@ -19,8 +19,8 @@
 //!
 //! **Skipping the read.** Hashing a file needs its bytes, and reading every file of a large
 //! project costs more than anything else a warm run does. So the cache also remembers, per file
-//! path, the file's [`Stamp`] (size, modification and change times, inode) when it was read and
-//! what the read found: the content hash, or that the file never mentions a tracked package.
+//! path (by the path's 128-bit hash), the file's [`Stamp`] (size, modification and change
+//! times, inode) when it was read and what the read found: the content hash, or that the file never mentions a tracked package.
 //! A file whose stamp is unchanged is not read again. Like git's index, a stamp is trusted
 //! only when the file was last changed at least [`RACY_SECS`] seconds before it was read, so
 //! that an edit in the same clock tick as a read (same size, same times) is never missed; such
@@ -58,7 +58,7 @@ pub const KEEP_DAYS: u64 = 30;
 pub const RACY_SECS: u64 = 2;
 
 const MAGIC: &[u8; 4] = b"DALR";
-const FORMAT: u8 = 3;
+const FORMAT: u8 = 4;
 
 /// The hash of a file's bytes (with its package, it keys the results; see
 /// [`crate::check::Checker::cache_key`]).
@@ -158,7 +158,8 @@ pub struct Cache {
     /// The cache file as read.
     bytes: Vec<u8>,
     entries: HashMap<u128, Entry>,
-    files: HashMap<String, KnownFile>,
+    /// By [`path_key`].
+    files: HashMap<u128, KnownFile>,
 }
 
 /// A file the cache remembers a read of.
@@ -191,7 +192,7 @@ pub struct Update {
     file: Option<(PathBuf, BufWriter<File>, Xxh3)>,
     written: HashSet<u128>,
     /// Files read by this run, with what was found.
-    files_read: HashMap<String, FileEntry>,
+    files_read: HashMap<u128, FileEntry>,
     error: Option<std::io::Error>,
 }
 
@@ -218,7 +219,7 @@ impl Cache {
     /// asked only of a file the cache remembers) is the same and that read can be trusted (see
     /// [`RACY_SECS`]). The read is then kept for the next run.
     pub fn file(&self, path: &str, stamp_now: impl FnOnce() -> Option<Stamp>) -> Option<Content> {
-        let known = self.files.get(path)?;
+        let known = self.files.get(&path_key(path))?;
         let entry = &known.entry;
         let stamp = stamp_now()?;
         if entry.stamp != stamp || !stamp.trusted_at(entry.read_at) {
@@ -242,7 +243,7 @@ impl Cache {
             read_at,
             content,
         };
-        update.files_read.insert(path.to_string(), entry);
+        update.files_read.insert(path_key(path), entry);
     }
 
     /// The number of entries.
@@ -341,7 +342,7 @@ impl Cache {
                 && (used(e) || today.saturating_sub(e.last_used) <= KEEP_DAYS)
         };
         let files_read = std::mem::take(&mut update.files_read);
-        let keep_file = |path: &String, known: &KnownFile| {
+        let keep_file = |path: &u128, known: &KnownFile| {
             !files_read.contains_key(path)
                 && (known.unread.load(Ordering::Relaxed)
                     || today.saturating_sub(known.entry.read_at / 86_400) <= KEEP_DAYS)
@@ -387,7 +388,7 @@ impl Cache {
             if result.is_err() {
                 break;
             }
-            result = self.write_bytes(&mut update, &encode_file(path, entry));
+            result = self.write_bytes(&mut update, &encode_file(*path, entry));
         }
         let Some((tmp, mut out, mut hasher)) = update.file.take() else {
             return result;
@@ -410,6 +411,11 @@ impl Cache {
 /// been taken later: it is worth writing only when the earlier one could not be trusted).
 fn same_file(old: &FileEntry, new: &FileEntry) -> bool {
     old.stamp == new.stamp && old.content == new.content && old.stamp.trusted_at(old.read_at)
+}
+
+/// The key of a file's entry: the 128-bit hash of its path as displayed.
+fn path_key(path: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(path.as_bytes())
 }
 
 /// Seconds since the Unix epoch.
@@ -484,12 +490,12 @@ fn encode_diagnostics(diagnostics: &[Diagnostic]) -> Vec<u8> {
     w.0
 }
 
-/// One file entry: a 2 tag byte, the path, the stamp, when it was read, and what was found
+/// One file entry: a 2 tag byte, the path's key, the stamp, when it was read, and what was found
 /// (0: untracked; 1 and a hash).
-fn encode_file(path: &str, entry: &FileEntry) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(64 + path.len()));
+fn encode_file(path: u128, entry: &FileEntry) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(64));
     w.0.push(2);
-    w.str(path);
+    w.0.extend_from_slice(&path.to_le_bytes());
     entry.stamp.encode(&mut w);
     w.uint(entry.read_at);
     match entry.content {
@@ -503,7 +509,7 @@ fn encode_file(path: &str, entry: &FileEntry) -> Vec<u8> {
 }
 
 /// The results and the file entries of a cache file.
-type Decoded = (HashMap<u128, Entry>, HashMap<String, KnownFile>);
+type Decoded = (HashMap<u128, Entry>, HashMap<u128, KnownFile>);
 
 /// Reads a cache file: the header, entries until a 0 tag byte, and the checksum of all that.
 fn decode(bytes: &[u8], fingerprint: u64) -> Result<Decoded, String> {
@@ -533,7 +539,7 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Result<Decoded, String> {
             0 => break,
             1 => {}
             2 => {
-                let path = r.string()?;
+                let path = hash128(&mut r)?;
                 let stamp = Stamp::decode(&mut r)?;
                 let read_at = r.uint()?;
                 let content = match r.byte()? {

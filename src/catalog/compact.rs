@@ -504,11 +504,6 @@ impl<'a> Reader<'a> {
         Ok(n)
     }
 
-    /// A length-prefixed string.
-    pub fn string(&mut self) -> Result<String, String> {
-        self.str().map(str::to_owned)
-    }
-
     /// A length-prefixed string, borrowed from the bytes.
     pub fn str(&mut self) -> Result<&'a str, String> {
         let n = self.len()?;

@@ -60,7 +60,7 @@ const GIT_ENVIRONMENT: [&str; 4] = [
 ];
 
 const MAGIC: &[u8; 4] = b"DALW";
-const FORMAT: u8 = 1;
+const FORMAT: u8 = 2;
 
 /// What a watched path was when the snapshot was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,16 +356,17 @@ impl Snapshot {
         w.0.push(FORMAT);
         w.0.extend_from_slice(&self.key.to_le_bytes());
         w.uint(self.taken_at);
-        let text = |p: &Path| p.to_str().unwrap_or_default().to_owned();
         w.uint(self.folders.len() as u64);
+        let mut paths = FrontCoder::default();
         for f in &self.folders {
-            w.str(&text(&f.path));
+            paths.put(&mut w, &f.path);
             f.stamp.encode(&mut w);
             w.0.push(f.markers);
         }
         w.uint(self.watched.len() as u64);
+        let mut paths = FrontCoder::default();
         for (path, seen) in &self.watched {
-            w.str(&text(path));
+            paths.put(&mut w, path);
             match seen {
                 Seen::Absent => w.0.push(0),
                 Seen::Folder => w.0.push(1),
@@ -376,8 +377,9 @@ impl Snapshot {
             }
         }
         w.uint(self.files.len() as u64);
+        let mut paths = FrontCoder::default();
         for file in &self.files {
-            w.str(&text(file));
+            paths.put(&mut w, file);
         }
         let checksum = xxhash_rust::xxh3::xxh3_64(&w.0);
         w.0.extend_from_slice(&checksum.to_le_bytes());
@@ -404,18 +406,20 @@ impl Snapshot {
             *b = r.byte()?;
         }
         let taken_at = r.uint()?;
+        let mut paths = FrontCoder::default();
         let folders = (0..r.len()?)
             .map(|_| {
                 Ok(Folder {
-                    path: PathBuf::from(r.string()?),
+                    path: paths.get(&mut r)?,
                     stamp: Stamp::decode(&mut r)?,
                     markers: r.byte()?,
                 })
             })
             .collect::<Result<_, String>>()?;
+        let mut paths = FrontCoder::default();
         let watched = (0..r.len()?)
             .map(|_| {
-                let path = PathBuf::from(r.string()?);
+                let path = paths.get(&mut r)?;
                 let seen = match r.byte()? {
                     0 => Seen::Absent,
                     1 => Seen::Folder,
@@ -425,8 +429,9 @@ impl Snapshot {
                 Ok((path, seen))
             })
             .collect::<Result<_, String>>()?;
+        let mut paths = FrontCoder::default();
         let files = (0..r.len()?)
-            .map(|_| r.string().map(PathBuf::from))
+            .map(|_| paths.get(&mut r))
             .collect::<Result<_, String>>()?;
         if !r.bytes.is_empty() {
             return Err("trailing bytes".into());
@@ -438,6 +443,43 @@ impl Snapshot {
             watched,
             files,
         })
+    }
+}
+
+/// Writes and reads a list of paths, each as the length of the start it shares with the one
+/// before and the rest (sorted paths share most of their bytes: this makes the file about a
+/// sixth of the size).
+#[derive(Default)]
+struct FrontCoder {
+    previous: Vec<u8>,
+}
+
+impl FrontCoder {
+    /// Writes `path` (UTF-8: [`Snapshot::take`] keeps no other).
+    fn put(&mut self, w: &mut Writer, path: &Path) {
+        let bytes = path.to_str().unwrap_or_default().as_bytes();
+        let shared = (self.previous.iter().zip(bytes))
+            .take_while(|(a, b)| a == b)
+            .count();
+        w.uint(shared as u64);
+        w.uint((bytes.len() - shared) as u64);
+        w.0.extend_from_slice(&bytes[shared..]);
+        self.previous.clear();
+        self.previous.extend_from_slice(bytes);
+    }
+
+    /// Reads what [`FrontCoder::put`] wrote.
+    fn get(&mut self, r: &mut Reader) -> Result<PathBuf, String> {
+        let shared = usize::try_from(r.uint()?).map_err(|e| e.to_string())?;
+        let rest = r.len()?;
+        if shared > self.previous.len() {
+            return Err("bad path".into());
+        }
+        self.previous.truncate(shared);
+        self.previous.extend_from_slice(&r.bytes[..rest]);
+        r.bytes = &r.bytes[rest..];
+        let text = std::str::from_utf8(&self.previous).map_err(|e| e.to_string())?;
+        Ok(PathBuf::from(text))
     }
 }
 
