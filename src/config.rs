@@ -249,7 +249,8 @@ pub enum Source {
 pub struct Resolver {
     source: Source,
     overrides: Overrides,
-    cache: Mutex<rustc_hash::FxHashMap<PathBuf, Option<Arc<ConfigFile>>>>,
+    /// By folder (its bytes: a path's own hash walks its components).
+    cache: Mutex<rustc_hash::FxHashMap<std::ffi::OsString, Option<Arc<ConfigFile>>>>,
 }
 
 impl Resolver {
@@ -268,7 +269,8 @@ impl Resolver {
             Source::Isolated => Ok(None),
             Source::Fixed(config) => Ok(config.clone()),
             Source::Discover if file.is_dir() => {
-                let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+                let absolute =
+                    crate::discovery::absolute(file).unwrap_or_else(|_| file.to_path_buf());
                 self.discover(&absolute)
             }
             Source::Discover => self.config_for_file(file),
@@ -281,7 +283,8 @@ impl Resolver {
     pub fn config_for_file(&self, file: &Path) -> Result<Option<Arc<ConfigFile>>, String> {
         match &self.source {
             Source::Discover => {
-                let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+                let absolute =
+                    crate::discovery::absolute(file).unwrap_or_else(|_| file.to_path_buf());
                 self.discover(absolute.parent().unwrap_or(Path::new("")))
             }
             _ => self.config_for(file),
@@ -291,7 +294,12 @@ impl Resolver {
     /// [`find`] for a folder, cached per folder: a folder without its own file takes its
     /// parent's answer (one `stat` per file name and folder, not per folder and ancestor).
     fn discover(&self, dir: &Path) -> Result<Option<Arc<ConfigFile>>, String> {
-        if let Some(hit) = self.cache.lock().expect("config cache").get(dir) {
+        if let Some(hit) = self
+            .cache
+            .lock()
+            .expect("config cache")
+            .get(dir.as_os_str())
+        {
             return Ok(hit.clone());
         }
         let mut found = None;
@@ -311,7 +319,7 @@ impl Resolver {
         self.cache
             .lock()
             .expect("config cache")
-            .insert(dir.to_path_buf(), found.clone());
+            .insert(dir.as_os_str().to_owned(), found.clone());
         Ok(found)
     }
 

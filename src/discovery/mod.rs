@@ -208,6 +208,23 @@ pub fn file_in(dir: &Path, name: &str) -> bool {
         .unwrap_or_else(|| dir.join(name).is_file())
 }
 
+/// [`std::path::absolute`], without its work for a path that is already absolute and normal
+/// (no `.` component, repeated or trailing separator), the form of every path a walk under an
+/// absolute root yields.
+pub fn absolute(path: &Path) -> std::io::Result<PathBuf> {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let normal = cfg!(unix)
+        && bytes.starts_with(b"/")
+        && memchr::memmem::find(bytes, b"//").is_none()
+        && memchr::memmem::find(bytes, b"/./").is_none()
+        && !bytes.ends_with(b"/.")
+        && (bytes.len() == 1 || !bytes.ends_with(b"/"));
+    if normal {
+        return Ok(path.to_path_buf());
+    }
+    std::path::absolute(path)
+}
+
 /// The top-level package a Python file belongs to: the outermost of the unbroken run of folders
 /// above it that hold an `__init__.py` (`dagster_dbt` for `src/dagster_dbt/core/resource.py`).
 /// `None` for a file outside a package.
@@ -222,7 +239,7 @@ pub fn top_package(file: &Path) -> Option<String> {
     if let Some(hit) = remembered_top(given) {
         return hit;
     }
-    let absolute = std::path::absolute(file).ok()?;
+    let absolute = absolute(file).ok()?;
     let top = top_of_folder(absolute.parent()?);
     remember_top(given, &top);
     top
@@ -274,7 +291,7 @@ pub fn remember_top_packages() {
 }
 
 fn top_package_uncached(file: &Path) -> Option<String> {
-    let absolute = std::path::absolute(file).ok()?;
+    let absolute = absolute(file).ok()?;
     let mut top = None;
     let mut dir = absolute.parent();
     while let Some(d) = dir.filter(|d| file_in(d, "__init__.py")) {
@@ -440,6 +457,20 @@ mod tests {
             Some("dagster_dbt")
         );
         assert_eq!(top_package(&tmp.path().join("src/script.py")), None);
+    }
+
+    #[test]
+    fn absolute_paths_are_what_std_makes_them() {
+        for path in [
+            "/a/b.py", "/a//b", "/a/./b", "/a/.", "/a/b/", "/", "/a/../b", "a/b", "./a", "", ".",
+        ] {
+            let path = Path::new(path);
+            assert_eq!(
+                absolute(path).ok(),
+                std::path::absolute(path).ok(),
+                "{path:?}"
+            );
+        }
     }
 
     #[test]

@@ -95,14 +95,14 @@ pub struct Snapshot {
 
 /// Which [`MARKERS`] each folder of a snapshot holds.
 #[derive(Debug, Default)]
-pub struct Folders(FxHashMap<PathBuf, u8>);
+pub struct Folders(FxHashMap<std::ffi::OsString, u8>);
 
 impl Folders {
     /// Whether `dir` holds a file `name`, if known: `None` for a folder the snapshot did not
     /// list or a name that is not one of [`MARKERS`].
     pub fn file_in(&self, dir: &Path, name: &str) -> Option<bool> {
         let bit = MARKERS.iter().position(|m| *m == name)?;
-        self.0.get(dir).map(|markers| markers & (1 << bit) != 0)
+        (self.0.get(dir.as_os_str())).map(|markers| markers & (1 << bit) != 0)
     }
 }
 
@@ -122,7 +122,7 @@ impl Recorder {
     /// Records a folder that is about to be listed: its stamp first, then its markers and
     /// ignore files.
     pub fn folder(&self, path: &Path) {
-        let looked = std::path::absolute(path).ok().and_then(|p| look_folder(&p));
+        let looked = super::absolute(path).ok().and_then(|p| look_folder(&p));
         let mut recorded = self.0.lock().expect("snapshot recorder");
         match looked {
             Some((folder, mut watched)) => {
@@ -343,7 +343,7 @@ impl Snapshot {
         Folders(
             self.folders
                 .iter()
-                .map(|f| (f.path.clone(), f.markers))
+                .map(|f| (f.path.clone().into_os_string(), f.markers))
                 .collect(),
         )
     }

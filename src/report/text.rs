@@ -102,9 +102,7 @@ fn push_number(out: &mut String, mut n: u32) {
             break;
         }
     }
-    for &d in &digits[i..] {
-        out.push(d as char);
-    }
+    out.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
 }
 
 fn write_snippet(out: &mut dyn Write, d: &Diagnostic, paint: &Paint) -> io::Result<()> {
