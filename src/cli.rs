@@ -617,7 +617,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             rustc_hash::FxHashMap::default();
         for f in &found {
             if let Found::File(path) = f {
-                let dir = path.parent().unwrap_or(Path::new("")).as_os_str();
+                let dir = crate::discovery::folder_of(path);
                 first_file_of_dir.entry(dir).or_insert(path);
             }
         }
@@ -649,7 +649,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             checker,
             found,
             &|path| {
-                let dir = path.parent().unwrap_or(Path::new("")).as_os_str();
+                let dir = crate::discovery::folder_of(path);
                 settings_by_dir.get(dir).cloned().unwrap_or_default()
             },
             run,

@@ -225,8 +225,13 @@ pub fn check_text(
 
 /// Displays a path the way users typed it (no leading `./`).
 pub fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).to_string()
+    match path.to_str() {
+        Some(s) => s.strip_prefix("./").unwrap_or(s).to_owned(),
+        None => {
+            let s = path.to_string_lossy();
+            s.strip_prefix("./").unwrap_or(&s).to_owned()
+        }
+    }
 }
 
 /// Runs `work` on a pool of `threads` workers (0: one per core), for rayon's parallel

@@ -225,6 +225,20 @@ pub fn absolute(path: &Path) -> std::io::Result<PathBuf> {
     std::path::absolute(path)
 }
 
+/// The folder part of a file's path, as a key for what is remembered per folder: the same
+/// folder as [`Path::parent`] names for the paths a walk yields (without its parse of every
+/// component), `""` for a bare file name.
+pub fn folder_of(file: &Path) -> &std::ffi::OsStr {
+    match file.to_str().filter(|_| cfg!(unix)) {
+        Some(s) => match s.rfind('/') {
+            Some(0) => "/".as_ref(),
+            Some(slash) => s[..slash].as_ref(),
+            None => "".as_ref(),
+        },
+        None => file.parent().unwrap_or(Path::new("")).as_os_str(),
+    }
+}
+
 /// The top-level package a Python file belongs to: the outermost of the unbroken run of folders
 /// above it that hold an `__init__.py` (`dagster_dbt` for `src/dagster_dbt/core/resource.py`).
 /// `None` for a file outside a package.
@@ -235,7 +249,7 @@ pub fn top_package(file: &Path) -> Option<String> {
     }
     // Remembered under the folder as given too (relative names cannot collide with the
     // absolute ones), so that most files cost one look-up and no path arithmetic.
-    let given = file.parent()?.as_os_str();
+    let given = folder_of(file);
     if let Some(hit) = remembered_top(given) {
         return hit;
     }
@@ -469,6 +483,25 @@ mod tests {
                 absolute(path).ok(),
                 std::path::absolute(path).ok(),
                 "{path:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_files_folder_is_its_parent() {
+        for file in [
+            "/a/b/c.py",
+            "/c.py",
+            "c.py",
+            "./c.py",
+            "a/c.py",
+            "../a/c.py",
+        ] {
+            let file = Path::new(file);
+            assert_eq!(
+                folder_of(file),
+                file.parent().unwrap().as_os_str(),
+                "{file:?}"
             );
         }
     }

@@ -91,18 +91,8 @@ pub fn write_diagnostics(
 }
 
 /// Appends a number in decimal (without `fmt`, which dominated writing many findings).
-fn push_number(out: &mut String, mut n: u32) {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
+fn push_number(out: &mut String, n: u32) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 fn write_snippet(out: &mut dyn Write, d: &Diagnostic, paint: &Paint) -> io::Result<()> {
