@@ -229,20 +229,27 @@ pub fn absolute(path: &Path) -> std::io::Result<PathBuf> {
 /// folder as [`Path::parent`] names for the paths a walk yields (without its parse of every
 /// component), `""` for a bare file name.
 pub fn folder_of(file: &Path) -> &std::ffi::OsStr {
-    match file.to_str().filter(|_| cfg!(unix)) {
-        Some(s) => match s.rfind('/') {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = file.as_os_str().as_bytes();
+        match memchr::memrchr(b'/', bytes) {
             Some(0) => "/".as_ref(),
-            Some(slash) => s[..slash].as_ref(),
+            Some(slash) => std::ffi::OsStr::from_bytes(&bytes[..slash]),
             None => "".as_ref(),
-        },
-        None => file.parent().unwrap_or(Path::new("")).as_os_str(),
+        }
     }
+    #[cfg(not(unix))]
+    file.parent().unwrap_or(Path::new("")).as_os_str()
 }
+
+/// A package's name, shared (each file of a folder gets the one its folder remembers).
+pub type Package = std::sync::Arc<str>;
 
 /// The top-level package a Python file belongs to: the outermost of the unbroken run of folders
 /// above it that hold an `__init__.py` (`dagster_dbt` for `src/dagster_dbt/core/resource.py`).
 /// `None` for a file outside a package.
-pub fn top_package(file: &Path) -> Option<String> {
+pub fn top_package(file: &Path) -> Option<Package> {
     let remembering = TOP_BY_DIR.with(|m| m.borrow().is_some());
     if !remembering {
         return top_package_uncached(file);
@@ -260,11 +267,11 @@ pub fn top_package(file: &Path) -> Option<String> {
 }
 
 /// The remembered answer for a folder: `None` when not remembered.
-fn remembered_top(dir: &std::ffi::OsStr) -> Option<Option<String>> {
+fn remembered_top(dir: &std::ffi::OsStr) -> Option<Option<Package>> {
     TOP_BY_DIR.with(|m| m.borrow().as_ref()?.get(dir).cloned())
 }
 
-fn remember_top(dir: &std::ffi::OsStr, top: &Option<String>) {
+fn remember_top(dir: &std::ffi::OsStr, top: &Option<Package>) {
     TOP_BY_DIR.with(|m| {
         if let Some(m) = m.borrow_mut().as_mut() {
             m.insert(dir.to_owned(), top.clone());
@@ -274,14 +281,14 @@ fn remember_top(dir: &std::ffi::OsStr, top: &Option<String>) {
 
 /// The top package of a file in `dir`, remembered per folder (a package folder's answer is its
 /// parent's, or its own name at the top of the run).
-fn top_of_folder(dir: &Path) -> Option<String> {
+fn top_of_folder(dir: &Path) -> Option<Package> {
     if let Some(hit) = remembered_top(dir.as_os_str()) {
         return hit;
     }
     let top = if file_in(dir, "__init__.py") {
         dir.parent()
             .and_then(top_of_folder)
-            .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into()))
     } else {
         None
     };
@@ -293,7 +300,7 @@ thread_local! {
     /// [`top_package`] by directory, on threads that asked for it with
     /// [`remember_top_packages`].
     static TOP_BY_DIR: std::cell::RefCell<
-        Option<rustc_hash::FxHashMap<std::ffi::OsString, Option<String>>>,
+        Option<rustc_hash::FxHashMap<std::ffi::OsString, Option<Package>>>,
     > = const { std::cell::RefCell::new(None) };
 }
 
@@ -304,12 +311,12 @@ pub fn remember_top_packages() {
     TOP_BY_DIR.with(|m| *m.borrow_mut() = Some(rustc_hash::FxHashMap::default()));
 }
 
-fn top_package_uncached(file: &Path) -> Option<String> {
+fn top_package_uncached(file: &Path) -> Option<Package> {
     let absolute = absolute(file).ok()?;
     let mut top = None;
     let mut dir = absolute.parent();
     while let Some(d) = dir.filter(|d| file_in(d, "__init__.py")) {
-        top = d.file_name().map(|n| n.to_string_lossy().into_owned());
+        top = d.file_name().map(|n| n.to_string_lossy().into());
         dir = d.parent();
     }
     top
