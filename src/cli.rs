@@ -17,6 +17,7 @@ use crate::report::{self, OutputFormat, RenderOptions, RepoPaths, Report};
 use crate::rules;
 use crate::runner;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Exit code: nothing found.
 pub const EXIT_CLEAN: i32 = 0;
@@ -625,15 +626,30 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         dirs.sort_unstable();
         let resolved: Vec<Result<_, String>> = runner::on_workers(args.threads, || {
             dirs.par_iter()
-                .map(|(dir, path)| {
-                    let settings = std::sync::Arc::new(project.rule_settings(path)?);
-                    Ok((dir.to_os_string(), settings))
-                })
+                .map(|(_, path)| project.config.config_for_file(path))
                 .collect()
         });
-        // The first broken configuration by folder name, whichever worker met it first.
-        let settings_by_dir: rustc_hash::FxHashMap<std::ffi::OsString, _> =
-            resolved.into_iter().collect::<Result<_, String>>()?;
+        // The first broken configuration by folder name, whichever worker met it first; then
+        // each configuration's settings, made once and shared by its folders.
+        let mut made: Vec<(Option<Arc<config::ConfigFile>>, Arc<runner::RuleSettings>)> =
+            Vec::new();
+        let mut settings_by_dir = rustc_hash::FxHashMap::default();
+        for ((dir, _), config) in dirs.iter().zip(resolved) {
+            let config = config?;
+            let same = |(c, _): &&(Option<Arc<config::ConfigFile>>, _)| match (c, &config) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            };
+            let settings = match made.iter().find(same) {
+                Some((_, settings)) => settings.clone(),
+                None => {
+                    let settings = Arc::new(project.config.rule_settings(config.as_deref()));
+                    made.push((config, settings.clone()));
+                    settings
+                }
+            };
+            settings_by_dir.insert(dir.to_os_string(), settings);
+        }
         if let Some(d) = project.python_support() {
             let settings = project.rule_settings(&project.root.join("pyproject.toml"))?;
             let (kept, _) = runner::apply_settings(vec![d], &settings);

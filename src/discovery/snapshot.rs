@@ -333,19 +333,13 @@ impl Snapshot {
             && self.watched.iter().all(|(_, seen)| trusted(seen))
     }
 
-    /// The walk's answer.
-    pub fn found(&self) -> Vec<Found> {
-        self.files.iter().cloned().map(Found::File).collect()
-    }
-
-    /// The markers of each listed folder.
-    pub fn folders(&self) -> Folders {
-        Folders(
-            self.folders
-                .iter()
-                .map(|f| (f.path.clone().into_os_string(), f.markers))
-                .collect(),
-        )
+    /// The walk's answer and the markers of each listed folder.
+    pub fn into_answer(self) -> (Vec<Found>, Folders) {
+        let found = self.files.into_iter().map(Found::File).collect();
+        let markers = (self.folders.into_iter())
+            .map(|f| (f.path.into_os_string(), f.markers))
+            .collect();
+        (found, Folders(markers))
     }
 
     fn encode(&self) -> Vec<u8> {
@@ -506,7 +500,8 @@ pub fn walk_remembered(
         .and_then(|bytes| Snapshot::decode(&bytes).ok())
         .filter(|s| s.key == key && s.holds());
     if let Some(snapshot) = kept {
-        return (snapshot.found(), Some(snapshot.folders()));
+        let (found, folders) = snapshot.into_answer();
+        return (found, Some(folders));
     }
     let (found, snapshot) = Snapshot::take(walk, roots);
     let Some(snapshot) = snapshot else {
@@ -517,7 +512,7 @@ pub fn walk_remembered(
             eprintln!("dagster-api-lint: warning: could not write the cache: {e}");
         }
     }
-    (found, Some(snapshot.folders()))
+    (found, Some(snapshot.into_answer().1))
 }
 
 /// Writes `bytes` to `path` through a temporary file renamed over it.
@@ -572,9 +567,9 @@ mod tests {
         let snapshot = snapshot.expect("nothing here a snapshot cannot vouch for");
         // pkg/__init__.py, pkg/sub/__init__.py, pkg/sub/a.py (ignored.py is ignored).
         assert_eq!(names(&found), ["__init__.py", "__init__.py", "a.py"]);
-        assert_eq!(names(&snapshot.found()), names(&found));
         assert_eq!(Snapshot::decode(&snapshot.encode()).unwrap(), snapshot);
-        let folders = snapshot.folders();
+        let (remembered, folders) = snapshot.into_answer();
+        assert_eq!(names(&remembered), names(&found));
         let root = std::path::absolute(tmp.path()).unwrap();
         assert_eq!(folders.file_in(&root, "pyproject.toml"), Some(true));
         assert_eq!(folders.file_in(&root, "__init__.py"), Some(false));
