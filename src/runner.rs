@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 
-use crate::cache::{self, Cache, Content, Stamp};
+use crate::cache::{self, Cache, Content, Stamp, Stamper};
 use crate::check::{Checker, Diagnostic};
 use crate::discovery::{self, Found};
 use crate::gate::{Gate, Scan};
@@ -345,6 +345,13 @@ pub fn run_files(
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let gate = Gate::new(checker);
     let cache = options.cache.filter(|_| !options.parse_only);
+    let stamper = match &cache {
+        Some(_) => Stamper::for_files(files.iter().filter_map(|(_, f)| match f {
+            Found::File(path) => Some(path.as_path()),
+            Found::Error(..) => None,
+        })),
+        None => Stamper::default(),
+    };
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -362,6 +369,7 @@ pub fn run_files(
         for _ in 0..threads {
             let tx = tx.clone();
             let (files, next, gate, cache) = (&files, &next, &gate, cache.as_ref());
+            let stamper = &stamper;
             let parse_only = options.parse_only;
             std::thread::Builder::new()
                 .stack_size(WORKER_STACK)
@@ -375,7 +383,13 @@ pub fn run_files(
                         let outcomes = rest[..BATCH.min(rest.len())]
                             .iter()
                             .map(|(name, found)| {
-                                check_one(checker, name, found, settings, parse_only, gate, cache)
+                                let run = Run {
+                                    parse_only,
+                                    gate,
+                                    cache,
+                                    stamper,
+                                };
+                                check_one(checker, name, found, settings, &run)
                             })
                             .collect();
                         if tx.send((first, outcomes)).is_err() {
@@ -420,16 +434,29 @@ pub fn run_files(
     totals
 }
 
+/// What every file of a run is checked with.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    parse_only: bool,
+    gate: &'a Gate<'a>,
+    cache: Option<&'a Cache>,
+    stamper: &'a Stamper,
+}
+
 /// Reads, gates, and checks (or looks up) one file.
 fn check_one(
     checker: &Checker,
     name: &str,
     found: &Found,
     settings: SettingsOf,
-    parse_only: bool,
-    gate: &Gate,
-    cache: Option<&Cache>,
+    run: &Run,
 ) -> Outcome {
+    let Run {
+        parse_only,
+        gate,
+        cache,
+        stamper,
+    } = *run;
     let mut outcome = Outcome {
         diagnostics: Vec::new(),
         suppressed: 0,
@@ -448,7 +475,7 @@ fn check_one(
     // what that read found answers (no findings, or the key of its findings). Only a path the
     // cache knows costs this `stat`; any other takes its stamp from the read's own `fstat`.
     if let Some(cache) = cache {
-        match cache.file(name, || Stamp::of(&std::fs::metadata(path).ok()?)) {
+        match cache.file(name, || stamper.stamp(path)) {
             Some(Content::Untracked) => return outcome,
             Some(Content::Hash(content)) => {
                 let hash = checker.cache_key(name, content);

@@ -302,13 +302,9 @@ impl Snapshot {
     /// True when the tree is as recorded: every folder and watched file has the recorded
     /// stamp (or is still absent), and every stamp was taken well after its last change.
     pub fn holds(&self) -> bool {
+        let stamper = cache::Stamper::for_files(self.folders.iter().map(|f| f.path.as_path()));
         let folder_holds = |f: &Folder| {
-            f.stamp.trusted_at(self.taken_at)
-                && std::fs::symlink_metadata(&f.path)
-                    .ok()
-                    .filter(|m| m.is_dir())
-                    .and_then(|m| Stamp::of(&m))
-                    == Some(f.stamp)
+            f.stamp.trusted_at(self.taken_at) && stamper.folder_stamp(&f.path) == Some(f.stamp)
         };
         let watched_holds = |(path, seen): &(PathBuf, Seen)| {
             let trusted = match seen {
