@@ -58,7 +58,7 @@ pub const KEEP_DAYS: u64 = 30;
 pub const RACY_SECS: u64 = 2;
 
 const MAGIC: &[u8; 4] = b"DALR";
-const FORMAT: u8 = 4;
+const FORMAT: u8 = 5;
 
 /// The hash of a file's bytes (with its package, it keys the results; see
 /// [`crate::check::Checker::cache_key`]).
@@ -469,6 +469,9 @@ impl Cache {
             None => Ok(()),
         };
         let old: Vec<(&u128, &Entry)> = self.entries.iter().filter(|(h, e)| keep(h, e)).collect();
+        // Counted for the trailer, so that a reader can size its tables at once.
+        let entry_count = update.written.len() + old.len();
+        let mut file_count = 0;
         for (hash, e) in old {
             if result.is_err() {
                 break;
@@ -489,13 +492,18 @@ impl Cache {
                 break;
             }
             result = self.write_bytes(&mut update, &encode_file(*path, entry));
+            file_count += 1;
         }
         let Some((tmp, mut out, mut hasher)) = update.file.take() else {
             return result;
         };
         let result = result.and_then(|()| {
-            hasher.update(&[0]);
-            out.write_all(&[0])?;
+            let mut end = vec![0];
+            for count in [entry_count, file_count] {
+                end.extend_from_slice(&u32::try_from(count).unwrap_or(u32::MAX).to_le_bytes());
+            }
+            hasher.update(&end);
+            out.write_all(&end)?;
             out.write_all(&hasher.digest().to_le_bytes())?;
             out.into_inner().map_err(|e| e.into_error())?.sync_data()?;
             std::fs::rename(&tmp, &self.path)
@@ -611,7 +619,8 @@ fn encode_file(path: u128, entry: &FileEntry) -> Vec<u8> {
 /// The results and the file entries of a cache file.
 type Decoded = (HashMap<u128, Entry>, HashMap<u128, KnownFile>);
 
-/// Reads a cache file: the header, entries until a 0 tag byte, and the checksum of all that.
+/// Reads a cache file: the header, entries until a 0 tag byte, the numbers of entries and of
+/// files (4 bytes each), and the checksum of all that.
 fn decode(bytes: &[u8], fingerprint: u64) -> Result<Decoded, String> {
     if bytes.len() < 8 {
         return Err("short".into());
@@ -632,8 +641,15 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Result<Decoded, String> {
     if u64::from_le_bytes(stored) != fingerprint {
         return Err("other fingerprint".into());
     }
-    let mut entries = HashMap::default();
-    let mut files = HashMap::default();
+    // The trailer: how many entries and files there are (see `Cache::finish`).
+    let (rest, counts) = r
+        .bytes
+        .split_at(r.bytes.len().checked_sub(8).ok_or("short")?);
+    r.bytes = rest;
+    let count = |at: usize| u32::from_le_bytes(counts[at..at + 4].try_into().expect("4 bytes"));
+    let capacity = |n: u32| (n as usize).min(body.len() / 16);
+    let mut entries = HashMap::with_capacity_and_hasher(capacity(count(0)), Default::default());
+    let mut files = HashMap::with_capacity_and_hasher(capacity(count(4)), Default::default());
     loop {
         match r.byte()? {
             0 => break,
@@ -660,7 +676,7 @@ fn decode(bytes: &[u8], fingerprint: u64) -> Result<Decoded, String> {
         let hash = hash128(&mut r)?;
         let last_used = r.uint()?;
         let len = r.len()?;
-        let at = body.len() - r.bytes.len();
+        let at = body.len() - counts.len() - r.bytes.len();
         r.bytes = &r.bytes[len..];
         entries.insert(
             hash,
