@@ -357,7 +357,10 @@ impl Cache {
     /// miss: the file is checked again and the entry replaced.)
     pub fn get(&self, hash: u128, filename: &str) -> Option<Vec<Diagnostic>> {
         let entry = self.entries.get(&hash)?;
-        entry.used.store(true, Ordering::Relaxed);
+        // Read first: an entry many files share is written once, not by every worker.
+        if !entry.used.load(Ordering::Relaxed) {
+            entry.used.store(true, Ordering::Relaxed);
+        }
         let decoded = entry
             .decoded
             .get_or_init(|| decode_diagnostics(&self.bytes[entry.body.clone()]).ok());

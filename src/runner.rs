@@ -480,7 +480,7 @@ fn check_one(
             Some(Content::Hash(content)) => {
                 let hash = checker.cache_key(name, content);
                 if let Some(raw) = cache.get(hash, name) {
-                    return cached(outcome, hash, raw, &settings(path));
+                    return cached(outcome, hash, raw, || settings(path));
                 }
             }
             None => {}
@@ -507,7 +507,7 @@ fn check_one(
             let hash = checker.cache_key(name, content);
             if let Some(raw) = cache.get(hash, name) {
                 outcome.read = note(Content::Hash(content));
-                return cached(outcome, hash, raw, &settings(path));
+                return cached(outcome, hash, raw, || settings(path));
             }
             key = Some((hash, content));
         }
@@ -556,9 +556,17 @@ fn check_one(
 }
 
 /// Completes the outcome of a file whose raw findings came from the cache.
-fn cached(mut outcome: Outcome, hash: u128, raw: Vec<Diagnostic>, rules: &RuleSettings) -> Outcome {
+fn cached(
+    mut outcome: Outcome,
+    hash: u128,
+    raw: Vec<Diagnostic>,
+    rules: impl FnOnce() -> Arc<RuleSettings>,
+) -> Outcome {
     outcome.cache = Some((hash, Ok(())));
-    let (kept, suppressed) = apply_settings(raw, rules);
+    if raw.is_empty() {
+        return outcome;
+    }
+    let (kept, suppressed) = apply_settings(raw, &rules());
     outcome.diagnostics = kept;
     outcome.suppressed = suppressed;
     outcome
