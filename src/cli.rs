@@ -611,45 +611,8 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             }
             _ => walk.run(&paths),
         };
-        // Resolve every file's settings first: a broken configuration file is a usage error.
-        // (Once per directory, on the workers: a file's settings come from its directory's
-        // configuration, and looking for one costs a few `stat`s per directory.)
-        let mut first_file_of_dir: rustc_hash::FxHashMap<&std::ffi::OsStr, &Path> =
-            rustc_hash::FxHashMap::default();
-        for f in &found {
-            if let Found::File(path) = f {
-                let dir = crate::discovery::folder_of(path);
-                first_file_of_dir.entry(dir).or_insert(path);
-            }
-        }
-        let mut dirs: Vec<(&std::ffi::OsStr, &Path)> = first_file_of_dir.into_iter().collect();
-        dirs.sort_unstable();
-        let resolved: Vec<Result<_, String>> = runner::on_workers(args.threads, || {
-            dirs.par_iter()
-                .map(|(_, path)| project.config.config_for_file(path))
-                .collect()
-        });
-        // The first broken configuration by folder name, whichever worker met it first; then
-        // each configuration's settings, made once and shared by its folders.
-        let mut made: Vec<(Option<Arc<config::ConfigFile>>, Arc<runner::RuleSettings>)> =
-            Vec::new();
-        let mut settings_by_dir = rustc_hash::FxHashMap::default();
-        for ((dir, _), config) in dirs.iter().zip(resolved) {
-            let config = config?;
-            let same = |(c, _): &&(Option<Arc<config::ConfigFile>>, _)| match (c, &config) {
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-                (a, b) => a.is_none() && b.is_none(),
-            };
-            let settings = match made.iter().find(same) {
-                Some((_, settings)) => settings.clone(),
-                None => {
-                    let settings = Arc::new(project.config.rule_settings(config.as_deref()));
-                    made.push((config, settings.clone()));
-                    settings
-                }
-            };
-            settings_by_dir.insert(dir.to_os_string(), settings);
-        }
+        // Every file's settings first: a broken configuration file is a usage error.
+        let settings_by_dir = settings_by_folder(&project, &found, args.threads)?;
         if let Some(d) = project.python_support() {
             let settings = project.rule_settings(&project.root.join("pyproject.toml"))?;
             let (kept, _) = runner::apply_settings(vec![d], &settings);
@@ -704,6 +667,51 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     })
 }
 
+/// The rule settings of each folder that holds a found file, by [`crate::discovery::folder_of`]:
+/// configurations are looked up once per folder, in parallel on `threads` workers (a look-up
+/// may `stat` a few names per folder), and each configuration's settings are made once and
+/// shared by its folders. The error is that of the first broken configuration by folder name.
+fn settings_by_folder(
+    project: &Project,
+    found: &[Found],
+    threads: usize,
+) -> Result<rustc_hash::FxHashMap<std::ffi::OsString, Arc<runner::RuleSettings>>, String> {
+    let mut first_file_of_dir: rustc_hash::FxHashMap<&std::ffi::OsStr, &Path> =
+        rustc_hash::FxHashMap::default();
+    for f in found {
+        if let Found::File(path) = f {
+            let dir = crate::discovery::folder_of(path);
+            first_file_of_dir.entry(dir).or_insert(path);
+        }
+    }
+    let mut dirs: Vec<(&std::ffi::OsStr, &Path)> = first_file_of_dir.into_iter().collect();
+    dirs.sort_unstable();
+    let resolved: Vec<Result<_, String>> = runner::on_workers(threads, || {
+        dirs.par_iter()
+            .map(|(_, path)| project.config.config_for_file(path))
+            .collect()
+    });
+    let mut made: Vec<(Option<Arc<config::ConfigFile>>, Arc<runner::RuleSettings>)> = Vec::new();
+    let mut settings_by_dir = rustc_hash::FxHashMap::default();
+    for ((dir, _), config) in dirs.iter().zip(resolved) {
+        let config = config?;
+        let same = |(c, _): &&(Option<Arc<config::ConfigFile>>, _)| match (c, &config) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        let settings = match made.iter().find(same) {
+            Some((_, settings)) => settings.clone(),
+            None => {
+                let settings = Arc::new(project.config.rule_settings(config.as_deref()));
+                made.push((config, settings.clone()));
+                settings
+            }
+        };
+        settings_by_dir.insert(dir.to_os_string(), settings);
+    }
+    Ok(settings_by_dir)
+}
+
 fn run_upgrade_report(
     paths: Vec<PathBuf>,
     to: String,
@@ -732,7 +740,7 @@ fn run_upgrade_report(
     let mut settings_by_file = std::collections::HashMap::new();
     for f in &found {
         if let Found::File(path) = f {
-            let settings = std::sync::Arc::new(project.rule_settings(path)?);
+            let settings = Arc::new(project.rule_settings(path)?);
             settings_by_file.insert(path.clone(), settings);
         }
     }
