@@ -78,25 +78,41 @@ pub struct Stamp {
 impl Stamp {
     /// The stamp of a file from its metadata (`None` where the platform gives no times).
     pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
-        let nanos = |t: SystemTime| {
-            t.duration_since(UNIX_EPOCH)
-                .ok()
-                .map(|d| d.as_nanos() as u64)
-        };
-        let modified_ns = nanos(meta.modified().ok()?)?;
         #[cfg(unix)]
-        let (changed_ns, inode) = {
+        {
             use std::os::unix::fs::MetadataExt;
-            let secs = u64::try_from(meta.ctime()).ok()?;
-            let nsecs = u64::try_from(meta.ctime_nsec()).ok()?;
-            (secs * 1_000_000_000 + nsecs, meta.ino())
-        };
+            let modified = (meta.mtime(), meta.mtime_nsec());
+            let changed = (meta.ctime(), meta.ctime_nsec());
+            Stamp::from_unix(meta.len(), modified, changed, meta.ino())
+        }
         #[cfg(not(unix))]
-        let (changed_ns, inode) = (modified_ns, 0);
+        {
+            let nanos = |t: SystemTime| {
+                t.duration_since(UNIX_EPOCH)
+                    .ok()
+                    .map(|d| d.as_nanos() as u64)
+            };
+            let modified_ns = nanos(meta.modified().ok()?)?;
+            Some(Stamp {
+                len: meta.len(),
+                modified_ns,
+                changed_ns: modified_ns,
+                inode: 0,
+            })
+        }
+    }
+
+    /// A stamp from the fields of a `stat`: size, modification and change times (seconds and
+    /// nanoseconds; `None` before the epoch) and inode.
+    #[cfg(unix)]
+    fn from_unix(len: u64, modified: (i64, i64), changed: (i64, i64), inode: u64) -> Option<Stamp> {
+        let nanos = |(secs, nsecs): (i64, i64)| {
+            Some(u64::try_from(secs).ok()? * 1_000_000_000 + u64::try_from(nsecs).ok()?)
+        };
         Some(Stamp {
-            len: meta.len(),
-            modified_ns,
-            changed_ns,
+            len,
+            modified_ns: nanos(modified)?,
+            changed_ns: nanos(changed)?,
             inode,
         })
     }
@@ -213,20 +229,15 @@ impl Stamper {
         let Ok(stat) = rustix::fs::statat(folder, std::ffi::OsStr::from_bytes(below), flags) else {
             return Some(None);
         };
-        let nanos = |secs: i64, nsecs: i64| {
-            Some(u64::try_from(secs).ok()? * 1_000_000_000 + u64::try_from(nsecs).ok()?)
-        };
         let is_dir = rustix::fs::FileType::from_raw_mode(stat.st_mode as _).is_dir();
         // (The fields' integer types differ between platforms.)
         #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
-        let stamp = (|| {
-            Some(Stamp {
-                len: stat.st_size as u64,
-                modified_ns: nanos(stat.st_mtime as i64, stat.st_mtime_nsec as i64)?,
-                changed_ns: nanos(stat.st_ctime as i64, stat.st_ctime_nsec as i64)?,
-                inode: stat.st_ino as u64,
-            })
-        })();
+        let stamp = Stamp::from_unix(
+            stat.st_size as u64,
+            (stat.st_mtime as i64, stat.st_mtime_nsec as i64),
+            (stat.st_ctime as i64, stat.st_ctime_nsec as i64),
+            stat.st_ino as u64,
+        );
         Some(stamp.map(|stamp| (stamp, is_dir)))
     }
 }

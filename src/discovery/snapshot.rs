@@ -72,6 +72,17 @@ enum Seen {
     File(Stamp),
 }
 
+impl Seen {
+    /// True when what was seen can vouch for the path on a later run: a file's stamp taken
+    /// well after its last change (see [`Stamp::trusted_at`]); presence or absence always.
+    fn trusted_at(&self, taken_at: u64) -> bool {
+        match self {
+            Seen::File(stamp) => stamp.trusted_at(taken_at),
+            Seen::Absent | Seen::Folder => true,
+        }
+    }
+}
+
 /// A folder the walk listed.
 #[derive(Debug, Clone, PartialEq)]
 struct Folder {
@@ -307,11 +318,7 @@ impl Snapshot {
             f.stamp.trusted_at(self.taken_at) && stamper.folder_stamp(&f.path) == Some(f.stamp)
         };
         let watched_holds = |(path, seen): &(PathBuf, Seen)| {
-            let trusted = match seen {
-                Seen::File(stamp) => stamp.trusted_at(self.taken_at),
-                _ => true,
-            };
-            trusted && look(path) == Some(*seen)
+            seen.trusted_at(self.taken_at) && look(path) == Some(*seen)
         };
         self.watched.par_iter().all(watched_holds) && self.folders.par_iter().all(folder_holds)
     }
@@ -319,14 +326,10 @@ impl Snapshot {
     /// True when every stamp could vouch for its path on a later run (a snapshot that cannot
     /// is not worth writing).
     fn trusted(&self) -> bool {
-        let trusted = |seen: &Seen| match seen {
-            Seen::File(stamp) => stamp.trusted_at(self.taken_at),
-            _ => true,
-        };
         self.folders
             .iter()
             .all(|f| f.stamp.trusted_at(self.taken_at))
-            && self.watched.iter().all(|(_, seen)| trusted(seen))
+            && (self.watched.iter()).all(|(_, seen)| seen.trusted_at(self.taken_at))
     }
 
     /// The walk's answer and the markers of each listed folder.
