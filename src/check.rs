@@ -97,6 +97,31 @@ struct Finding {
     replacement: Option<String>,
 }
 
+/// A finding as the memo keeps it: its texts shared, so that each use of it in a file costs
+/// reference counts, not copies.
+#[derive(Clone)]
+struct Judged {
+    code: &'static str,
+    message: Text,
+    symbol: Option<Text>,
+    parameter: Option<Text>,
+    breaking_version: Option<Text>,
+    replacement: Option<Text>,
+}
+
+impl From<Finding> for Judged {
+    fn from(f: Finding) -> Judged {
+        Judged {
+            code: f.code,
+            message: f.message.into(),
+            symbol: f.symbol.map(Into::into),
+            parameter: f.parameter.map(Into::into),
+            breaking_version: f.breaking_version.map(Into::into),
+            replacement: f.replacement.map(Into::into),
+        }
+    }
+}
+
 /// Judges references against one catalog per tracked package. A catalog is decoded the first
 /// time a file needs it (a file that imports only `dagster` never decodes `dagster_dbt`'s).
 pub struct Checker {
@@ -174,7 +199,7 @@ struct Memo {
 
 #[derive(Default)]
 struct Tables {
-    judged: FxHashMap<(Target, RefKind), Rc<[Finding]>>,
+    judged: FxHashMap<(Target, RefKind), Rc<[Judged]>>,
     answers: FxHashMap<String, Option<String>>,
     key: String,
 }
@@ -337,7 +362,7 @@ impl Checker {
         source: &str,
         parsed: &syntax::Parsed,
     ) -> Vec<Diagnostic> {
-        let mut found: Vec<(Span, Finding)> = parsed
+        let mut found: Vec<(Span, Judged)> = parsed
             .errors
             .iter()
             .map(|error| {
@@ -349,7 +374,7 @@ impl Checker {
                     breaking_version: None,
                     replacement: None,
                 };
-                (error.span, finding)
+                (error.span, finding.into())
             })
             .collect();
         // A package's own modules use its internals freely: checking dagster_dbt's sources, its
@@ -373,25 +398,35 @@ impl Checker {
         found.dedup_by(|(a, fa), (b, fb)| a == b && fa.code == fb.code && fa.message == fb.message);
         let mut locator = syntax::Locator::new(source);
         let filename: Text = filename.into();
+        // Findings on one line (they are in file order) share its text.
+        let mut line_text: Option<(u32, Text)> = None;
         found
             .into_iter()
             .map(|(span, f)| {
                 let (start, line) = locator.start(span.start);
                 let end = locator.end(span.end.max(span.start));
                 let rule = rules::by_code(f.code).expect("registered rule");
+                let text = match &line_text {
+                    Some((at, text)) if *at == line.start => text.clone(),
+                    _ => {
+                        let text: Text = source[line.start as usize..line.end as usize].into();
+                        line_text = Some((line.start, text.clone()));
+                        text
+                    }
+                };
                 Diagnostic {
                     rule,
                     severity: rule.severity,
-                    message: f.message.into(),
+                    message: f.message,
                     filename: filename.clone(),
                     span,
                     start,
                     end,
-                    symbol: f.symbol.map(Into::into),
-                    parameter: f.parameter.map(Into::into),
-                    breaking_version: f.breaking_version.map(Into::into),
-                    line_text: source[line.start as usize..line.end as usize].into(),
-                    replacement: f.replacement.map(Into::into),
+                    symbol: f.symbol,
+                    parameter: f.parameter,
+                    breaking_version: f.breaking_version,
+                    line_text: text,
+                    replacement: f.replacement,
                 }
             })
             .collect()
@@ -430,14 +465,18 @@ impl Checker {
     fn is_own(&self, r: &Reference, own: &str) -> bool {
         match &r.target {
             Target::Path(path) => top(path) == own,
-            Target::Member { class, name } => {
-                let definer = self
-                    .catalog_with_object(class)
-                    .and_then(|c| c.catalog.member(class, name))
-                    .map(|(id, _)| id);
-                let definer = top(definer.as_deref().unwrap_or(class));
-                definer == own || (self.carries(own, definer) && self.carries(own, top(class)))
-            }
+            Target::Member { class, name } => self
+                .answer(&["own", own, class, name], || {
+                    let definer = self
+                        .catalog_with_object(class)
+                        .and_then(|c| c.catalog.member(class, name))
+                        .map(|(id, _)| id);
+                    let definer = top(definer.as_deref().unwrap_or(class));
+                    let owned = definer == own
+                        || (self.carries(own, definer) && self.carries(own, top(class)));
+                    owned.then(String::new)
+                })
+                .is_some(),
         }
     }
 
@@ -499,28 +538,28 @@ impl Checker {
     }
 
     /// [`Checker::judge`], memoized per thread.
-    fn judge_memo(&self, target: Target, kind: RefKind) -> Rc<[Finding]> {
+    fn judge_memo(&self, target: Target, kind: RefKind) -> Rc<[Judged]> {
         let key = (target, kind);
         if let Some(found) = self.with_memo(|m| m.judged.get(&key).cloned()) {
             return found;
         }
-        let findings: Rc<[Finding]> = self.judge(&key.0, &key.1).into();
+        let findings: Rc<[Judged]> = self
+            .judge(&key.0, &key.1)
+            .into_iter()
+            .map(Judged::from)
+            .collect();
         self.with_memo(|m| m.judged.insert(key, findings.clone()));
         findings
     }
 
-    /// Answers one of the resolver's questions (`kind` names it), memoized per thread.
-    fn answer(
-        &self,
-        kind: &str,
-        a: &str,
-        b: &str,
-        compute: impl FnOnce() -> Option<String>,
-    ) -> Option<String> {
+    /// Answers a question about the catalogs (`key` names it: its kind, then its arguments),
+    /// memoized per thread.
+    fn answer(&self, key: &[&str], compute: impl FnOnce() -> Option<String>) -> Option<String> {
         let cached = self.with_memo(|m| {
             m.key.clear();
-            for part in [kind, "\0", a, "\0", b] {
+            for part in key {
                 m.key.push_str(part);
+                m.key.push('\0');
             }
             m.answers.get(m.key.as_str()).cloned()
         });
@@ -529,8 +568,7 @@ impl Checker {
         }
         let answer = compute();
         self.with_memo(|m| {
-            let key = format!("{kind}\0{a}\0{b}");
-            m.answers.insert(key, answer.clone());
+            m.answers.insert(m.key.clone(), answer.clone());
         });
         answer
     }
@@ -1295,7 +1333,7 @@ impl Knowledge for Checker {
     }
 
     fn exports(&self, module: &str, name: &str) -> bool {
-        self.answer("exports", module, name, || {
+        self.answer(&["exports", module, name], || {
             self.catalog_for(module)
                 .filter(|c| c.exports.contains_key(&format!("{module}.{name}")))
                 .map(|_| String::new())
@@ -1304,7 +1342,7 @@ impl Knowledge for Checker {
     }
 
     fn returns(&self, path: &str) -> Option<String> {
-        self.answer("returns", path, "", || {
+        self.answer(&["returns", path], || {
             let catalog = self.catalog_for(path)?;
             let (id, object) = object_of_path(catalog.catalog, path)?;
             match object.kind {
@@ -1315,7 +1353,7 @@ impl Knowledge for Checker {
     }
 
     fn member_type(&self, class: &str, member: &str) -> Option<String> {
-        self.answer("member_type", class, member, || {
+        self.answer(&["member_type", class, member], || {
             let catalog = self.catalog_with_object(class)?;
             catalog.member(class, member)?.1?.returns.clone()
         })
@@ -1329,7 +1367,7 @@ impl Knowledge for Checker {
     fn context_class(&self, decorator: &str) -> Option<String> {
         let name = decorator.rsplit('.').next()?;
         let (_, class) = CONTEXT_CLASSES.iter().find(|(d, _)| *d == name)?;
-        self.answer("context_class", class, "", || {
+        self.answer(&["context_class", class], || {
             let dagster = self.catalogs.get("dagster")?.0.get();
             dagster
                 .exports
@@ -1340,7 +1378,7 @@ impl Knowledge for Checker {
     }
 
     fn class_id(&self, path: &str) -> Option<String> {
-        self.answer("class_id", path, "", || {
+        self.answer(&["class_id", path], || {
             let catalog = self.catalog_for(path)?;
             let (id, object) = object_of_path(catalog.catalog, path)?;
             (object.kind == Some(Kind::Class)).then_some(id)

@@ -10,6 +10,8 @@
 //! assigned from constructors or from functions whose return type the catalog records), so that
 //! members used on those objects are references too.
 
+use std::rc::Rc;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::syntax::view::{
@@ -93,11 +95,11 @@ pub struct Reference {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Instance {
     /// Catalog id of its class.
-    class: String,
+    class: Rc<str>,
     /// How the class was inferred (for messages).
-    via: String,
+    via: Rc<str>,
     /// Members the user's own subclass defines (not dagster's: never reported).
-    own: std::rc::Rc<[Name]>,
+    own: Rc<[Name]>,
     /// The user's subclass also has bases outside the catalogs, which may define any member:
     /// only members the catalog lists for `class` are dagster's.
     open: bool,
@@ -149,11 +151,11 @@ impl Instance {
 }
 
 impl Bound {
-    fn instance(class: String, via: impl Into<String>) -> Bound {
+    fn instance(class: String, via: impl Into<Rc<str>>) -> Bound {
         Bound::Instance(Instance {
-            class,
+            class: class.into(),
             via: via.into(),
-            own: std::rc::Rc::from([]),
+            own: Rc::from([]),
             open: false,
         })
     }
@@ -554,11 +556,12 @@ impl<'m> Resolver<'_, 'm> {
                 }
             }
             let instance = Instance {
-                class: base,
+                class: base.into(),
                 via: format!(
                     "`self` of a subclass of a dagster class in `{}`",
                     def.name()
-                ),
+                )
+                .into(),
                 own: own.into(),
                 open: other_bases,
             };
@@ -932,7 +935,7 @@ impl<'m> Resolver<'_, 'm> {
                 _ => match func.kind() {
                     ExprKind::Attribute { value, attr, .. } => match self.expr_binding(value) {
                         Some(Bound::Instance(i)) if !i.defines(attr) => Some(Target::Member {
-                            class: i.class,
+                            class: i.class.to_string(),
                             name: attr.to_string(),
                         }),
                         _ => None,
@@ -971,12 +974,12 @@ impl<'m> Resolver<'_, 'm> {
         }
         self.refs.push(Reference {
             target: Target::Member {
-                class: instance.class.clone(),
+                class: instance.class.to_string(),
                 name: member.to_string(),
             },
             span,
             kind: RefKind::Member {
-                via: instance.via.clone(),
+                via: instance.via.to_string(),
             },
         });
     }
