@@ -612,7 +612,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             _ => walk.run(&paths),
         };
         // Every file's settings first: a broken configuration file is a usage error.
-        let settings_by_dir = settings_by_folder(&project, &found, args.threads)?;
+        let settings_by_dir = settings_by_folder(&project, &paths, &found, args.threads)?;
         if let Some(d) = project.python_support() {
             let settings = project.rule_settings(&project.root.join("pyproject.toml"))?;
             let (kept, _) = runner::apply_settings(vec![d], &settings);
@@ -627,10 +627,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         runner::run_files(
             checker,
             found,
-            &|path| {
-                let dir = crate::discovery::folder_of(path);
-                settings_by_dir.get(dir).cloned().unwrap_or_default()
-            },
+            &|path| settings_by_dir.of(path),
             run,
             &mut |name, d| {
                 failed |= streaming && fail_on::fails(&fail_on, &d);
@@ -667,15 +664,53 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     })
 }
 
-/// The rule settings of each folder that holds a found file, by [`crate::discovery::folder_of`]:
-/// configurations are looked up once per folder, in parallel on `threads` workers (a look-up
-/// may `stat` a few names per folder), and each configuration's settings are made once and
-/// shared by its folders. The error is that of the first broken configuration by folder name.
+/// The rule settings of the found files, by folder (see [`settings_by_folder`]).
+struct FolderSettings {
+    /// The settings of every file, when one configuration applies to all.
+    all: Option<Arc<runner::RuleSettings>>,
+    /// Else each folder's, by [`crate::discovery::folder_of`].
+    by_folder: rustc_hash::FxHashMap<std::ffi::OsString, Arc<runner::RuleSettings>>,
+}
+
+impl FolderSettings {
+    /// The settings of the found file at `path`.
+    fn of(&self, path: &Path) -> Arc<runner::RuleSettings> {
+        match &self.all {
+            Some(all) => all.clone(),
+            None => (self.by_folder.get(crate::discovery::folder_of(path)))
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The rule settings of each folder that holds a found file: configurations are looked up
+/// once per folder, in parallel on `threads` workers (a look-up may `stat` a few names per
+/// folder), and each configuration's settings are made once and shared by its folders. The
+/// error is that of the first broken configuration by folder name.
+///
+/// When the walk of a single root folder listed no configuration file in any folder, every
+/// folder's look-up passes up to the root and on to the same folders above it: one look-up
+/// answers for all.
 fn settings_by_folder(
     project: &Project,
+    roots: &[PathBuf],
     found: &[Found],
     threads: usize,
-) -> Result<rustc_hash::FxHashMap<std::ffi::OsString, Arc<runner::RuleSettings>>, String> {
+) -> Result<FolderSettings, String> {
+    let first_file = found.iter().find_map(|f| match f {
+        Found::File(path) => Some(path),
+        Found::Error(..) => None,
+    });
+    if let (Some(file), [root]) = (first_file, roots) {
+        if root.is_dir() && crate::discovery::no_known_folder_holds(config::FILE_NAMES) {
+            let config = project.config.config_for_file(file)?;
+            return Ok(FolderSettings {
+                all: Some(Arc::new(project.config.rule_settings(config.as_deref()))),
+                by_folder: rustc_hash::FxHashMap::default(),
+            });
+        }
+    }
     let mut first_file_of_dir: rustc_hash::FxHashMap<&std::ffi::OsStr, &Path> =
         rustc_hash::FxHashMap::default();
     for f in found {
@@ -692,7 +727,7 @@ fn settings_by_folder(
             .collect()
     });
     let mut made: Vec<(Option<Arc<config::ConfigFile>>, Arc<runner::RuleSettings>)> = Vec::new();
-    let mut settings_by_dir = rustc_hash::FxHashMap::default();
+    let mut by_folder = rustc_hash::FxHashMap::default();
     for ((dir, _), config) in dirs.iter().zip(resolved) {
         let config = config?;
         let same = |(c, _): &&(Option<Arc<config::ConfigFile>>, _)| match (c, &config) {
@@ -707,9 +742,12 @@ fn settings_by_folder(
                 settings
             }
         };
-        settings_by_dir.insert(dir.to_os_string(), settings);
+        by_folder.insert(dir.to_os_string(), settings);
     }
-    Ok(settings_by_dir)
+    Ok(FolderSettings {
+        all: None,
+        by_folder,
+    })
 }
 
 fn run_upgrade_report(

@@ -78,7 +78,7 @@ impl ConfigFile {
 }
 
 /// Configuration file names, in order of precedence within one folder.
-const FILE_NAMES: &[&str] = &[
+pub const FILE_NAMES: &[&str] = &[
     ".dagster-api-lint.toml",
     "dagster-api-lint.toml",
     "pyproject.toml",

@@ -354,3 +354,45 @@ fn a_remembered_tree_is_walked_again_when_it_changes() {
         stdout(&out)
     );
 }
+
+#[test]
+fn one_configuration_above_a_tree_without_any_answers_for_all_of_it() {
+    // With the cache, a walk that lists no configuration file in any folder lets one look-up
+    // (the root's) answer for every folder: it must be what each folder would find on its own.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("pyproject.toml"),
+        "[tool.dagster-api-lint]\nignore = [\"DAG001\"]\n",
+    )
+    .unwrap();
+    let tree = root.join("src");
+    for folder in ["a", "a/b", "c"] {
+        std::fs::create_dir_all(tree.join(folder)).unwrap();
+        std::fs::write(tree.join(folder).join("x.py"), DEPRECATED).unwrap();
+    }
+    let args = ["check", "--output-format", "concise", "src"];
+    let reported = |out: &std::process::Output| {
+        let mut files: Vec<String> = stdout(out)
+            .lines()
+            .filter(|l| l.contains(": DAG001"))
+            .map(|l| l.split(':').next().unwrap().to_string())
+            .collect();
+        files.dedup();
+        files
+    };
+    // Cold, then from the remembered walk.
+    for _ in 0..2 {
+        let out = run(root, &args);
+        assert!(reported(&out).is_empty(), "{}", stdout(&out));
+    }
+    // A configuration inside the tree applies to its folder and below; the rest keep the one
+    // above.
+    std::fs::write(
+        tree.join("a/b/dagster-api-lint.toml"),
+        "select = [\"DAG001\"]\n",
+    )
+    .unwrap();
+    let out = run(root, &args);
+    assert_eq!(reported(&out), ["src/a/b/x.py"], "{}", stdout(&out));
+}

@@ -200,6 +200,14 @@ pub fn know_folders(folders: Folders) {
     let _ = KNOWN_FOLDERS.set(folders);
 }
 
+/// True when this run's walk is known (see [`know_folders`]) and none of the folders it listed
+/// holds a file named one of `names`.
+pub fn no_known_folder_holds(names: &[&str]) -> bool {
+    KNOWN_FOLDERS
+        .get()
+        .is_some_and(|known| !known.any_holds(names))
+}
+
 /// True when the folder `dir` holds a file (or a link to one) named `name`.
 pub fn file_in(dir: &Path, name: &str) -> bool {
     KNOWN_FOLDERS

@@ -115,6 +115,19 @@ impl Folders {
         let bit = MARKERS.iter().position(|m| *m == name)?;
         (self.0.get(dir.as_os_str())).map(|markers| markers & (1 << bit) != 0)
     }
+
+    /// True when some folder holds a file named one of `names`, or may (a name that is not
+    /// one of [`MARKERS`] is not recorded).
+    pub fn any_holds(&self, names: &[&str]) -> bool {
+        let mut mask = 0u8;
+        for name in names {
+            match MARKERS.iter().position(|m| m == name) {
+                Some(bit) => mask |= 1 << bit,
+                None => return true,
+            }
+        }
+        self.0.values().any(|markers| markers & mask != 0)
+    }
 }
 
 /// Collects a snapshot while a walk runs (shared by the walk's threads).
