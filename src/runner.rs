@@ -313,17 +313,25 @@ pub fn check_files(
     }
 }
 
-/// How far workers may run ahead of the emitting thread (batches).
-const IN_FLIGHT: usize = 32;
+/// How far workers may run ahead of the emitting thread (batches: with [`MAX_BATCH`], about a
+/// thousand files).
+const IN_FLIGHT: usize = 8;
 
-/// Files a worker takes at a time: one message (and at most one wake-up of the emitting
-/// thread) per batch instead of per file.
-const BATCH: usize = 32;
+/// The most files a worker takes at a time: one message (and at most one wake-up of the
+/// emitting thread) per batch instead of per file. Smaller runs take smaller batches, so that
+/// each worker still gets many (see [`batch_size`]).
+const MAX_BATCH: usize = 128;
+
+/// Files per batch for `files` files on `threads` workers: at least 16 batches per worker, at
+/// most [`MAX_BATCH`] files each.
+fn batch_size(files: usize, threads: usize) -> usize {
+    (files / (threads * 16)).clamp(1, MAX_BATCH)
+}
 
 /// Checks every found file on `threads` workers and passes each file's findings to `emit`, in
 /// output order: files sorted by displayed name, findings by position. Nothing is kept once
-/// emitted: a worker reads, parses, analyses and drops one file at a time, and at most a few
-/// hundred files' findings wait to be emitted, so memory does not grow with the number of
+/// emitted: a worker reads, parses, analyses and drops one file at a time, and at most about a
+/// thousand files' findings wait to be emitted, so memory does not grow with the number of
 /// files.
 pub fn run_files(
     checker: &Checker,
@@ -357,6 +365,7 @@ pub fn run_files(
         n => n,
     }
     .clamp(1, files.len().max(1));
+    let batch = batch_size(files.len(), threads);
 
     let mut totals = Totals {
         files_checked: files.len(),
@@ -376,11 +385,11 @@ pub fn run_files(
                 .spawn_scoped(scope, move || {
                     discovery::remember_top_packages();
                     loop {
-                        let first = next.fetch_add(BATCH, Ordering::Relaxed);
+                        let first = next.fetch_add(batch, Ordering::Relaxed);
                         let Some(rest) = files.get(first..).filter(|r| !r.is_empty()) else {
                             break;
                         };
-                        let outcomes = rest[..BATCH.min(rest.len())]
+                        let outcomes = rest[..batch.min(rest.len())]
                             .iter()
                             .map(|(name, found)| {
                                 let run = Run {
@@ -575,6 +584,18 @@ fn cached(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_shrink_with_the_run_so_that_every_worker_gets_many() {
+        assert_eq!(batch_size(0, 2), 1);
+        assert_eq!(batch_size(100, 2), 3);
+        assert_eq!(batch_size(18_870, 2), MAX_BATCH);
+        // Two workers get 16 batches each, unless batches are as large as they get.
+        for files in [32, 500, 4_095, 4_096, 100_000] {
+            let batch = batch_size(files, 2);
+            assert!(files.div_ceil(batch) >= 32 || batch == MAX_BATCH, "{files}");
+        }
+    }
 
     #[test]
     fn parses_noqa_comments() {
