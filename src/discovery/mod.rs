@@ -346,8 +346,30 @@ pub fn read_bytes(path: &Path) -> Result<(Vec<u8>, std::fs::Metadata), String> {
         ));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| io_message(&e))?;
+    read_to_end(&mut file, &mut bytes).map_err(|e| io_message(&e))?;
     Ok((bytes, meta))
+}
+
+/// Reads the rest of `file` into `bytes`: reads into the spare capacity until one returns
+/// nothing (std's `File::read_to_end` first asks the file's size and position again, two
+/// more system calls per file).
+#[cfg(unix)]
+fn read_to_end(file: &mut std::fs::File, bytes: &mut Vec<u8>) -> std::io::Result<()> {
+    loop {
+        if bytes.len() == bytes.capacity() {
+            bytes.reserve(8 * 1024);
+        }
+        match rustix::io::read(&*file, rustix::buffer::spare_capacity(bytes)) {
+            Ok(0) => return Ok(()),
+            Ok(_) | Err(rustix::io::Errno::INTR) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn read_to_end(file: &mut std::fs::File, bytes: &mut Vec<u8>) -> std::io::Result<()> {
+    std::io::Read::read_to_end(file, bytes).map(|_| ())
 }
 
 /// [`decode`] of bytes it may keep: plain UTF-8 (the common case) becomes the string without a
@@ -486,6 +508,20 @@ mod tests {
             Some("dagster_dbt")
         );
         assert_eq!(top_package(&tmp.path().join("src/script.py")), None);
+    }
+
+    #[test]
+    fn a_file_is_read_whole_whatever_room_is_made_for_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.py");
+        let text: Vec<u8> = (0..20_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        std::fs::write(&path, &text).unwrap();
+        for room in [0, 100, text.len(), text.len() + 1, 50_000] {
+            let mut bytes = Vec::with_capacity(room);
+            read_to_end(&mut std::fs::File::open(&path).unwrap(), &mut bytes).unwrap();
+            assert_eq!(bytes, text, "{room}");
+        }
+        assert_eq!(read_bytes(&path).unwrap().0, text);
     }
 
     #[test]
