@@ -38,7 +38,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use xxhash_rust::xxh3::Xxh3;
@@ -289,8 +289,9 @@ struct Entry {
     last_used: u64,
     /// Where its encoded findings are in [`Cache::bytes`].
     body: std::ops::Range<usize>,
-    /// The findings, once decoded (`None`: they did not decode).
-    decoded: OnceLock<Option<Vec<Diagnostic>>>,
+    /// The findings, once decoded (`None`: they did not decode), without a file name: every
+    /// file with this content shares them.
+    decoded: OnceLock<Option<Arc<[Diagnostic]>>>,
     /// Set when this run used the entry.
     used: AtomicBool,
 }
@@ -363,34 +364,21 @@ impl Cache {
         self.entries.len()
     }
 
-    /// The cached raw diagnostics of a file with this content hash, labelled `filename`.
-    /// (An entry that does not decode, which the checksum makes all but impossible, is a
-    /// miss: the file is checked again and the entry replaced.)
-    pub fn get(&self, hash: u128, filename: &str) -> Option<Vec<Diagnostic>> {
+    /// The cached raw diagnostics of files with this content hash, without a file name, shared
+    /// by all of them. (An entry that does not decode, which the checksum makes all but
+    /// impossible, is a miss: the file is checked again and the entry replaced.)
+    pub fn get(&self, hash: u128) -> Option<Arc<[Diagnostic]>> {
         let entry = self.entries.get(&hash)?;
         // Read first: an entry many files share is written once, not by every worker.
         if !entry.used.load(Ordering::Relaxed) {
             entry.used.store(true, Ordering::Relaxed);
         }
-        let decoded = entry
-            .decoded
-            .get_or_init(|| decode_diagnostics(&self.bytes[entry.body.clone()]).ok());
-        let filename: crate::check::Text = filename.into();
-        let relabel = |d: &Diagnostic| Diagnostic {
-            rule: d.rule,
-            severity: d.severity,
-            message: d.message.clone(),
-            filename: filename.clone(),
-            span: d.span,
-            start: d.start,
-            end: d.end,
-            symbol: d.symbol.clone(),
-            parameter: d.parameter.clone(),
-            breaking_version: d.breaking_version.clone(),
-            line_text: d.line_text.clone(),
-            replacement: d.replacement.clone(),
-        };
-        Some(decoded.as_ref()?.iter().map(relabel).collect())
+        let decoded = entry.decoded.get_or_init(|| {
+            decode_diagnostics(&self.bytes[entry.body.clone()])
+                .ok()
+                .map(Into::into)
+        });
+        decoded.clone()
     }
 
     /// Adds the raw diagnostics of a checked file (written at once to the temporary file).
@@ -799,32 +787,31 @@ mod tests {
             cache.add(&mut update, content_hash(text.as_bytes()), diagnostics);
         }
         for text in used {
-            assert!(cache
-                .get(content_hash(text.as_bytes()), "used.py")
-                .is_some());
+            assert!(cache.get(content_hash(text.as_bytes())).is_some());
         }
         cache.finish(update).unwrap();
     }
 
     #[test]
-    fn round_trips_and_relabels() {
+    fn round_trips_without_file_names() {
         let dir = tempfile::tempdir().unwrap();
         let d = diagnostic("DAG001", "`SourceAsset` is deprecated.");
         assert_eq!(Cache::open(dir.path(), 7).len(), 0);
         run(dir.path(), 7, &[("a", vec![d.clone()]), ("b", vec![])], &[]);
         let cache = Cache::open(dir.path(), 7);
         assert_eq!(cache.len(), 2);
-        let got = cache.get(content_hash(b"a"), "src/x.py").unwrap();
+        let got = cache.get(content_hash(b"a")).unwrap();
         assert_eq!(got.len(), 1);
         assert!(same(
             &got[0],
             &Diagnostic {
-                filename: "src/x.py".into(),
-                ..d
+                filename: "".into(),
+                ..d.clone()
             }
         ));
-        assert!(cache.get(content_hash(b"b"), "y.py").unwrap().is_empty());
-        assert!(cache.get(content_hash(b"c"), "z.py").is_none());
+        assert!(same(&got[0].in_file(&"ignored.py".into()), &d));
+        assert!(cache.get(content_hash(b"b")).unwrap().is_empty());
+        assert!(cache.get(content_hash(b"c")).is_none());
         assert!(dir.path().join("CACHEDIR.TAG").exists());
         assert!(dir.path().join(".gitignore").exists());
         // A later run that adds one entry keeps the others.

@@ -57,6 +57,14 @@ impl Diagnostic {
         self.rule.status
     }
 
+    /// This finding, in the file `filename`.
+    pub fn in_file(&self, filename: &Text) -> Diagnostic {
+        Diagnostic {
+            filename: filename.clone(),
+            ..self.clone()
+        }
+    }
+
     /// A finding of `rule` at `span` of `source` with just a message.
     pub fn at(
         rule: &'static Rule,

@@ -581,7 +581,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             Err(message) => (vec![runner::io_error(&name, &message)], 0),
         };
         failed |= streaming && fail_on::fails(&fail_on, &diagnostics);
-        emitter.file(&name, diagnostics);
+        emitter.file(&name, runner::Findings::Owned(diagnostics));
         runner::Totals {
             files_checked: 1,
             suppressed_by_noqa: suppressed,
@@ -630,7 +630,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             &|path| settings_by_dir.of(path),
             run,
             &mut |name, d| {
-                failed |= streaming && fail_on::fails(&fail_on, &d);
+                failed |= streaming && fail_on::fails(&fail_on, d.as_slice());
                 emitter.file(name, d);
             },
         )

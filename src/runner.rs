@@ -151,6 +151,61 @@ pub fn noqa_codes(line: &str) -> Option<Vec<String>> {
     parse_noqa(line).map(|noqa| noqa.codes)
 }
 
+/// What a file's settings do to one of its findings.
+enum Verdict {
+    /// Not shown: its rule is off for the file, or a `# noqa` hides it (`suppressed`).
+    Dropped { suppressed: bool },
+    /// Shown, with this severity.
+    Kept(Severity),
+}
+
+/// Decides each finding of the file `filename` under `settings`. Whether a code is enabled
+/// depends on the code and the file only: it is decided once per code.
+struct Judge<'s> {
+    settings: &'s RuleSettings,
+    filename: &'s str,
+    enabled: Vec<(&'static str, bool)>,
+}
+
+impl<'s> Judge<'s> {
+    fn new(settings: &'s RuleSettings, filename: &'s str) -> Self {
+        Judge {
+            settings,
+            filename,
+            enabled: Vec::new(),
+        }
+    }
+
+    fn verdict(&mut self, d: &Diagnostic) -> Verdict {
+        let code = d.rule.code;
+        let on = match self.enabled.iter().find(|(c, _)| *c == code) {
+            Some((_, on)) => *on,
+            None => {
+                let on = self.settings.enabled(self.filename, code);
+                self.enabled.push((code, on));
+                on
+            }
+        };
+        if !on {
+            return Verdict::Dropped { suppressed: false };
+        }
+        if code != "E902" {
+            if let Some(codes) = noqa_codes(&d.line_text) {
+                if codes.is_empty() || codes.iter().any(|c| rules::matches(c, code)) {
+                    return Verdict::Dropped { suppressed: true };
+                }
+            }
+        }
+        Verdict::Kept(
+            self.settings
+                .severity
+                .get(code)
+                .copied()
+                .unwrap_or(d.severity),
+        )
+    }
+}
+
 /// Applies rule selection, severity overrides and noqa to one file's diagnostics. Returns the
 /// kept diagnostics and how many noqa hid.
 pub fn apply_settings(
@@ -158,35 +213,31 @@ pub fn apply_settings(
     settings: &RuleSettings,
 ) -> (Vec<Diagnostic>, usize) {
     let mut suppressed = 0;
-    // Whether a code is enabled depends on the code and the file only: decide once per code.
-    let mut enabled: Vec<(&'static str, bool)> = Vec::new();
-    diagnostics.retain_mut(|d| {
-        let code = d.rule.code;
-        let on = match enabled.iter().find(|(c, _)| *c == code) {
-            Some((_, on)) => *on,
-            None => {
-                let on = settings.enabled(&d.filename, code);
-                enabled.push((code, on));
-                on
-            }
-        };
-        if !on {
-            return false;
+    let Some(first) = diagnostics.first() else {
+        return (diagnostics, 0);
+    };
+    let filename = first.filename.clone();
+    let mut judge = Judge::new(settings, &filename);
+    diagnostics.retain_mut(|d| match judge.verdict(d) {
+        Verdict::Dropped { suppressed: hidden } => {
+            suppressed += usize::from(hidden);
+            false
         }
-        if d.rule.code != "E902" {
-            if let Some(codes) = noqa_codes(&d.line_text) {
-                if codes.is_empty() || codes.iter().any(|c| rules::matches(c, d.rule.code)) {
-                    suppressed += 1;
-                    return false;
-                }
-            }
+        Verdict::Kept(severity) => {
+            d.severity = severity;
+            true
         }
-        if let Some(severity) = settings.severity.get(d.rule.code) {
-            d.severity = *severity;
-        }
-        true
     });
     (diagnostics, suppressed)
+}
+
+/// True when `settings` leave the findings of the file `filename` as they are: every one is
+/// shown, with its severity.
+fn keeps_unchanged(diagnostics: &[Diagnostic], filename: &str, settings: &RuleSettings) -> bool {
+    let mut judge = Judge::new(settings, filename);
+    diagnostics
+        .iter()
+        .all(|d| matches!(judge.verdict(d), Verdict::Kept(s) if s == d.severity))
 }
 
 /// An error diagnostic for a file that could not be read.
@@ -269,9 +320,48 @@ pub struct Totals {
     pub parsed: usize,
 }
 
+/// One file's findings, as a run passes them on.
+#[derive(Debug)]
+pub enum Findings {
+    /// Findings of this file.
+    Owned(Vec<Diagnostic>),
+    /// The cached findings of every file with this file's content, shown as they are: shared,
+    /// and without a file name (the file's name goes with them).
+    Shared(Arc<[Diagnostic]>),
+}
+
+impl Findings {
+    /// The findings (those of [`Findings::Shared`] without their file name).
+    pub fn as_slice(&self) -> &[Diagnostic] {
+        match self {
+            Findings::Owned(diagnostics) => diagnostics,
+            Findings::Shared(diagnostics) => diagnostics,
+        }
+    }
+
+    /// The findings as those of the file `name`.
+    pub fn into_owned(self, name: &str) -> Vec<Diagnostic> {
+        match self {
+            Findings::Owned(diagnostics) => diagnostics,
+            Findings::Shared(diagnostics) => relabel(&diagnostics, name),
+        }
+    }
+
+    /// The file name to show with each finding, when they do not carry it.
+    pub fn unnamed<'n>(&self, name: &'n str) -> Option<&'n str> {
+        matches!(self, Findings::Shared(_)).then_some(name)
+    }
+}
+
+/// `diagnostics`, in the file `name`.
+fn relabel(diagnostics: &[Diagnostic], name: &str) -> Vec<Diagnostic> {
+    let name = name.into();
+    diagnostics.iter().map(|d| d.in_file(&name)).collect()
+}
+
 /// One file's outcome, sent from a worker to the thread that emits.
 struct Outcome {
-    diagnostics: Vec<Diagnostic>,
+    findings: Findings,
     suppressed: usize,
     parsed: bool,
     /// `Some(hash, hit)` when the file went through the cache; on a miss, the raw findings
@@ -302,8 +392,8 @@ pub fn check_files(
         ..RunOptions::default()
     };
     let mut diagnostics = Vec::new();
-    let totals = run_files(checker, found, settings, options, &mut |_, d| {
-        diagnostics.extend(d)
+    let totals = run_files(checker, found, settings, options, &mut |name, d| {
+        diagnostics.extend(d.into_owned(name))
     });
     Report {
         diagnostics,
@@ -338,7 +428,7 @@ pub fn run_files(
     found: Vec<Found>,
     settings: SettingsOf,
     options: RunOptions,
-    emit: &mut dyn FnMut(&str, Vec<Diagnostic>),
+    emit: &mut dyn FnMut(&str, Findings),
 ) -> Totals {
     let mut files: Vec<(String, Found)> = found
         .into_iter()
@@ -430,7 +520,7 @@ pub fn run_files(
                             Err(raw) => cache.add(&mut update, *hash, raw),
                         }
                     }
-                    emit(name, outcome.diagnostics);
+                    emit(name, outcome.findings);
                 }
             }
         }
@@ -467,7 +557,7 @@ fn check_one(
         stamper,
     } = *run;
     let mut outcome = Outcome {
-        diagnostics: Vec::new(),
+        findings: Findings::Owned(Vec::new()),
         suppressed: 0,
         parsed: false,
         cache: None,
@@ -475,7 +565,7 @@ fn check_one(
     };
     let path = match found {
         Found::Error(path, message) => {
-            outcome.diagnostics = vec![io_error(&display_path(path), message)];
+            outcome.findings = Findings::Owned(vec![io_error(&display_path(path), message)]);
             return outcome;
         }
         Found::File(path) => path,
@@ -488,8 +578,8 @@ fn check_one(
             Some(Content::Untracked) => return outcome,
             Some(Content::Hash(content)) => {
                 let hash = checker.cache_key(name, content);
-                if let Some(raw) = cache.get(hash, name) {
-                    return cached(outcome, hash, raw, || settings(path));
+                if let Some(raw) = cache.get(hash) {
+                    return cached(outcome, hash, name, raw, || settings(path));
                 }
             }
             None => {}
@@ -499,7 +589,7 @@ fn check_one(
     let (bytes, meta) = match discovery::read_bytes(path) {
         Ok(read) => read,
         Err(message) => {
-            outcome.diagnostics = vec![io_error(name, &message)];
+            outcome.findings = Findings::Owned(vec![io_error(name, &message)]);
             return outcome;
         }
     };
@@ -514,9 +604,9 @@ fn check_one(
         if gate.scan(name, &bytes) != Scan::Untracked {
             let content = cache::content_hash(&bytes);
             let hash = checker.cache_key(name, content);
-            if let Some(raw) = cache.get(hash, name) {
+            if let Some(raw) = cache.get(hash) {
                 outcome.read = note(Content::Hash(content));
-                return cached(outcome, hash, raw, || settings(path));
+                return cached(outcome, hash, name, raw, || settings(path));
             }
             key = Some((hash, content));
         }
@@ -524,7 +614,7 @@ fn check_one(
     let source = match discovery::decode_owned(bytes) {
         Ok(source) => source,
         Err(message) => {
-            outcome.diagnostics = vec![io_error(name, &message)];
+            outcome.findings = Findings::Owned(vec![io_error(name, &message)]);
             return outcome;
         }
     };
@@ -559,24 +649,31 @@ fn check_one(
     }
     drop(source);
     let (kept, suppressed) = apply_settings(raw, &settings(path));
-    outcome.diagnostics = kept;
+    outcome.findings = Findings::Owned(kept);
     outcome.suppressed = suppressed;
     outcome
 }
 
-/// Completes the outcome of a file whose raw findings came from the cache.
+/// Completes the outcome of the file `name` whose raw findings came from the cache: shared as
+/// they are when its settings change none of them.
 fn cached(
     mut outcome: Outcome,
     hash: u128,
-    raw: Vec<Diagnostic>,
+    name: &str,
+    raw: Arc<[Diagnostic]>,
     rules: impl FnOnce() -> Arc<RuleSettings>,
 ) -> Outcome {
     outcome.cache = Some((hash, Ok(())));
     if raw.is_empty() {
         return outcome;
     }
-    let (kept, suppressed) = apply_settings(raw, &rules());
-    outcome.diagnostics = kept;
+    let rules = rules();
+    if keeps_unchanged(&raw, name, &rules) {
+        outcome.findings = Findings::Shared(raw);
+        return outcome;
+    }
+    let (kept, suppressed) = apply_settings(relabel(&raw, name), &rules);
+    outcome.findings = Findings::Owned(kept);
     outcome.suppressed = suppressed;
     outcome
 }
@@ -584,6 +681,28 @@ fn cached(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_findings_are_kept_unchanged_only_when_no_setting_touches_them() {
+        let mut d = io_error("x.py", "placeholder");
+        d.rule = rules::by_code("DAG001").unwrap();
+        d.severity = d.rule.severity;
+        let findings = [d.clone()];
+        let defaults = RuleSettings::default();
+        assert!(keeps_unchanged(&findings, "x.py", &defaults));
+        let ignoring = RuleSettings {
+            per_file_ignores: vec![("x.py".into(), vec!["DAG001".into()])],
+            ..RuleSettings::default()
+        };
+        assert!(!keeps_unchanged(&findings, "x.py", &ignoring));
+        assert!(keeps_unchanged(&findings, "y.py", &ignoring));
+        let mut louder = RuleSettings::default();
+        louder.severity.insert("DAG001".into(), Severity::Error);
+        assert_ne!(d.severity, Severity::Error);
+        assert!(!keeps_unchanged(&findings, "x.py", &louder));
+        d.line_text = "from dagster import SourceAsset  # noqa".into();
+        assert!(!keeps_unchanged(&[d], "x.py", &defaults));
+    }
 
     #[test]
     fn batches_shrink_with_the_run_so_that_every_worker_gets_many() {

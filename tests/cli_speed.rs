@@ -396,3 +396,56 @@ fn one_configuration_above_a_tree_without_any_answers_for_all_of_it() {
     let out = run(root, &args);
     assert_eq!(reported(&out), ["src/a/b/x.py"], "{}", stdout(&out));
 }
+
+#[test]
+fn one_cached_result_serves_files_with_the_same_content_under_their_own_settings() {
+    // Files with the same content share one cache entry. Its findings are shown as they are
+    // where a file's settings keep them all, and filtered where they do not: each under the
+    // file's own name, cold or warm, in every streamed format.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("dagster-api-lint.toml"),
+        "[per-file-ignores]\n\"quiet/*.py\" = [\"DAG001\"]\n",
+    )
+    .unwrap();
+    for folder in ["loud", "quiet", "other"] {
+        std::fs::create_dir(root.join(folder)).unwrap();
+        std::fs::write(root.join(folder).join("x.py"), DEPRECATED).unwrap();
+    }
+    std::fs::write(
+        root.join("other/x.py"),
+        DEPRECATED.replace("SourceAsset\n", "SourceAsset  # noqa: DAG001\n"),
+    )
+    .unwrap();
+    std::fs::write(root.join("other/y.py"), DEPRECATED).unwrap();
+    let files_with_dag001 = |out: &std::process::Output| {
+        let mut files: Vec<String> = stdout(out)
+            .lines()
+            .filter(|l| l.contains(": DAG001"))
+            .map(|l| l.split(':').next().unwrap().to_string())
+            .collect();
+        files.dedup();
+        files
+    };
+    let concise = ["check", "--output-format", "concise", "."];
+    let cold = run(root, &concise);
+    assert_eq!(
+        files_with_dag001(&cold),
+        ["loud/x.py", "other/x.py", "other/y.py"],
+        "{}",
+        stdout(&cold)
+    );
+    // The noqa comment hides the import's finding only, on its own line.
+    assert_eq!(
+        stdout(&cold).matches("other/x.py:").count() + 1,
+        stdout(&cold).matches("other/y.py:").count()
+    );
+    let warm = run(root, &concise);
+    assert_eq!(stdout(&warm), stdout(&cold));
+    for format in ["full", "json-lines"] {
+        let args = ["check", "--output-format", format, "."];
+        let uncached = ["check", "--no-cache", "--output-format", format, "."];
+        assert_eq!(stdout(&run(root, &args)), stdout(&run(root, &uncached)));
+    }
+}

@@ -14,13 +14,21 @@ pub fn write_array(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 
 /// One record per line.
 pub fn write_lines(out: &mut dyn Write, report: &Report) -> io::Result<()> {
-    write_lines_of(out, &report.diagnostics)
+    write_lines_of(out, &report.diagnostics, None)
 }
 
-/// One record per line, for these diagnostics.
-pub fn write_lines_of(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+/// One record per line, for these diagnostics; `filename`, when given, is the file of each.
+pub fn write_lines_of(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    filename: Option<&str>,
+) -> io::Result<()> {
     for d in diagnostics {
-        serde_json::to_writer(&mut *out, &Record::of(d))?;
+        let mut record = Record::of(d);
+        if let Some(filename) = filename {
+            record.filename = filename;
+        }
+        serde_json::to_writer(&mut *out, &record)?;
         writeln!(out)?;
     }
     Ok(())

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::check::Diagnostic;
 use crate::rules;
+use crate::runner::Findings;
 use crate::syntax::Location;
 
 /// The result of a run: findings (sorted by file, position, code) and what was checked.
@@ -194,9 +195,9 @@ impl<'w> Emitter<'w> {
 
     /// Takes the findings of the next file, named `name` (files come in name order, findings
     /// by position).
-    pub fn file(&mut self, name: &str, diagnostics: Vec<Diagnostic>) {
+    pub fn file(&mut self, name: &str, findings: Findings) {
         if !self.streaming {
-            self.report.diagnostics.extend(diagnostics);
+            self.report.diagnostics.extend(findings.into_owned(name));
             return;
         }
         let before = self
@@ -206,24 +207,26 @@ impl<'w> Emitter<'w> {
             .count();
         if before > 0 {
             let extras: Vec<Diagnostic> = self.extras.drain(..before).collect();
-            self.stream(extras);
+            self.stream(&extras, None);
         }
-        self.stream(diagnostics);
+        self.stream(findings.as_slice(), findings.unnamed(name));
     }
 
-    fn stream(&mut self, diagnostics: Vec<Diagnostic>) {
-        self.tally.add_file(&diagnostics);
+    /// Writes findings as they come; `filename`, when given, is shown for each of them.
+    fn stream(&mut self, diagnostics: &[Diagnostic], filename: Option<&str>) {
+        self.tally.add_file(diagnostics);
         if self.statistics || self.error.is_some() || diagnostics.is_empty() {
             return;
         }
         let result = match self.format {
             OutputFormat::Full | OutputFormat::Concise => text::write_diagnostics(
                 self.out,
-                &diagnostics,
+                diagnostics,
+                filename,
                 self.format == OutputFormat::Full,
                 &self.options,
             ),
-            _ => json::write_lines_of(self.out, &diagnostics),
+            _ => json::write_lines_of(self.out, diagnostics, filename),
         };
         if let Err(e) = result {
             self.error = Some(e);
@@ -254,7 +257,7 @@ impl<'w> Emitter<'w> {
     ) -> (Report, Option<io::Error>) {
         if self.streaming {
             let extras = std::mem::take(&mut self.extras);
-            self.stream(extras);
+            self.stream(&extras, None);
             self.report.streamed = Some(std::mem::take(&mut self.tally));
         } else {
             self.collected();

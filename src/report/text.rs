@@ -40,23 +40,26 @@ pub fn write(
     full: bool,
     options: RenderOptions,
 ) -> io::Result<()> {
-    write_diagnostics(out, &report.diagnostics, full, &options)
+    write_diagnostics(out, &report.diagnostics, None, full, &options)
 }
 
-/// Writes these diagnostics; `full` adds the source line with a caret underline.
+/// Writes these diagnostics (`filename`, when given, is the file of each); `full` adds the
+/// source line with a caret underline.
 pub fn write_diagnostics(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
+    filename: Option<&str>,
     full: bool,
     options: &RenderOptions,
 ) -> io::Result<()> {
     let paint = Paint(options.color);
     let mut line = String::new();
     for d in diagnostics {
+        let filename = filename.unwrap_or(&d.filename);
         if !options.color {
             // The common case (a pipe, a file, CI) as one write per finding.
             line.clear();
-            line.push_str(&d.filename);
+            line.push_str(filename);
             line.push(':');
             push_number(&mut line, d.start.row);
             line.push(':');
@@ -72,7 +75,7 @@ pub fn write_diagnostics(
             }
             continue;
         }
-        paint.bold(out, &d.filename)?;
+        paint.bold(out, filename)?;
         paint.dim(out, ":")?;
         write!(out, "{}", d.start.row)?;
         paint.dim(out, ":")?;
