@@ -15,7 +15,7 @@ use std::rc::Rc;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::syntax::view::{
-    ClassDef, Expr, ExprKind, FunctionDef, Keywords, Params, Stmt, StmtKind, Suite,
+    ClassDef, Expr, ExprKind, Exprs, FunctionDef, Keywords, Params, Stmt, StmtKind, Suite,
 };
 use crate::syntax::{self, Name, Span};
 
@@ -404,9 +404,7 @@ impl<'m> Resolver<'_, 'm> {
                 value,
                 augmented,
             } => {
-                if let Some(value) = value {
-                    self.visit_expr(value);
-                }
+                let value_bound = value.and_then(|value| self.visit_value(value));
                 if let Some(annotation) = annotation {
                     self.visit_annotation(annotation);
                 }
@@ -416,10 +414,9 @@ impl<'m> Resolver<'_, 'm> {
                     }
                     return;
                 }
-                let bound = match (annotation.and_then(|a| self.annotation_class(a)), value) {
-                    (Some(class), _) => Some(Bound::instance(class, "its annotation")),
-                    (None, Some(v)) => self.value_binding(v),
-                    (None, None) => None,
+                let bound = match annotation.and_then(|a| self.annotation_class(a)) {
+                    Some(class) => Some(Bound::instance(class, "its annotation")),
+                    None => value_bound,
                 };
                 for target in targets.iter() {
                     self.bind_target(target, bound.clone());
@@ -438,11 +435,13 @@ impl<'m> Resolver<'_, 'm> {
             }
             StmtKind::With { items, body } => {
                 for (context, var) in items.iter() {
-                    self.visit_expr(context);
-                    if let Some(var) = var {
+                    match var {
                         // `with build_asset_context() as ctx:` binds what the call returns.
-                        let bound = self.value_binding(context);
-                        self.bind_target(var, bound);
+                        Some(var) => {
+                            let bound = self.visit_value(context);
+                            self.bind_target(var, bound);
+                        }
+                        None => self.visit_expr(context),
                     }
                 }
                 self.visit_body(body);
@@ -643,34 +642,38 @@ impl<'m> Resolver<'_, 'm> {
         self.current = saved;
     }
 
-    /// The binding that assigning `value` gives a name: an alias of a tracked path, or an
-    /// instance of the class a tracked call returns.
-    fn value_binding(&self, value: Expr) -> Option<Bound> {
+    /// Visits an assigned value and returns the binding it gives a name: an alias of a tracked
+    /// path, or an instance of the class a tracked call returns (each link of the value
+    /// resolved once, as it is visited).
+    fn visit_value(&mut self, value: Expr) -> Option<Bound> {
         match value.kind() {
-            ExprKind::Name { .. } | ExprKind::Attribute { .. } => {
-                match self.expr_binding(value)? {
-                    Bound::Path(p) => Some(Bound::Path(p)),
-                    Bound::Instance(..) => None,
-                }
-            }
-            ExprKind::Call { func, .. } => match self.expr_binding(func) {
-                Some(Bound::Path(p)) => self.knowledge.returns(&p).map(|c| {
+            ExprKind::Name { .. } | ExprKind::Attribute { .. } => match self.visit_chain(value)? {
+                Bound::Path(p) => Some(Bound::Path(p)),
+                Bound::Instance(..) => None,
+            },
+            ExprKind::Call {
+                func,
+                args,
+                keywords,
+            } => match self.visit_call(func, args, keywords)? {
+                Bound::Path(p) => self.knowledge.returns(&p).map(|c| {
                     let short = p.rsplit('.').next().unwrap_or(&p).to_string();
                     Bound::instance(c, format!("what `{short}(...)` returns"))
                 }),
-                // `obj.method(...)` on an inferred instance: the method's return type.
-                _ => match func.kind() {
-                    ExprKind::Attribute { value, attr, .. } => match self.expr_binding(value)? {
-                        Bound::Instance(i) if !i.defines(attr) => self
-                            .knowledge
-                            .member_type(&i.class, attr)
-                            .map(|c| Bound::instance(c, format!("what `.{attr}(...)` returns"))),
-                        _ => None,
-                    },
+                // `obj.method(...)` on an inferred instance: the method's return type (what the
+                // chain `obj.method` is bound to).
+                Bound::Instance(method) => match func.kind() {
+                    ExprKind::Attribute { attr, .. } => Some(Bound::instance(
+                        method.class.to_string(),
+                        format!("what `.{attr}(...)` returns"),
+                    )),
                     _ => None,
                 },
             },
-            _ => None,
+            _ => {
+                self.visit_expr(value);
+                None
+            }
         }
     }
 
@@ -783,15 +786,8 @@ impl<'m> Resolver<'_, 'm> {
                 func,
                 args,
                 keywords,
-                ..
             } => {
-                let callee = self.visit_chain(func);
-                for a in args.iter() {
-                    self.visit_expr(a);
-                }
-                if !keywords.is_empty() {
-                    self.visit_keywords(func, callee, keywords);
-                }
+                self.visit_call(func, args, keywords);
             }
             ExprKind::Str { .. } | ExprKind::Constant { .. } => {}
             ExprKind::Subscript { value, slice, .. } => {
@@ -846,19 +842,20 @@ impl<'m> Resolver<'_, 'm> {
                 self.current = parent;
             }
             ExprKind::Walrus { target, value } => {
-                self.visit_expr(value);
-                if let ExprKind::Name { id, .. } = target.kind() {
-                    let bound = self.value_binding(value);
-                    // A walrus binds in the enclosing non-comprehension scope.
-                    let mut scope = self.current;
-                    while self.scopes[scope].kind == ScopeKind::Lambda {
-                        scope = self.scopes[scope].parent.unwrap_or(0);
-                    }
-                    if bound.is_some() {
-                        self.ever_bound.insert(id);
-                    }
-                    self.scopes[scope].bindings.insert(Name::from(id), bound);
+                let ExprKind::Name { id, .. } = target.kind() else {
+                    self.visit_expr(value);
+                    return;
+                };
+                let bound = self.visit_value(value);
+                // A walrus binds in the enclosing non-comprehension scope.
+                let mut scope = self.current;
+                while self.scopes[scope].kind == ScopeKind::Lambda {
+                    scope = self.scopes[scope].parent.unwrap_or(0);
                 }
+                if bound.is_some() {
+                    self.ever_bound.insert(id);
+                }
+                self.scopes[scope].bindings.insert(Name::from(id), bound);
             }
         }
     }
@@ -924,8 +921,20 @@ impl<'m> Resolver<'_, 'm> {
         }
     }
 
+    /// Visits a call and returns what its callee `func` is bound to.
+    fn visit_call(&mut self, func: Expr, args: Exprs, keywords: Keywords) -> Option<Bound> {
+        let callee = self.visit_chain(func);
+        for a in args.iter() {
+            self.visit_expr(a);
+        }
+        if !keywords.is_empty() {
+            self.visit_keywords(func, &callee, keywords);
+        }
+        callee
+    }
+
     /// Visits the keyword arguments of a call of `func`, which is bound to `callee`.
-    fn visit_keywords(&mut self, func: Expr, callee: Option<Bound>, keywords: Keywords) {
+    fn visit_keywords(&mut self, func: Expr, callee: &Option<Bound>, keywords: Keywords) {
         for keyword in keywords.iter() {
             self.visit_expr(keyword.value);
             let Some(name) = keyword.name else { continue };
