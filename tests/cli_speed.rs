@@ -11,6 +11,18 @@ use common::{run_tool as run, stdout};
 
 const DEPRECATED: &str = "from dagster import SourceAsset\n\nx = SourceAsset(key=\"a\")\n";
 
+/// The files (in output order, each once) with a finding whose code starts with `code`, from
+/// concise output.
+fn files_reporting(out: &std::process::Output, code: &str) -> Vec<String> {
+    let mut files: Vec<String> = stdout(out)
+        .lines()
+        .filter(|l| l.contains(&format!(": {code}")))
+        .map(|l| l.split(':').next().unwrap().to_string())
+        .collect();
+    files.dedup();
+    files
+}
+
 #[test]
 fn a_file_without_the_substring_is_not_parsed() {
     let dir = tempfile::tempdir().unwrap();
@@ -299,15 +311,7 @@ fn a_remembered_tree_is_walked_again_when_it_changes() {
             .count();
         walks
     };
-    let findings_in = |out: &std::process::Output| {
-        let mut files: Vec<String> = stdout(out)
-            .lines()
-            .filter(|l| l.contains(": DAG"))
-            .map(|l| l.split(':').next().unwrap().to_string())
-            .collect();
-        files.dedup();
-        files
-    };
+    let findings_in = |out: &std::process::Output| files_reporting(out, "DAG");
 
     settle();
     let first = run(root, &args);
@@ -372,19 +376,14 @@ fn one_configuration_above_a_tree_without_any_answers_for_all_of_it() {
         std::fs::write(tree.join(folder).join("x.py"), DEPRECATED).unwrap();
     }
     let args = ["check", "--output-format", "concise", "src"];
-    let reported = |out: &std::process::Output| {
-        let mut files: Vec<String> = stdout(out)
-            .lines()
-            .filter(|l| l.contains(": DAG001"))
-            .map(|l| l.split(':').next().unwrap().to_string())
-            .collect();
-        files.dedup();
-        files
-    };
     // Cold, then from the remembered walk.
     for _ in 0..2 {
         let out = run(root, &args);
-        assert!(reported(&out).is_empty(), "{}", stdout(&out));
+        assert!(
+            files_reporting(&out, "DAG001").is_empty(),
+            "{}",
+            stdout(&out)
+        );
     }
     // A configuration inside the tree applies to its folder and below; the rest keep the one
     // above.
@@ -394,7 +393,12 @@ fn one_configuration_above_a_tree_without_any_answers_for_all_of_it() {
     )
     .unwrap();
     let out = run(root, &args);
-    assert_eq!(reported(&out), ["src/a/b/x.py"], "{}", stdout(&out));
+    assert_eq!(
+        files_reporting(&out, "DAG001"),
+        ["src/a/b/x.py"],
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -419,19 +423,10 @@ fn one_cached_result_serves_files_with_the_same_content_under_their_own_settings
     )
     .unwrap();
     std::fs::write(root.join("other/y.py"), DEPRECATED).unwrap();
-    let files_with_dag001 = |out: &std::process::Output| {
-        let mut files: Vec<String> = stdout(out)
-            .lines()
-            .filter(|l| l.contains(": DAG001"))
-            .map(|l| l.split(':').next().unwrap().to_string())
-            .collect();
-        files.dedup();
-        files
-    };
     let concise = ["check", "--output-format", "concise", "."];
     let cold = run(root, &concise);
     assert_eq!(
-        files_with_dag001(&cold),
+        files_reporting(&cold, "DAG001"),
         ["loud/x.py", "other/x.py", "other/y.py"],
         "{}",
         stdout(&cold)
