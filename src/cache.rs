@@ -20,7 +20,8 @@
 //! **Skipping the read.** Hashing a file needs its bytes, and reading every file of a large
 //! project costs more than anything else a warm run does. So the cache also remembers, per file
 //! path (by the path's 128-bit hash), the file's [`Stamp`] (size, modification and change
-//! times, inode) when it was read and what the read found: the content hash, or that the file never mentions a tracked package.
+//! times, inode) when it was read and what the read found: the content hash, or that the file
+//! never mentions a tracked package.
 //! A file whose stamp is unchanged is not read again. Like git's index, a stamp is trusted
 //! only when the file was last changed at least [`RACY_SECS`] seconds before it was read, so
 //! that an edit in the same clock tick as a read (same size, same times) is never missed; such

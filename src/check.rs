@@ -95,7 +95,6 @@ impl Diagnostic {
 }
 
 /// A finding before it is placed in a file: rule, message and what it is about.
-#[derive(Clone)]
 struct Finding {
     code: &'static str,
     message: String,

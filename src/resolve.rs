@@ -151,7 +151,7 @@ impl Instance {
 }
 
 impl Bound {
-    fn instance(class: String, via: impl Into<Rc<str>>) -> Bound {
+    fn instance(class: impl Into<Rc<str>>, via: impl Into<Rc<str>>) -> Bound {
         Bound::Instance(Instance {
             class: class.into(),
             via: via.into(),
@@ -657,14 +657,14 @@ impl<'m> Resolver<'_, 'm> {
                 keywords,
             } => match self.visit_call(func, args, keywords)? {
                 Bound::Path(p) => self.knowledge.returns(&p).map(|c| {
-                    let short = p.rsplit('.').next().unwrap_or(&p).to_string();
+                    let short = p.rsplit('.').next().unwrap_or(&p);
                     Bound::instance(c, format!("what `{short}(...)` returns"))
                 }),
                 // `obj.method(...)` on an inferred instance: the method's return type (what the
                 // chain `obj.method` is bound to).
                 Bound::Instance(method) => match func.kind() {
                     ExprKind::Attribute { attr, .. } => Some(Bound::instance(
-                        method.class.to_string(),
+                        method.class,
                         format!("what `.{attr}(...)` returns"),
                     )),
                     _ => None,

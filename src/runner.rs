@@ -276,13 +276,8 @@ pub fn check_text(
 
 /// Displays a path the way users typed it (no leading `./`).
 pub fn display_path(path: &Path) -> String {
-    match path.to_str() {
-        Some(s) => s.strip_prefix("./").unwrap_or(s).to_owned(),
-        None => {
-            let s = path.to_string_lossy();
-            s.strip_prefix("./").unwrap_or(&s).to_owned()
-        }
-    }
+    let s = path.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_owned()
 }
 
 /// Runs `work` on a pool of `threads` workers (0: one per core), for rayon's parallel
@@ -467,9 +462,13 @@ pub fn run_files(
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (files, next, gate, cache) = (&files, &next, &gate, cache.as_ref());
-            let stamper = &stamper;
-            let parse_only = options.parse_only;
+            let (files, next) = (&files, &next);
+            let run = Run {
+                parse_only: options.parse_only,
+                gate: &gate,
+                cache: cache.as_ref(),
+                stamper: &stamper,
+            };
             std::thread::Builder::new()
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(scope, move || {
@@ -481,15 +480,7 @@ pub fn run_files(
                         };
                         let outcomes = rest[..batch.min(rest.len())]
                             .iter()
-                            .map(|(name, found)| {
-                                let run = Run {
-                                    parse_only,
-                                    gate,
-                                    cache,
-                                    stamper,
-                                };
-                                check_one(checker, name, found, settings, &run)
-                            })
+                            .map(|(name, found)| check_one(checker, name, found, settings, &run))
                             .collect();
                         if tx.send((first, outcomes)).is_err() {
                             break;
