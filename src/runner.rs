@@ -276,8 +276,9 @@ pub fn check_text(
 
 /// Displays a path the way users typed it (no leading `./`).
 pub fn display_path(path: &Path) -> String {
-    // `to_str` first: its check is many times faster than `to_string_lossy`'s, and every
-    // name of a run is displayed before the first file is checked.
+    // `to_str` first: its check (the standard library's fast UTF-8 validation) costs less
+    // than `to_string_lossy`'s chunk by chunk one, and every name of a run is displayed
+    // before the first file is checked.
     let s = match path.to_str() {
         Some(s) => std::borrow::Cow::Borrowed(s),
         None => path.to_string_lossy(),
@@ -777,5 +778,17 @@ mod tests {
         let mentioned = "# dagster\ndef f(:\n    pass\n";
         let (found, _) = check_text(&checker, "a.py", mentioned, &settings, &gate);
         assert!(found.iter().any(|d| d.rule.code == "E999"));
+    }
+
+    #[test]
+    fn a_path_is_displayed_without_its_leading_dot_whatever_its_bytes() {
+        assert_eq!(display_path(Path::new("./src/a.py")), "src/a.py");
+        assert_eq!(display_path(Path::new("src/./a.py")), "src/./a.py");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let name = std::ffi::OsStr::from_bytes(b"./caf\xe9.py");
+            assert_eq!(display_path(Path::new(name)), "caf\u{fffd}.py");
+        }
     }
 }
