@@ -603,7 +603,7 @@ impl Checker {
                     return Vec::new();
                 };
                 let via = match kind {
-                    RefKind::Member { via } => via.as_str(),
+                    RefKind::Member { via } => via,
                     _ => "",
                 };
                 member_findings(catalog, class, name, via)
@@ -1254,13 +1254,13 @@ impl Checker {
                 let private = private_segment(path).is_some() || alias.is_some();
                 let resolved = match &alias {
                     Some((from, to)) => format!("{to}{}", &path[from.len()..]),
-                    None => path.clone(),
+                    None => path.to_string(),
                 };
                 let (entry, public_path) = catalog.map_or((None, None), |c| {
                     path_entry(c.catalog, path, &resolved, private)
                 });
                 (
-                    path.clone(),
+                    path.to_string(),
                     catalog.map(|c| c.catalog),
                     private,
                     public_path,
@@ -1271,7 +1271,7 @@ impl Checker {
         let row = entry
             .map(|e| match &r.kind {
                 RefKind::Keyword { param } => {
-                    let markers = e.object.and_then(|o| o.params.get(param));
+                    let markers = e.object.and_then(|o| o.params.get(&**param));
                     let markers = markers.map_or(&[][..], Vec::as_slice);
                     crate::catalog::row(&symbol, Some(param), "parameter", e.public, markers)
                 }

@@ -10,6 +10,7 @@
 //! assigned from constructors or from functions whose return type the catalog records), so that
 //! members used on those objects are references too.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -46,7 +47,7 @@ pub enum RefKind {
     /// `from module import name`.
     ImportFrom {
         /// The module imported from.
-        module: String,
+        module: Rc<str>,
     },
     /// A use of a name bound to a tracked path, or of an attribute on one.
     Use {
@@ -57,12 +58,12 @@ pub enum RefKind {
     /// A keyword argument `param=` in a call of `path`.
     Keyword {
         /// The keyword's name.
-        param: String,
+        param: Rc<str>,
     },
     /// A member used on an object whose class was inferred (`context.log`).
     Member {
         /// How the object's class was inferred, for messages (`its annotation`, ...).
-        via: String,
+        via: Rc<str>,
     },
 }
 
@@ -70,13 +71,13 @@ pub enum RefKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Target {
     /// A dotted path into a tracked package, as the user wrote it (`dagster.AssetSelection.keys`).
-    Path(String),
+    Path(Rc<str>),
     /// A member of an object whose catalogued class was inferred.
     Member {
         /// Catalog id of the class.
-        class: String,
+        class: Rc<str>,
         /// Member name.
-        name: String,
+        name: Rc<str>,
     },
 }
 
@@ -108,10 +109,44 @@ struct Instance {
 /// What a name is bound to, as far as this tool cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Bound {
-    /// A tracked dotted path (module, class, function, member, ...).
-    Path(String),
+    /// A tracked dotted path (module, class, function, member, ...), interned (see [`joined`]).
+    Path(Rc<str>),
     /// An instance of a catalogued class.
     Instance(Instance),
+}
+
+thread_local! {
+    /// Every dotted path and name this thread's resolver has passed on, and a scratch buffer:
+    /// one met again, in this file or an earlier one, costs a look-up instead of an allocation,
+    /// and two copies of it compare equal by pointer.
+    static JOINED: RefCell<(HashSet<Rc<str>>, String)> = RefCell::default();
+}
+
+/// Interned texts are dropped when this many have been made (a bound on memory).
+const JOINED_LIMIT: usize = 1 << 16;
+
+/// `parts` joined by dots (`["dagster", "asset"]`: `dagster.asset`), as this thread's shared
+/// copy of that text.
+fn joined(parts: &[&str]) -> Rc<str> {
+    JOINED.with(|cell| {
+        let (texts, scratch) = &mut *cell.borrow_mut();
+        scratch.clear();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                scratch.push('.');
+            }
+            scratch.push_str(part);
+        }
+        if let Some(text) = texts.get(scratch.as_str()) {
+            return text.clone();
+        }
+        if texts.len() >= JOINED_LIMIT {
+            texts.clear();
+        }
+        let text: Rc<str> = Rc::from(scratch.as_str());
+        texts.insert(text.clone());
+        text
+    })
 }
 
 /// The names bound, in any scope so far, to something tracked: a set, with a bitmap of
@@ -296,7 +331,7 @@ impl<'m> Resolver<'_, 'm> {
                 }
                 for module in &scope.star_imports {
                     if self.knowledge.exports(module, name) {
-                        return Some(Bound::Path(format!("{module}.{name}")));
+                        return Some(Bound::Path(joined(&[module, name])));
                     }
                 }
             }
@@ -330,19 +365,19 @@ impl<'m> Resolver<'_, 'm> {
                     let tracked = self.tracked(alias.name);
                     if tracked {
                         self.refs.push(Reference {
-                            target: Target::Path(alias.name.to_string()),
+                            target: Target::Path(joined(&[alias.name])),
                             span: alias.span,
                             kind: RefKind::ImportModule,
                         });
                     }
                     match alias.asname {
                         Some(asname) => {
-                            let bound = tracked.then(|| Bound::Path(alias.name.to_string()));
+                            let bound = tracked.then(|| Bound::Path(joined(&[alias.name])));
                             self.bind(asname, bound);
                         }
                         None => {
                             let top = alias.name.split('.').next().unwrap_or(alias.name);
-                            let bound = tracked.then(|| Bound::Path(top.to_string()));
+                            let bound = tracked.then(|| Bound::Path(joined(&[top])));
                             self.bind(top, bound);
                         }
                     }
@@ -370,12 +405,12 @@ impl<'m> Resolver<'_, 'm> {
                         self.bind(local, None);
                         continue;
                     }
-                    let path = format!("{module}.{}", alias.name);
+                    let path = joined(&[module, alias.name]);
                     self.refs.push(Reference {
                         target: Target::Path(path.clone()),
                         span: alias.span,
                         kind: RefKind::ImportFrom {
-                            module: module.to_string(),
+                            module: joined(&[module]),
                         },
                     });
                     self.bind(local, Some(Bound::Path(path)));
@@ -522,8 +557,7 @@ impl<'m> Resolver<'_, 'm> {
                 Some(class) if base_class.is_none() => base_class = Some(class),
                 Some(_) => {}
                 None => {
-                    let name = base.dotted_name().unwrap_or_default();
-                    let name = name.rsplit('.').next().unwrap_or_default();
+                    let name = base.last_name().unwrap_or_default();
                     other_bases |= !["ABC", "Generic", "Protocol", "object"].contains(&name);
                 }
             }
@@ -699,7 +733,7 @@ impl<'m> Resolver<'_, 'm> {
         match e.kind() {
             ExprKind::Name { id, .. } => self.lookup_from(scope, id),
             ExprKind::Attribute { value, attr, .. } => match self.expr_binding_in(value, scope)? {
-                Bound::Path(p) => Some(Bound::Path(format!("{p}.{attr}"))),
+                Bound::Path(p) => Some(Bound::Path(joined(&[&p, attr]))),
                 // A property or attribute whose type the catalog records continues the chain.
                 Bound::Instance(i) if !i.defines(attr) => self
                     .knowledge
@@ -711,6 +745,18 @@ impl<'m> Resolver<'_, 'm> {
         }
     }
 
+    /// False when the text of a string annotation names nothing a lookup could find bound to
+    /// something tracked (every lookup passes [`EverBound`] first): parsed, it would yield no
+    /// reference and no class. A text with a non-ASCII character may hold an identifier that
+    /// Python normalizes (NFKC), so it is always parsed.
+    fn may_name_tracked(&self, text: &str) -> bool {
+        self.any_star_import
+            || !text.is_ascii()
+            || text
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .any(|word| self.ever_bound.contains(word))
+    }
+
     fn annotation_class(&self, annotation: Expr) -> Option<String> {
         self.annotation_class_in(annotation, self.current)
     }
@@ -718,12 +764,12 @@ impl<'m> Resolver<'_, 'm> {
     /// The catalogued class an annotation names: `X`, `"X"`, `Optional[X]`, `X | None`.
     fn annotation_class_in(&self, annotation: Expr, scope: usize) -> Option<String> {
         match annotation.kind() {
-            ExprKind::Str { value, span } => {
+            ExprKind::Str { value, span } if self.may_name_tracked(value) => {
                 let parsed = syntax::parse_string_annotation(value, span)?;
                 self.annotation_class_in(parsed.expr(), scope)
             }
             ExprKind::Subscript { value, slice, .. } => {
-                let outer = value.dotted_name()?;
+                let outer = value.last_name()?;
                 outer
                     .ends_with("Optional")
                     .then(|| self.annotation_class_in(slice, scope))?
@@ -748,13 +794,16 @@ impl<'m> Resolver<'_, 'm> {
     fn visit_annotation(&mut self, e: Expr) {
         match e.kind() {
             ExprKind::Str { value, span } => {
+                if !self.may_name_tracked(value) {
+                    return;
+                }
                 if let Some(parsed) = syntax::parse_string_annotation(value, span) {
                     self.visit_expr(parsed.expr());
                 }
             }
             ExprKind::Subscript { value, slice, .. } => {
                 self.visit_expr(value);
-                let literal = value.dotted_name().is_some_and(|d| d.ends_with("Literal"));
+                let literal = value.last_name().is_some_and(|d| d.ends_with("Literal"));
                 if literal {
                     self.visit_expr(slice);
                 } else {
@@ -899,7 +948,7 @@ impl<'m> Resolver<'_, 'm> {
             ExprKind::Attribute { value, attr, span } => {
                 let base = self.visit_chain(value);
                 let bound = match &base {
-                    Some(Bound::Path(p)) => Some(Bound::Path(format!("{p}.{attr}"))),
+                    Some(Bound::Path(p)) => Some(Bound::Path(joined(&[p, attr]))),
                     // A property or attribute whose type the catalog records continues the chain.
                     Some(Bound::Instance(i)) if !i.defines(attr) => self
                         .knowledge
@@ -944,8 +993,8 @@ impl<'m> Resolver<'_, 'm> {
                 _ => match func.kind() {
                     ExprKind::Attribute { value, attr, .. } => match self.expr_binding(value) {
                         Some(Bound::Instance(i)) if !i.defines(attr) => Some(Target::Member {
-                            class: i.class.to_string(),
-                            name: attr.to_string(),
+                            class: i.class,
+                            name: joined(&[attr]),
                         }),
                         _ => None,
                     },
@@ -957,7 +1006,7 @@ impl<'m> Resolver<'_, 'm> {
                     target,
                     span: keyword.span,
                     kind: RefKind::Keyword {
-                        param: name.to_string(),
+                        param: joined(&[name]),
                     },
                 });
             }
@@ -983,12 +1032,12 @@ impl<'m> Resolver<'_, 'm> {
         }
         self.refs.push(Reference {
             target: Target::Member {
-                class: instance.class.to_string(),
-                name: member.to_string(),
+                class: instance.class.clone(),
+                name: joined(&[member]),
             },
             span,
             kind: RefKind::Member {
-                via: instance.via.to_string(),
+                via: instance.via.clone(),
             },
         });
     }
@@ -1134,7 +1183,7 @@ mod tests {
             .map(|r| {
                 let text = &source[r.span.start as usize..r.span.end as usize];
                 let target = match &r.target {
-                    Target::Path(p) => p.clone(),
+                    Target::Path(p) => p.to_string(),
                     Target::Member { class, name } => format!("{class}::{name}"),
                 };
                 let kind = match &r.kind {
@@ -1196,6 +1245,25 @@ mod tests {
             "use dagster.ConfigurableResource @ dg.ConfigurableResource"
         ));
         assert!(!r.iter().any(|x| x.contains("dagster.asset")), "{r:#?}");
+    }
+
+    #[test]
+    fn string_annotations_are_read_whenever_a_name_in_them_may_be_bound() {
+        // Through a star import, through a module-level import below the function, and not
+        // for a name nothing tracked was ever bound to.
+        let r = refs(
+            "from dagster import *\ndef f(c: 'Optional[AssetExecutionContext]'):\n    c.log\n",
+        );
+        assert!(
+            has(&r, "member C.AssetExecutionContext::log @ c.log"),
+            "{r:#?}"
+        );
+        let r = refs("def f(c: 'dg.AssetExecutionContext', d: 'Other'):\n    c.log\n    d.log\nimport dagster as dg\n");
+        assert!(
+            has(&r, "member C.AssetExecutionContext::log @ c.log"),
+            "{r:#?}"
+        );
+        assert!(!r.iter().any(|x| x.contains("d.log")), "{r:#?}");
     }
 
     #[test]

@@ -911,6 +911,16 @@ impl<'a> Expr<'a> {
         }
     }
 
+    /// The last name of a dotted name (`Literal` for `typing.Literal`, `X` for `X`), without
+    /// building the dotted name; `None` when the expression is not one.
+    pub fn last_name(self) -> Option<&'a str> {
+        match self.kind() {
+            ExprKind::Name { id, .. } => Some(id),
+            ExprKind::Attribute { value, attr, .. } => value.last_name().map(|_| attr),
+            _ => None,
+        }
+    }
+
     /// The string value of a string literal.
     pub fn as_str(self) -> Option<&'a str> {
         match self.kind() {
