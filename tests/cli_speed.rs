@@ -23,6 +23,18 @@ fn files_reporting(out: &std::process::Output, code: &str) -> Vec<String> {
     files
 }
 
+/// A temporary project: `config` in the file `config_name` at its root, and a file `x.py`
+/// that uses a deprecated API in each of `folders` (relative to the root).
+fn project_with(config_name: &str, config: &str, folders: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(config_name), config).unwrap();
+    for folder in folders {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        std::fs::write(dir.path().join(folder).join("x.py"), DEPRECATED).unwrap();
+    }
+    dir
+}
+
 #[test]
 fn a_file_without_the_substring_is_not_parsed() {
     let dir = tempfile::tempdir().unwrap();
@@ -363,18 +375,13 @@ fn a_remembered_tree_is_walked_again_when_it_changes() {
 fn one_configuration_above_a_tree_without_any_answers_for_all_of_it() {
     // With the cache, a walk that lists no configuration file in any folder lets one look-up
     // (the root's) answer for every folder: it must be what each folder would find on its own.
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::write(
-        root.join("pyproject.toml"),
+    let dir = project_with(
+        "pyproject.toml",
         "[tool.dagster-api-lint]\nignore = [\"DAG001\"]\n",
-    )
-    .unwrap();
+        &["src/a", "src/a/b", "src/c"],
+    );
+    let root = dir.path();
     let tree = root.join("src");
-    for folder in ["a", "a/b", "c"] {
-        std::fs::create_dir_all(tree.join(folder)).unwrap();
-        std::fs::write(tree.join(folder).join("x.py"), DEPRECATED).unwrap();
-    }
     let args = ["check", "--output-format", "concise", "src"];
     // Cold, then from the remembered walk.
     for _ in 0..2 {
@@ -406,17 +413,12 @@ fn one_cached_result_serves_files_with_the_same_content_under_their_own_settings
     // Files with the same content share one cache entry. Its findings are shown as they are
     // where a file's settings keep them all, and filtered where they do not: each under the
     // file's own name, cold or warm, in every streamed format.
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::write(
-        root.join("dagster-api-lint.toml"),
+    let dir = project_with(
+        "dagster-api-lint.toml",
         "[per-file-ignores]\n\"quiet/*.py\" = [\"DAG001\"]\n",
-    )
-    .unwrap();
-    for folder in ["loud", "quiet", "other"] {
-        std::fs::create_dir(root.join(folder)).unwrap();
-        std::fs::write(root.join(folder).join("x.py"), DEPRECATED).unwrap();
-    }
+        &["loud", "quiet", "other"],
+    );
+    let root = dir.path();
     std::fs::write(
         root.join("other/x.py"),
         DEPRECATED.replace("SourceAsset\n", "SourceAsset  # noqa: DAG001\n"),
