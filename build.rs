@@ -1,8 +1,9 @@
-//! Embeds every catalog under `api-catalog/` into the binary (see `src/catalog/shipped.rs`).
+//! Embeds every package history under `api-catalog/` into the binary (see
+//! `src/catalog/shipped.rs`).
 //!
 //! The committed JSON is the source of truth; what is embedded is its compact binary form
-//! (`src/catalog/compact.rs`), which loads several times faster, plus a hash of the JSON text
-//! that identifies the catalog in the results cache.
+//! (`src/catalog/compact.rs`), which loads many times faster, plus a hash of the JSON text
+//! that identifies the history in the results cache.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -54,28 +55,37 @@ fn main() {
         "cargo:rustc-env=DAGSTER_API_LINT_SOURCE_HASH={:016x}",
         fnv1a(&sources)
     );
+    // Identifies the catalog builder (`catalog builder-id`): per-release builds made by one
+    // builder are reused by `scripts/refresh-catalogs` until its sources change (the parser
+    // crates are pinned exactly in Cargo.toml).
+    let mut builder = Vec::new();
+    for file in [
+        "src/catalog/build.rs",
+        "src/catalog/sources.rs",
+        "src/catalog/model.rs",
+        "src/syntax/mod.rs",
+        "src/syntax/view.rs",
+    ] {
+        builder.extend_from_slice(&fnv1a(&std::fs::read(file).unwrap_or_default()).to_le_bytes());
+    }
+    println!(
+        "cargo:rustc-env=DAGSTER_API_LINT_BUILDER_ID={:016x}",
+        fnv1a(&builder)
+    );
     let root = Path::new("api-catalog");
     let mut entries = Vec::new();
-    if let Ok(packages) = std::fs::read_dir(root) {
-        for package in packages.flatten() {
-            println!("cargo:rerun-if-changed={}", package.path().display());
-            let Ok(files) = std::fs::read_dir(package.path()) else {
-                continue;
-            };
-            for file in files.flatten() {
-                let path = file.path();
-                if path.extension().is_some_and(|e| e == "json") {
-                    let package = package.file_name().to_string_lossy().into_owned();
-                    let version = path.file_stem().unwrap().to_string_lossy().into_owned();
-                    entries.push((package, version, path));
-                }
-            }
+    for file in std::fs::read_dir(root).into_iter().flatten().flatten() {
+        let path = file.path();
+        println!("cargo:rerun-if-changed={}", path.display());
+        if path.extension().is_some_and(|e| e == "json") {
+            let package = path.file_stem().unwrap().to_string_lossy().into_owned();
+            entries.push((package, path));
         }
     }
     entries.sort();
     let mut out = String::from(
-        "/// Every shipped catalog: (package, version, compact form, hash of the JSON text).\n\
-         pub static SHIPPED: &[(&str, &str, &[u8], u64)] = &[\n",
+        "/// Every shipped history: (package, compact form, hash of the JSON text).\n\
+         pub static SHIPPED: &[(&str, &[u8], u64)] = &[\n",
     );
     // The encoder's own source is part of every stamp: a change of the format re-encodes.
     let encoder = fnv1a(
@@ -86,24 +96,30 @@ fn main() {
         )
         .as_bytes(),
     );
-    for (i, (package, version, path)) in entries.iter().enumerate() {
+    for (package, path) in &entries {
         let text = std::fs::read_to_string(path).unwrap();
         let hash = fnv1a(text.as_bytes());
-        let file = Path::new(&out_dir).join(format!("catalog-{i}.bin"));
+        let file = Path::new(&out_dir).join(format!("history-{package}.bin"));
         // (Re-encoded only when the JSON or the encoder changed: this script also runs on every
         // source edit.)
         let stamp = file.with_extension("hash");
         let stamped = std::fs::read_to_string(&stamp).ok();
-        let stamp_text = format!("{hash:x} {encoder:x} {package} {version}");
+        let stamp_text = format!("{hash:x} {encoder:x} {package}");
         if stamped.as_deref() != Some(&stamp_text) || !file.exists() {
-            let catalog: model::Catalog =
+            let history: model::History =
                 serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            std::fs::write(&file, compact::encode(&catalog)).unwrap();
+            assert_eq!(
+                &history.package,
+                package,
+                "{}: the file name must be the package",
+                path.display()
+            );
+            std::fs::write(&file, compact::encode(&history)).unwrap();
             std::fs::write(&stamp, stamp_text).unwrap();
         }
         writeln!(
             out,
-            "    ({package:?}, {version:?}, include_bytes!({:?}), {hash:#x}),",
+            "    ({package:?}, include_bytes!({:?}), {hash:#x}),",
             file.display().to_string(),
         )
         .unwrap();

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::catalog::shipped::CatalogRef;
+use crate::catalog::shipped::{self, CatalogRef};
 use crate::catalog::{Catalog, Export, Kind, Marker, Object, Status};
 use crate::discovery;
 use crate::resolve::{self, Knowledge, RefKind, Reference, Target};
@@ -135,7 +135,7 @@ pub struct Checker {
     catalogs: BTreeMap<&'static str, (CatalogRef, OnceLock<Index>)>,
     extra_packages: Vec<String>,
     /// Upgrade planning: the version moved to, and a checker over its catalog when one exists.
-    target: Option<(String, Option<Box<Checker>>)>,
+    target: Option<(String, Box<Checker>, bool)>,
     /// Distinguishes checkers in the per-thread memo tables.
     id: u64,
 }
@@ -258,10 +258,11 @@ impl Checker {
         }
     }
 
-    /// Also judges every file against `version` (`--target-version`): with `target`, a checker
-    /// over that version's catalogs, or by breaking versions alone when there is none.
-    pub fn with_target(mut self, version: String, target: Option<Checker>) -> Checker {
-        self.target = Some((version, target.map(Box::new)));
+    /// Also judges every file against `version` (`--target-version`) with `target`, a checker
+    /// over that version's catalogs (`exact`) or, for a version newer than every release, the
+    /// newest release's (see [`crate::upgrade`]).
+    pub fn with_target(mut self, version: String, target: Checker, exact: bool) -> Checker {
+        self.target = Some((version, Box::new(target), exact));
         self
     }
 
@@ -303,9 +304,9 @@ impl Checker {
         for p in &self.extra_packages {
             text.push_str(&format!("extra {p}\n"));
         }
-        if let Some((version, target)) = &self.target {
-            let target = target.as_ref().map_or(0, |t| t.fingerprint());
-            text.push_str(&format!("target {version} {target:016x}\n"));
+        if let Some((version, target, exact)) = &self.target {
+            let target = target.fingerprint();
+            text.push_str(&format!("target {version} {target:016x} {exact}\n"));
         }
         xxhash_rust::xxh3::xxh3_64(text.as_bytes())
     }
@@ -330,10 +331,7 @@ impl Checker {
 
     /// The tracked packages, with those of the upgrade target's checker.
     fn packages(&self) -> impl Iterator<Item = &str> {
-        let target = match &self.target {
-            Some((_, Some(target))) => Some(target.as_ref()),
-            _ => None,
-        };
+        let target = self.target.as_ref().map(|(_, target, _)| target.as_ref());
         self.catalogs
             .keys()
             .copied()
@@ -354,11 +352,9 @@ impl Checker {
         let current = self.check_parsed(filename, source, &parsed);
         match &self.target {
             None => current,
-            Some((version, target)) => {
-                let judged = target
-                    .as_ref()
-                    .map(|t| t.check_parsed(filename, source, &parsed));
-                crate::upgrade::merge(current, judged, version)
+            Some((version, target, exact)) => {
+                let judged = target.check_parsed(filename, source, &parsed);
+                crate::upgrade::merge(current, judged, version, *exact)
             }
         }
     }
@@ -516,10 +512,10 @@ impl Checker {
                 .all(|p| self.carries(own, p))
         });
         closed
-            && match &self.target {
-                Some((_, Some(target))) => target.own_package_is_closed(own),
-                _ => true,
-            }
+            && self
+                .target
+                .as_ref()
+                .is_none_or(|(_, target, _)| target.own_package_is_closed(own))
     }
 
     /// Runs `f` with this thread's memo tables of this checker (emptied when full).
@@ -978,15 +974,45 @@ fn private_finding(
 
 fn absent(catalog: &Catalog, path: &str, module: bool) -> Finding {
     let what = if module { "module" } else { "name" };
+    let (dist, version) = (&catalog.distribution, &catalog.version);
+    let message = match shipped::absence(&catalog.package, version, path) {
+        Some(shipped::Absence::NotYet(added)) => format!(
+            "The {what} `{path}` was added in {dist} {added}: your project's {dist} {version} does not have it yet, so importing it fails."
+        ),
+        Some(shipped::Absence::Removed(removed, added)) => format!(
+            "The {what} `{path}` was removed in {dist} {removed} (it existed from {added}): importing it from {dist} {version} fails."
+        ),
+        Some(shipped::Absence::Never(like)) => {
+            let releases = shipped::versions(&catalog.package);
+            let mut message = format!(
+                "The {what} `{path}` does not exist in any release of {dist} ({} to {}): importing it fails.",
+                releases.first().unwrap_or(&"?"),
+                releases.last().unwrap_or(&"?")
+            );
+            if !like.is_empty() {
+                let names: Vec<String> = like.iter().map(|n| format!("`{n}`")).collect();
+                message.push_str(&format!(" Did you mean {}?", names.join(" or ")));
+            }
+            message
+        }
+        None => format!("The {what} `{path}` does not exist in {dist} {version}: importing it fails."),
+    };
     Finding {
         code: "DAG003",
-        message: format!(
-            "The {what} `{path}` does not exist in {} {}: importing it fails.",
-            catalog.distribution, catalog.version
-        ),
+        message,
         symbol: Some(path.to_string()),
         ..Finding::default()
     }
+}
+
+/// The release since which `symbol` (its object, else its export) has carried `status`
+/// without a break, when a shipped history knows it.
+fn since(catalog: &Catalog, symbol: &str, status: Status) -> Option<&'static str> {
+    let id = object_of_path(catalog, symbol).map(|(id, _)| id);
+    let (package, version) = (&catalog.package, &catalog.version);
+    id.as_deref()
+        .and_then(|id| shipped::marked_since(package, version, Some(id), symbol, status))
+        .or_else(|| shipped::marked_since(package, version, None, symbol, status))
 }
 
 /// Findings for the lifecycle markers of a symbol.
@@ -1007,17 +1033,26 @@ fn status_findings(
         let (code, mut message) = match marker.status {
             Status::Deprecated => (
                 "DAG001",
-                match breaking_version(&marker) {
-                    Some(v) => format!("`{name}` is deprecated and will be removed in {v}."),
-                    None => format!("`{name}` is deprecated."),
+                match (breaking_version(&marker), since(catalog, symbol, Status::Deprecated)) {
+                    (Some(v), Some(s)) => format!("`{name}` is deprecated since {s} and will be removed in {v}."),
+                    (Some(v), None) => format!("`{name}` is deprecated and will be removed in {v}."),
+                    (None, Some(s)) => format!("`{name}` is deprecated since {s}."),
+                    (None, None) => format!("`{name}` is deprecated."),
                 },
             ),
             Status::Removed => (
                 "DAG003",
-                format!(
-                    "`{name}` was removed from {} {}: importing it raises ImportError.",
-                    catalog.distribution, catalog.version
-                ),
+                match since(catalog, symbol, Status::Removed) {
+                    Some(s) => format!(
+                        "`{name}` was removed in {dist} {s}: importing it from {dist} {} raises ImportError.",
+                        catalog.version,
+                        dist = catalog.distribution
+                    ),
+                    None => format!(
+                        "`{name}` was removed from {} {}: importing it raises ImportError.",
+                        catalog.distribution, catalog.version
+                    ),
+                },
             ),
             Status::Beta => (
                 "DAG101",

@@ -184,6 +184,35 @@ enum CatalogCommand {
         #[arg(long = "package")]
         packages: Vec<String>,
     },
+    /// Merge the per-release catalogs of one package (`catalog build` output) into its history,
+    /// the file `api-catalog/<package>.json` that answers for every release.
+    Merge {
+        /// Per-release catalog files, or folders whose `*.json` files are all merged.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// dagster's history: a library's objects that dagster's catalog at the pinned release
+        /// holds unchanged are left out of the library's history and taken from it.
+        #[arg(long)]
+        base: Option<PathBuf>,
+        /// The history file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Check that freshly built catalogs of some releases agree with a history: putting them in
+    /// place of the releases they stand for must leave the history byte-identical.
+    Verify {
+        /// The history (`api-catalog/<package>.json`).
+        history: PathBuf,
+        /// Per-release catalog files of that package.
+        #[arg(required = true)]
+        catalogs: Vec<PathBuf>,
+        /// dagster's history, for a library (as with `catalog merge`).
+        #[arg(long)]
+        base: Option<PathBuf>,
+    },
+    /// Print the identity of this build's catalog builder (a hash of its sources), which keys
+    /// the per-release builds that `scripts/refresh-catalogs` keeps.
+    BuilderId,
     /// Names added and removed, and status changes, between two versions of a package.
     Diff {
         /// The older version.
@@ -323,21 +352,125 @@ fn run_catalog(command: CatalogCommand) -> Result<i32, String> {
             write_catalogs(&catalogs, output)?;
             Ok(EXIT_CLEAN)
         }
+        CatalogCommand::Merge {
+            inputs,
+            base,
+            output,
+        } => {
+            let mut files = Vec::new();
+            for input in &inputs {
+                if input.is_dir() {
+                    let entries = std::fs::read_dir(input)
+                        .map_err(|e| format!("{}: {e}", input.display()))?;
+                    files.extend(
+                        entries
+                            .flatten()
+                            .map(|e| e.path())
+                            .filter(|p| p.extension().is_some_and(|e| e == "json")),
+                    );
+                } else {
+                    files.push(input.clone());
+                }
+            }
+            let catalogs = files
+                .iter()
+                .map(|f| read_json::<Catalog>(f))
+                .collect::<Result<Vec<_>, _>>()?;
+            let base = base.map(|p| read_json(&p)).transpose()?;
+            let history = catalog::History::merge(catalogs, base.as_ref())?;
+            std::fs::write(&output, catalog::history::to_json(&history))
+                .map_err(|e| format!("{}: {e}", output.display()))?;
+            eprintln!(
+                "wrote {} ({} releases, {} exports, {} objects)",
+                output.display(),
+                history.releases.len(),
+                history.exports.len(),
+                history.objects.len()
+            );
+            Ok(EXIT_CLEAN)
+        }
+        CatalogCommand::Verify {
+            history,
+            catalogs,
+            base,
+        } => {
+            let text = std::fs::read_to_string(&history)
+                .map_err(|e| format!("{}: {e}", history.display()))?;
+            let committed: catalog::History =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", history.display()))?;
+            let base: Option<catalog::History> = base.map(|p| read_json(&p)).transpose()?;
+            let mut fresh: std::collections::BTreeMap<String, Catalog> = Default::default();
+            for path in &catalogs {
+                let c: Catalog = read_json(path)?;
+                if committed.index_of(&c.version).is_none() || c.package != committed.package {
+                    return Err(format!(
+                        "{}: {} {} is not a release of {}",
+                        path.display(),
+                        c.package,
+                        c.version,
+                        history.display()
+                    ));
+                }
+                fresh.insert(c.version.clone(), c);
+            }
+            let all = committed
+                .releases
+                .iter()
+                .map(|r| match fresh.remove(r) {
+                    Some(c) => Ok(c),
+                    None => committed
+                        .at(r, base.as_ref())
+                        .ok_or_else(|| format!("{r}: not in the history")),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let merged = catalog::History::merge(all, base.as_ref())?;
+            let versions: Vec<String> = catalogs
+                .iter()
+                .map(|p| {
+                    p.file_stem()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect();
+            if catalog::history::to_json(&merged) == text {
+                println!(
+                    "{}: {} identical when rebuilt",
+                    committed.package,
+                    versions.join(", ")
+                );
+                Ok(EXIT_CLEAN)
+            } else {
+                let differences = catalog::history::differences(&committed, &merged);
+                println!(
+                    "{}: rebuilding {} changes the history ({} entries), e.g.:\n  {}",
+                    committed.package,
+                    versions.join(", "),
+                    differences.len(),
+                    differences
+                        .iter()
+                        .take(20)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("\n  ")
+                );
+                Ok(EXIT_FINDINGS)
+            }
+        }
+        CatalogCommand::BuilderId => {
+            println!("{}", env!("DAGSTER_API_LINT_BUILDER_ID"));
+            Ok(EXIT_CLEAN)
+        }
         CatalogCommand::Diff {
             old,
             new,
             package,
             format,
         } => {
-            let load = |v: &str| {
-                shipped::load(&package, v).ok_or_else(|| {
-                    format!(
-                        "no shipped catalog for {package} {v}; shipped versions: {}",
-                        shipped::versions(&package).join(", ")
-                    )
-                })
-            };
-            let (a, b) = (load(&old)?, load(&new)?);
+            let (a, b) = (
+                release_catalog(&package, &old)?,
+                release_catalog(&package, &new)?,
+            );
             let changes = catalog::diff::diff(a, b);
             match format {
                 DiffFormat::Text => print!("{}", catalog::diff::render_text(a, b, &changes)),
@@ -360,16 +493,34 @@ fn run_catalog(command: CatalogCommand) -> Result<i32, String> {
                     .ok_or_else(|| format!("no shipped catalog for package `{package}`"))?
                     .to_string(),
             };
-            let catalog = shipped::load(&package, &version).ok_or_else(|| {
-                format!(
-                    "no shipped catalog for {package} {version}; shipped versions: {}",
-                    shipped::versions(&package).join(", ")
-                )
-            })?;
+            let catalog = release_catalog(&package, &version)?;
             show(catalog, format, name.as_deref())?;
             Ok(EXIT_CLEAN)
         }
     }
+}
+
+/// The shipped catalog that answers for `version` of `package` (see
+/// [`crate::versions::pick_release`]); a note on stderr when it is not that exact release.
+fn release_catalog(package: &str, version: &str) -> Result<&'static Catalog, String> {
+    if shipped::versions(package).is_empty() {
+        return Err(format!(
+            "no shipped catalog for package `{package}`; shipped packages: {}",
+            shipped::packages().join(", ")
+        ));
+    }
+    let (release, note) = crate::versions::pick_release(package, version)?;
+    if let Some(note) = note {
+        eprintln!("dagster-api-lint: note: {note}");
+    }
+    shipped::load(package, release)
+        .ok_or_else(|| format!("no shipped catalog for {package} {release}"))
+}
+
+/// Reads a JSON file (a catalog or a history), naming the file in an error.
+fn read_json<T: serde::de::DeserializeOwned>(path: &std::path::Path) -> Result<T, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn write_catalogs(catalogs: &[Catalog], output: Option<PathBuf>) -> Result<(), String> {

@@ -67,6 +67,8 @@ impl Project {
                 Some((v, format!("`dagster-version` in {}", c.path.display())))
             });
         if let Some((version, source)) = flag_or_config {
+            // An invalid version is a usage error, as it is in a configuration file.
+            versions::pick_release("dagster", &version).map_err(|e| format!("{source}: {e}"))?;
             detected.insert(
                 "dagster".into(),
                 Detected {
@@ -117,25 +119,26 @@ impl Project {
                 .and_then(|c| c.options.target_version.clone())
         });
         if let Some(target) = target_version {
-            let shipped_target = shipped::versions("dagster")
-                .into_iter()
-                .rev()
-                .find(|v| *v == target || v.starts_with(&format!("{target}.")));
-            let target_checker = shipped_target.and_then(|v| {
-                let dagster = shipped::find("dagster", v)?;
-                let mut catalogs: Vec<_> = choices
-                    .iter()
-                    .filter(|(p, _)| p.as_str() != "dagster")
-                    .map(|(_, c)| c.catalog)
-                    .collect();
-                catalogs.push(dagster);
-                Some(Checker::new(catalogs, extra.clone()))
+            // Judged by the target release's own catalog; a target newer than every release
+            // by the newest one and, beyond it, by breaking versions (see crate::upgrade).
+            let (release, note) = versions::pick_release("dagster", &target)?;
+            let beyond = shipped::newest("dagster") == Some(release)
+                && shipped::compare_versions(&target, release).is_gt();
+            let dagster = shipped::find("dagster", release)
+                .ok_or_else(|| format!("no shipped catalog for dagster {release}"))?;
+            let mut catalogs: Vec<_> = choices
+                .iter()
+                .filter(|(p, _)| p.as_str() != "dagster")
+                .map(|(_, c)| c.catalog)
+                .collect();
+            catalogs.push(dagster);
+            notes.push(match note {
+                None => format!("judging against the target dagster {target} with its own catalog ({release})"),
+                Some(_) if beyond => format!("dagster {target} is newer than every release known to this tool: judging against {release} and, beyond it, by breaking versions"),
+                Some(note) => note,
             });
-            notes.push(match shipped_target {
-                Some(v) => format!("judging against the target dagster {target} with the {v} catalog"),
-                None => format!("no catalog for the target dagster {target}: judging by breaking versions alone"),
-            });
-            checker = checker.with_target(target, target_checker);
+            let target_checker = Checker::new(catalogs, extra.clone());
+            checker = checker.with_target(target, target_checker, !beyond);
         }
         Ok(Project {
             root,

@@ -1,12 +1,16 @@
 //! Upgrade planning: findings judged against the version a project moves to
 //! (`--target-version`) as well as the one it runs on.
 //!
-//! - a name absent from the target, or raising ImportError there, is DAG003 (an error);
-//! - a deprecation whose breaking version is at or below the target is an error;
+//! - a name absent from the target, or raising ImportError there, is DAG003 (an error): that
+//!   is what breaks;
+//! - a deprecation whose breaking version the target has passed but that the target still
+//!   has is reported as overdue, not as broken;
 //! - a beta (or preview) name that is stable in the target is no longer reported;
 //! - a stable name that the target deprecates is reported.
 //!
-//! A target without a catalog (say `2.0`) is judged by breaking versions alone.
+//! Every release has a catalog; a target newer than all of them (say `2.0`) is judged by the
+//! newest release's catalog and, beyond it, by breaking versions: a deprecation whose breaking
+//! version is at or below such a target is an error.
 
 use std::collections::HashSet;
 
@@ -21,33 +25,40 @@ pub fn breaks_by(breaking: &str, target: &str) -> bool {
         && compare_versions(breaking, target).is_le()
 }
 
-fn escalate(d: &mut Diagnostic, target: &str) {
-    let due = matches!(d.rule.code, "DAG001" | "DAG002")
-        && d.breaking_version
-            .as_deref()
-            .is_some_and(|b| breaks_by(b, target));
-    if due {
+/// Says what a deprecation whose breaking version `target` has passed means there: with the
+/// target's own catalog (`exact`), the name still exists in the target (else the target's
+/// DAG003 took its place), so it is overdue; beyond every catalog it breaks.
+fn escalate(d: &mut Diagnostic, target: &str, exact: bool) {
+    let Some(breaking) = d.breaking_version.clone() else {
+        return;
+    };
+    if !matches!(d.rule.code, "DAG001" | "DAG002") || !breaks_by(&breaking, target) {
+        return;
+    }
+    d.message = if exact {
+        format!(
+            "{} Overdue: its removal was planned for {breaking}, but the target version {target} still has it.",
+            d.message
+        )
+    } else {
         d.severity = Severity::Error;
-        d.message = format!(
+        format!(
             "{} It breaks at or before the target version {target}.",
             d.message
         )
-        .into();
     }
+    .into();
 }
 
 /// Merges the findings judged against the current catalog with those judged against the
-/// target's (`None`: no catalog for the target).
+/// target's. `exact`: the target's findings come from the target release's own catalog (else
+/// from the newest one, the target being newer than every release).
 pub fn merge(
     current: Vec<Diagnostic>,
-    target: Option<Vec<Diagnostic>>,
+    target: Vec<Diagnostic>,
     version: &str,
+    exact: bool,
 ) -> Vec<Diagnostic> {
-    let Some(target) = target else {
-        let mut out = current;
-        out.iter_mut().for_each(|d| escalate(d, version));
-        return out;
-    };
     let key = |d: &Diagnostic| (d.span, d.rule.code, d.parameter.clone());
     let in_target: HashSet<(Span, &str, Option<Text>)> = target.iter().map(key).collect();
     let target_spans: HashSet<Span> = target.iter().map(|d| d.span).collect();
@@ -64,7 +75,7 @@ pub fn merge(
         }
         out.push(d);
     }
-    out.iter_mut().for_each(|d| escalate(d, version));
+    out.iter_mut().for_each(|d| escalate(d, version, exact));
     out.sort_by(|a, b| (a.start, a.rule.code, &a.message).cmp(&(b.start, b.rule.code, &b.message)));
     out
 }

@@ -303,10 +303,103 @@ pub struct Choice {
     pub inexact: bool,
 }
 
-/// Chooses the catalog of `package` for a wanted version: the shipped one; else one built on
-/// the fly from installed sources (cached); else the nearest older shipped one.
+/// Which shipped release of `package` answers for the version `wanted`, and a note when it is
+/// not that exact release:
+/// - an exact release answers for itself; `1.12` (a minor alone) means its newest release;
+/// - an unknown release of a known minor uses the nearest older release of that minor (its
+///   newest, for a patch newer than all), with a note;
+/// - a version newer than every release uses the newest, older than every one the oldest,
+///   and one between minors the nearest older release, with a note.
+///
+/// An invalid version string, or a package with no shipped history, is an error.
+pub fn pick_release(package: &str, wanted: &str) -> Result<(&'static str, Option<String>), String> {
+    let version = Version::from_str(wanted.trim())
+        .map_err(|_| format!("`{wanted}` is not a version of {package} (expected e.g. 1.12.3)"))?;
+    let releases: Vec<(&'static str, Version)> = shipped::versions(package)
+        .into_iter()
+        .filter_map(|r| Some((r, Version::from_str(r).ok()?)))
+        .collect();
+    let (Some(oldest), Some(newest)) = (releases.first(), releases.last()) else {
+        return Err(format!("no shipped catalog for {package}"));
+    };
+    let minor = |v: &Version| -> (u64, u64) {
+        let r = v.release();
+        (
+            r.first().copied().unwrap_or(0),
+            r.get(1).copied().unwrap_or(0),
+        )
+    };
+    let plain = version.release().len() == 2
+        && !version.is_pre()
+        && !version.is_post()
+        && !version.is_dev()
+        && !version.is_local();
+    let same_minor: Vec<&(&str, Version)> = releases
+        .iter()
+        .filter(|(_, v)| minor(v) == minor(&version))
+        .collect();
+    if let Some((release, _)) = releases.iter().find(|(_, v)| *v == version) {
+        if !plain || same_minor.is_empty() {
+            return Ok((release, None));
+        }
+    }
+    if plain {
+        if let Some((release, _)) = same_minor.last() {
+            return Ok((release, None));
+        }
+    }
+    let nearest_older = |among: &[&(&'static str, Version)]| {
+        among
+            .iter()
+            .rev()
+            .find(|(_, v)| *v < version)
+            .map(|(r, _)| *r)
+    };
+    let (release, why) = if let (Some(first), Some(last)) = (same_minor.first(), same_minor.last())
+    {
+        match nearest_older(&same_minor) {
+            Some(r) if r == last.0 => (
+                r,
+                format!(
+                    "newer than every {}.{} release known to this tool",
+                    minor(&version).0,
+                    minor(&version).1
+                ),
+            ),
+            Some(r) => (r, "not a release known to this tool".to_string()),
+            None => (
+                first.0,
+                "older than every release of its minor known to this tool".to_string(),
+            ),
+        }
+    } else if version > newest.1 {
+        (
+            newest.0,
+            "newer than every release known to this tool".to_string(),
+        )
+    } else if version < oldest.1 {
+        (
+            oldest.0,
+            "older than every release known to this tool".to_string(),
+        )
+    } else {
+        let all: Vec<&(&str, Version)> = releases.iter().collect();
+        let r = nearest_older(&all).unwrap_or(oldest.0);
+        (r, "not a release known to this tool".to_string())
+    };
+    Ok((
+        release,
+        Some(format!(
+            "{package} {wanted} is {why}: judging by {package} {release}"
+        )),
+    ))
+}
+
+/// Chooses the catalog of `package` for a wanted version: the shipped release that answers
+/// for it (see [`pick_release`]); when that is not the exact release and the sources are
+/// installed, one built from them on the fly (cached); else the nearest shipped one, with a
+/// note.
 pub fn choose(package: &str, wanted: Option<&Detected>) -> Option<Choice> {
-    let versions = shipped::versions(package);
     let Some(wanted) = wanted else {
         let newest = shipped::newest(package)?;
         return Some(Choice {
@@ -315,18 +408,26 @@ pub fn choose(package: &str, wanted: Option<&Detected>) -> Option<Choice> {
             inexact: false,
         });
     };
-    // `1.13` matches the newest shipped `1.13.x`.
-    let exact = versions
-        .iter()
-        .rev()
-        .find(|v| **v == wanted.version || v.starts_with(&format!("{}.", wanted.version)));
-    if let Some(v) = exact {
+    let (release, note) = match pick_release(package, &wanted.version) {
+        Ok(picked) => picked,
+        Err(why) => {
+            let newest = shipped::newest(package)?;
+            (
+                newest,
+                Some(format!("{why}: judging by {package} {newest}")),
+            )
+        }
+    };
+    let Some(note) = note else {
         return Some(Choice {
-            catalog: shipped::find(package, v)?,
-            reason: format!("{package} {v} from {} (shipped catalog)", wanted.source),
+            catalog: shipped::find(package, release)?,
+            reason: format!(
+                "{package} {release} from {} (shipped catalog)",
+                wanted.source
+            ),
             inexact: false,
         });
-    }
+    };
     if let Some(site) = &wanted.site_packages {
         match build_cached(package, site) {
             Ok(catalog) => {
@@ -345,17 +446,9 @@ pub fn choose(package: &str, wanted: Option<&Detected>) -> Option<Choice> {
             ),
         }
     }
-    let older = versions
-        .iter()
-        .rev()
-        .find(|v| shipped::compare_versions(v, &wanted.version).is_lt())
-        .or(versions.first())?;
     Some(Choice {
-        catalog: shipped::find(package, older)?,
-        reason: format!(
-            "{package} {} from {} has no shipped catalog and its sources are not installed; using the nearest shipped one, {older}",
-            wanted.version, wanted.source
-        ),
+        catalog: shipped::find(package, release)?,
+        reason: format!("{note} (version from {})", wanted.source),
         inexact: true,
     })
 }
@@ -495,7 +588,7 @@ mod tests {
             "[project]\nname='x'\ndependencies = [\"dagster>=1.9,<1.14\", \"pandas\"]\n",
         );
         let found = detect(dir.path());
-        assert_eq!(found["dagster"].version, "1.9.13");
+        assert_eq!(found["dagster"].version, "1.9.0");
         assert!(found["dagster"].source.contains("lowest allowed"));
     }
 
@@ -530,9 +623,38 @@ mod tests {
         assert!(!exact.inexact);
         let minor = choose("dagster", Some(&wanted("1.12"))).unwrap();
         assert_eq!(minor.catalog.version(), "1.12.22");
-        let older = choose("dagster", Some(&wanted("1.7.3"))).unwrap();
-        assert_eq!(older.catalog.version(), "1.5.14");
-        assert!(older.inexact && older.reason.contains("nearest"));
+        assert!(!minor.inexact);
+        let unknown = choose("dagster", Some(&wanted("1.12.99"))).unwrap();
+        assert_eq!(unknown.catalog.version(), "1.12.22");
+        assert!(unknown.inexact && unknown.reason.contains("newer than every 1.12 release"));
+        let invalid = choose("dagster", Some(&wanted("banana"))).unwrap();
+        assert!(invalid.inexact && invalid.reason.contains("not a version"));
+    }
+
+    #[test]
+    fn every_release_answers_for_itself() {
+        for release in shipped::versions("dagster") {
+            assert_eq!(pick_release("dagster", release).unwrap(), (release, None));
+        }
+        assert!(shipped::versions("dagster").len() >= 240);
+    }
+
+    #[test]
+    fn versions_between_releases_take_the_nearest_older_one() {
+        let (release, note) = pick_release("dagster", "1.12.16").unwrap();
+        assert_eq!(release, "1.12.15");
+        assert!(note.unwrap().contains("not a release known"));
+        let (release, note) = pick_release("dagster", "1.99.0").unwrap();
+        assert_eq!(release, shipped::newest("dagster").unwrap());
+        assert!(note.unwrap().contains("newer than every release"));
+        let (release, note) = pick_release("dagster", "0.15.8").unwrap();
+        assert_eq!(release, "1.0.0");
+        assert!(note.unwrap().contains("older than every release"));
+        let (release, note) = pick_release("dagster", "1.13.0rc1").unwrap();
+        assert_eq!(release, "1.13.0");
+        assert!(note.is_some());
+        assert!(pick_release("dagster", "py311").is_err());
+        assert!(pick_release("dagster", "banana").is_err());
     }
 
     #[test]

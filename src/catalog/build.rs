@@ -430,6 +430,7 @@ impl<'a> Analyzer<'_, 'a> {
             distribution: dist.name.clone(),
             version: dist.version.clone(),
             requires_python: dist.requires_python.clone(),
+            requires_dagster: dist.requires_dagster.clone(),
             public_modules,
             modules,
             module_aliases,

@@ -1,24 +1,29 @@
-//! A compact binary form of a [`Catalog`], embedded in the binary instead of the JSON.
+//! A compact binary form of a package's [`History`], embedded in the binary instead of the JSON.
 //!
-//! `api-catalog/*.json` stays the source of truth: `build.rs` parses each file and encodes it
-//! with [`encode`] (this file is compiled into the build script too), and the checker decodes
-//! only the catalogs it needs with [`decode`], which is several times faster than parsing the
-//! pretty JSON (no text scanning, no escapes, maps built from already sorted entries).
+//! `api-catalog/*.json` stays the source of truth: `build.rs` parses each history and encodes
+//! it with [`encode`] (this file is compiled into the build script too), and the checker decodes
+//! only the packages it needs with [`HistoryIndex::decode`], then only the release it needs
+//! with [`HistoryIndex::at`], whose objects are decoded one at a time on first access (a check
+//! touches a few dozen of the thousands of objects).
 //!
-//! Layout: the magic `DALC`, a format byte, a table of the distinct strings (their count, their
+//! Layout: the magic `DALH`, a format byte, a table of the distinct strings (their count, their
 //! lengths, then their UTF-8 texts back to back: validated once, sliced without copying), then
-//! the fields of [`Catalog`] in declaration order. Integers are LEB128 varints; a string is its
+//! the fields of [`History`] in declaration order. Integers are LEB128 varints; a string is its
 //! index in the table; an `Option` is a 0/1 byte then the value; a sequence or map is its length
-//! then its items (maps in key order, so that they are built in bulk).
+//! then its items (maps in key order, so that they are built in bulk). A period is the index of
+//! its first release and of the release after it (the release count while it is open), then
+//! its value; an object's value is the length of its encoding, then the encoding, so that a
+//! reader can skip the periods of other releases without decoding them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
-use super::model::{Catalog, Export, Kind, Marker, Object, Status};
+use super::model::{
+    Catalog, Export, History, Kind, Marker, Object, Period, Status, FORMAT_VERSION, HISTORY_FORMAT,
+};
 
-const MAGIC: &[u8; 4] = b"DALC";
-const VERSION: u8 = 3;
-
+const MAGIC: &[u8; 4] = b"DALH";
+const VERSION: u8 = 4;
 const KINDS: [Kind; 9] = [
     Kind::Class,
     Kind::Function,
@@ -40,35 +45,66 @@ const STATUSES: [Status; 6] = [
     Status::Superseded,
 ];
 
-/// Encodes a catalog (in `build.rs`; the checker only decodes, and tests round-trip).
+/// Encodes a history (in `build.rs`; the checker only decodes, and tests round-trip).
 #[cfg_attr(not(test), allow(dead_code))]
-pub fn encode(catalog: &Catalog) -> Vec<u8> {
+pub fn encode(history: &History) -> Vec<u8> {
     let mut e = Encoder::default();
-    e.uint(catalog.format as u64);
-    e.str(&catalog.package);
-    e.str(&catalog.distribution);
-    e.str(&catalog.version);
-    e.opt_str(catalog.requires_python.as_deref());
-    e.strs(&catalog.public_modules);
-    e.strs(&catalog.modules);
-    e.str_map(&catalog.module_aliases);
-    e.uint(catalog.exports.len() as u64);
-    for (path, export) in &catalog.exports {
-        e.str(path);
-        e.opt_str(export.target.as_deref());
-        e.markers(&export.markers);
+    let index: HashMap<&str, u64> = history
+        .releases
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.as_str(), i as u64))
+        .collect();
+    let end = history.releases.len() as u64;
+    let span = |e: &mut Encoder, added: &str, removed: Option<&str>| {
+        e.uint(index[added]);
+        e.uint(removed.map_or(end, |r| index[r]));
+    };
+    e.uint(u64::from(history.format));
+    e.str(&history.package);
+    e.str(&history.distribution);
+    e.strs(&history.releases);
+    for periods in [&history.requires_dagster, &history.requires_python] {
+        e.uint(periods.len() as u64);
+        for p in periods {
+            span(&mut e, &p.added, p.removed.as_deref());
+            e.str(&p.value);
+        }
     }
-    e.str_map(&catalog.aliases);
-    // Each object is its id, then the length of its encoding, then the encoding, so that a
-    // reader can index the objects without decoding them.
-    e.uint(catalog.objects.len() as u64);
-    for (id, object) in catalog.objects.iter() {
+    for sets in [&history.public_modules, &history.modules] {
+        e.uint(sets.len() as u64);
+        for (name, spans) in sets {
+            e.str(name);
+            e.uint(spans.len() as u64);
+            for s in spans {
+                span(&mut e, &s.added, s.removed.as_deref());
+            }
+        }
+    }
+    e.str_periods(&history.module_aliases, &span);
+    e.uint(history.exports.len() as u64);
+    for (path, periods) in &history.exports {
+        e.str(path);
+        e.uint(periods.len() as u64);
+        for p in periods {
+            span(&mut e, &p.added, p.removed.as_deref());
+            e.opt_str(p.value.target.as_deref());
+            e.markers(&p.value.markers);
+        }
+    }
+    e.str_periods(&history.aliases, &span);
+    e.uint(history.objects.len() as u64);
+    for (id, periods) in &history.objects {
         e.str(id);
-        let outer = std::mem::take(&mut e.body);
-        e.object(object);
-        let encoded = std::mem::replace(&mut e.body, outer);
-        e.uint(encoded.0.len() as u64);
-        e.body.0.extend_from_slice(&encoded.0);
+        e.uint(periods.len() as u64);
+        for p in periods {
+            span(&mut e, &p.added, p.removed.as_deref());
+            let outer = std::mem::take(&mut e.body);
+            e.object(&p.value);
+            let encoded = std::mem::replace(&mut e.body, outer);
+            e.uint(encoded.0.len() as u64);
+            e.body.0.extend_from_slice(&encoded.0);
+        }
     }
     // Header, then the string table (count, lengths, then the texts back to back), then the body.
     let mut out = Writer(Vec::with_capacity(e.body.0.len() + (1 << 16)));
@@ -130,11 +166,19 @@ impl Encoder {
         }
     }
 
-    fn str_map(&mut self, map: &BTreeMap<String, String>) {
+    fn str_periods(
+        &mut self,
+        map: &BTreeMap<String, Vec<Period<String>>>,
+        span: &dyn Fn(&mut Encoder, &str, Option<&str>),
+    ) {
         self.uint(map.len() as u64);
-        for (k, v) in map {
-            self.str(k);
-            self.str(v);
+        for (key, periods) in map {
+            self.str(key);
+            self.uint(periods.len() as u64);
+            for p in periods {
+                span(self, &p.added, p.removed.as_deref());
+                self.str(&p.value);
+            }
         }
     }
 
@@ -172,138 +216,422 @@ impl Encoder {
     }
 }
 
-/// Decodes what [`encode`] wrote. The objects are not decoded here: the result keeps an index
-/// of them over `bytes` and decodes each on first access.
-pub fn decode(bytes: &'static [u8]) -> Result<Catalog, String> {
-    let rest = bytes
-        .strip_prefix(MAGIC.as_slice())
-        .ok_or("not a compact catalog")?;
-    let (&version, rest) = rest.split_first().ok_or("truncated")?;
-    if version != VERSION {
-        return Err(format!(
-            "compact catalog version {version}, expected {VERSION}"
-        ));
-    }
-    let mut r = Reader { bytes: rest };
-    // The string table: validated as UTF-8 once, then sliced.
-    let n = r.len()?;
-    let mut lens = Vec::with_capacity(n);
-    for _ in 0..n {
-        lens.push(r.uint()? as usize);
-    }
-    let total = lens.iter().sum::<usize>();
-    if total > r.bytes.len() {
-        return Err("truncated string table".into());
-    }
-    let (text, body) = r.bytes.split_at(total);
-    let text = std::str::from_utf8(text).map_err(|e| e.to_string())?;
-    let mut table = Vec::with_capacity(n);
-    let mut at = 0;
-    for len in lens {
-        table.push(
-            text.get(at..at + len)
-                .ok_or("string not on a char boundary")?,
-        );
-        at += len;
-    }
-    let mut d = Decoder {
-        r: Reader { bytes: body },
-        table: &table,
-    };
-    let format = d.r.uint()? as u32;
-    let package = d.string()?;
-    let distribution = d.string()?;
-    let version = d.string()?;
-    let requires_python = d.opt_string()?;
-    let public_modules = d.strings()?;
-    let modules = d.strings()?;
-    let module_aliases = d.str_map()?;
-    let n = d.r.len()?;
-    let exports = d.sorted(n, |d| {
-        let path = d.string()?;
-        let target = d.opt_string()?;
-        let markers = d.markers()?;
-        Ok((path, Export { target, markers }))
-    })?;
-    let aliases = d.str_map()?;
-    let n = d.r.len()?;
-    let mut ids = Vec::with_capacity(n);
-    let mut bodies = Vec::with_capacity(n);
-    for _ in 0..n {
-        ids.push(d.str()?);
-        let len = d.r.len()?;
-        let (object, rest) = d.r.bytes.split_at(len);
-        bodies.push(object);
-        d.r.bytes = rest;
-    }
-    if !d.r.bytes.is_empty() {
-        return Err("trailing bytes".into());
-    }
-    let decoded = (0..n).map(|_| OnceLock::new()).collect();
-    Ok(Catalog {
-        format,
-        package,
-        distribution,
-        version,
-        requires_python,
-        public_modules,
-        modules,
-        module_aliases,
-        exports,
-        aliases,
-        objects: LazyObjects {
-            table,
-            ids,
-            bodies,
-            decoded,
-        }
-        .into(),
-    })
+/// A decoded history's string table and header; the releases' contents stay encoded until
+/// [`HistoryIndex::at`] asks for one.
+pub struct HistoryIndex {
+    table: &'static [&'static str],
+    /// Import name of the package.
+    pub package: &'static str,
+    /// Distribution name.
+    pub distribution: &'static str,
+    /// Every release, oldest first.
+    pub releases: Vec<&'static str>,
+    body: &'static [u8],
+    /// What [`HistoryIndex::spans_of`] and [`HistoryIndex::marked_since`] read, made on first
+    /// use (a check that reports nothing never needs it).
+    presence: OnceLock<Presence>,
 }
 
-/// The objects of a compact catalog: their ids (in order) and encodings, each decoded the first
-/// time it is asked for.
+/// Where each name's periods are, over every release.
+struct Presence {
+    /// Releases (index spans, the end excluded) that have each export path, module name and
+    /// alias path.
+    names: HashMap<&'static str, Vec<(u32, u32)>>,
+    /// Each export's encoded periods, by path.
+    exports: HashMap<&'static str, &'static [u8]>,
+    /// Each object's encoded periods, by id.
+    objects: HashMap<&'static str, &'static [u8]>,
+}
+
+impl HistoryIndex {
+    /// Reads the string table and the header of what [`encode`] wrote.
+    pub fn decode(bytes: &'static [u8]) -> Result<HistoryIndex, String> {
+        let rest = bytes
+            .strip_prefix(MAGIC.as_slice())
+            .ok_or("not a compact history")?;
+        let (&version, rest) = rest.split_first().ok_or("truncated")?;
+        if version != VERSION {
+            return Err(format!(
+                "compact history version {version}, expected {VERSION}"
+            ));
+        }
+        let mut r = Reader { bytes: rest };
+        // The string table: validated as UTF-8 once, then sliced.
+        let n = r.len()?;
+        let mut lens = Vec::with_capacity(n);
+        for _ in 0..n {
+            lens.push(r.uint()? as usize);
+        }
+        let total = lens.iter().sum::<usize>();
+        if total > r.bytes.len() {
+            return Err("truncated string table".into());
+        }
+        let (text, body) = r.bytes.split_at(total);
+        let text = std::str::from_utf8(text).map_err(|e| e.to_string())?;
+        let mut table = Vec::with_capacity(n);
+        let mut at = 0;
+        for len in lens {
+            table.push(
+                text.get(at..at + len)
+                    .ok_or("string not on a char boundary")?,
+            );
+            at += len;
+        }
+        // Held for the life of the process, as the embedded bytes are.
+        let table: &'static [&'static str] = Vec::leak(table);
+        let mut d = Decoder {
+            r: Reader { bytes: body },
+            table,
+        };
+        let format = d.r.uint()?;
+        if format != u64::from(HISTORY_FORMAT) {
+            return Err(format!(
+                "history format {format}, expected {HISTORY_FORMAT}"
+            ));
+        }
+        let package = d.str()?;
+        let distribution = d.str()?;
+        let n = d.r.len()?;
+        let releases = (0..n).map(|_| d.str()).collect::<Result<_, _>>()?;
+        Ok(HistoryIndex {
+            table,
+            package,
+            distribution,
+            releases,
+            body: d.r.bytes,
+            presence: OnceLock::new(),
+        })
+    }
+
+    /// The releases (index spans, the end excluded) that have `path`: an export, a module or
+    /// an alias of either. Empty when no release has it.
+    pub fn spans_of(&self, path: &str) -> &[(u32, u32)] {
+        self.presence().names.get(path).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every export path, module name and alias that some release has.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.presence().names.keys().copied()
+    }
+
+    /// The index of the first release of the uninterrupted run of releases, up to `release`,
+    /// in which the object `id` carries a marker of `status` (for `id: None`, the export
+    /// `path` itself, as module `__getattr__` tables mark it); `None` when it has none at
+    /// `release`.
+    pub fn marked_since(
+        &self,
+        id: Option<&str>,
+        path: &str,
+        status: Status,
+        release: usize,
+    ) -> Option<usize> {
+        let presence = self.presence();
+        let (bytes, object) = match id {
+            Some(id) => (*presence.objects.get(id)?, true),
+            None => (*presence.exports.get(path)?, false),
+        };
+        let mut d = Decoder {
+            r: Reader { bytes },
+            table: self.table,
+        };
+        let mut runs: Vec<(u64, u64, bool)> = Vec::new();
+        for _ in 0..d.r.len().ok()? {
+            let start = d.r.uint().ok()?;
+            let end = d.r.uint().ok()?;
+            let markers = if object {
+                let len = d.r.len().ok()?;
+                let (body, rest) = d.r.bytes.split_at(len);
+                d.r.bytes = rest;
+                let mut o = Decoder {
+                    r: Reader { bytes: body },
+                    table: self.table,
+                };
+                o.r.byte().ok()?;
+                o.r.byte().ok()?;
+                o.markers().ok()?
+            } else {
+                d.opt_string().ok()?;
+                d.markers().ok()?
+            };
+            runs.push((start, end, markers.iter().any(|m| m.status == status)));
+        }
+        let release = release as u64;
+        let at = runs
+            .iter()
+            .position(|(s, e, _)| *s <= release && release < *e)?;
+        if !runs[at].2 {
+            return None;
+        }
+        let mut first = at;
+        while first > 0 && runs[first - 1].2 && runs[first - 1].1 == runs[first].0 {
+            first -= 1;
+        }
+        Some(runs[first].0 as usize)
+    }
+
+    fn presence(&self) -> &Presence {
+        self.presence.get_or_init(|| {
+            self.read_presence()
+                .expect("shipped histories are valid (tested)")
+        })
+    }
+
+    fn read_presence(&self) -> Result<Presence, String> {
+        let mut d = Decoder {
+            r: Reader { bytes: self.body },
+            table: self.table,
+        };
+        let mut names: HashMap<&'static str, Vec<(u32, u32)>> = HashMap::new();
+        let mut exports = HashMap::new();
+        let mut objects = HashMap::new();
+        let span = |d: &mut Decoder<'static, 'static>| -> Result<(u32, u32), String> {
+            Ok((d.r.uint()? as u32, d.r.uint()? as u32))
+        };
+        for _ in 0..2 {
+            for _ in 0..d.r.len()? {
+                span(&mut d)?;
+                d.str()?;
+            }
+        }
+        for section in 0..2 {
+            for _ in 0..d.r.len()? {
+                let name = d.str()?;
+                for _ in 0..d.r.len()? {
+                    let s = span(&mut d)?;
+                    if section == 1 {
+                        names.entry(name).or_default().push(s);
+                    }
+                }
+            }
+        }
+        let mut aliases = |d: &mut Decoder<'static, 'static>| -> Result<(), String> {
+            for _ in 0..d.r.len()? {
+                let key = d.str()?;
+                for _ in 0..d.r.len()? {
+                    let s = span(d)?;
+                    d.str()?;
+                    names.entry(key).or_default().push(s);
+                }
+            }
+            Ok(())
+        };
+        aliases(&mut d)?;
+        let n = d.r.len()?;
+        let mut paths = Vec::with_capacity(n);
+        for _ in 0..n {
+            let path = d.str()?;
+            exports.insert(path, d.r.bytes);
+            let mut spans = Vec::new();
+            for _ in 0..d.r.len()? {
+                spans.push(span(&mut d)?);
+                d.opt_string()?;
+                d.markers()?;
+            }
+            paths.push((path, spans));
+        }
+        aliases(&mut d)?;
+        for (path, spans) in paths {
+            names.entry(path).or_default().extend(spans);
+        }
+        for _ in 0..d.r.len()? {
+            let id = d.str()?;
+            objects.insert(id, d.r.bytes);
+            for _ in 0..d.r.len()? {
+                span(&mut d)?;
+                let len = d.r.len()?;
+                d.r.bytes = &d.r.bytes[len..];
+            }
+        }
+        for spans in names.values_mut() {
+            spans.sort_unstable();
+        }
+        Ok(Presence {
+            names,
+            exports,
+            objects,
+        })
+    }
+
+    /// The catalog of release number `release` (an index into [`HistoryIndex::releases`]),
+    /// with its objects left encoded until asked for. `base` is the catalog of the dagster
+    /// release the library pins, whose objects fill in those the library's history left out.
+    pub fn at(
+        &self,
+        release: usize,
+        base: impl FnOnce(&str) -> Option<&'static Catalog>,
+    ) -> Result<Catalog, String> {
+        let release = release as u64;
+        let mut d = Decoder {
+            r: Reader { bytes: self.body },
+            table: self.table,
+        };
+        // Whether the period that starts here covers the release (reads its span).
+        let covers = |d: &mut Decoder<'static, 'static>| -> Result<bool, String> {
+            let start = d.r.uint()?;
+            let end = d.r.uint()?;
+            Ok(start <= release && release < end)
+        };
+        let single = |d: &mut Decoder<'static, 'static>| -> Result<Option<&'static str>, String> {
+            let mut found = None;
+            for _ in 0..d.r.len()? {
+                let hit = covers(d)?;
+                let value = d.str()?;
+                if hit {
+                    found = Some(value);
+                }
+            }
+            Ok(found)
+        };
+        let requires_dagster = single(&mut d)?;
+        let requires_python = single(&mut d)?;
+        let mut sets = [Vec::new(), Vec::new()];
+        for set in &mut sets {
+            for _ in 0..d.r.len()? {
+                let name = d.str()?;
+                let mut hit = false;
+                for _ in 0..d.r.len()? {
+                    hit |= covers(&mut d)?;
+                }
+                if hit {
+                    set.push(name.to_string());
+                }
+            }
+        }
+        let [public_modules, modules] = sets;
+        let module_aliases = d.str_periods(&covers)?;
+        let mut exports = Vec::new();
+        for _ in 0..d.r.len()? {
+            let path = d.str()?;
+            for _ in 0..d.r.len()? {
+                let hit = covers(&mut d)?;
+                let target = d.opt_string()?;
+                let markers = d.markers()?;
+                if hit {
+                    exports.push((path.to_string(), Export { target, markers }));
+                }
+            }
+        }
+        let aliases = d.str_periods(&covers)?;
+        let mut entries = Vec::new();
+        for _ in 0..d.r.len()? {
+            let id = d.str()?;
+            for _ in 0..d.r.len()? {
+                let hit = covers(&mut d)?;
+                let len = d.r.len()?;
+                let (body, rest) = d.r.bytes.split_at(len);
+                d.r.bytes = rest;
+                if hit {
+                    entries.push(LazyEntry {
+                        id,
+                        body,
+                        table: self.table,
+                    });
+                }
+            }
+        }
+        if !d.r.bytes.is_empty() {
+            return Err("trailing bytes".into());
+        }
+        let version = *self
+            .releases
+            .get(release as usize)
+            .ok_or("no such release")?;
+        if let Some(pinned) = requires_dagster.and_then(base) {
+            entries = pinned.objects.merge_under(entries);
+        }
+        Ok(Catalog {
+            format: FORMAT_VERSION,
+            package: self.package.to_string(),
+            distribution: self.distribution.to_string(),
+            version: version.to_string(),
+            requires_python: requires_python.map(str::to_string),
+            requires_dagster: requires_dagster.map(str::to_string),
+            public_modules,
+            modules,
+            module_aliases,
+            exports: exports.into_iter().collect(),
+            aliases,
+            objects: LazyObjects::new(entries).into(),
+        })
+    }
+}
+
+/// One encoded object of a [`LazyObjects`] table.
+#[derive(Clone, Copy)]
+pub struct LazyEntry {
+    id: &'static str,
+    body: &'static [u8],
+    table: &'static [&'static str],
+}
+
+/// The objects of a catalog decoded from a history: their ids (in order) and encodings, each
+/// decoded the first time it is asked for.
 pub struct LazyObjects {
-    table: Vec<&'static str>,
-    ids: Vec<&'static str>,
-    bodies: Vec<&'static [u8]>,
+    entries: Vec<LazyEntry>,
     decoded: Vec<OnceLock<Box<Object>>>,
 }
 
 impl LazyObjects {
+    fn new(entries: Vec<LazyEntry>) -> LazyObjects {
+        let decoded = entries.iter().map(|_| OnceLock::new()).collect();
+        LazyObjects { entries, decoded }
+    }
+
+    /// `own` (sorted by id) with this table's entries added where `own` has no entry of
+    /// the same id: a library's objects over those of the dagster release it pins.
+    pub fn merge_under(&self, own: Vec<LazyEntry>) -> Vec<LazyEntry> {
+        let mut out = Vec::with_capacity(own.len() + self.entries.len());
+        let mut base = self.entries.iter().peekable();
+        for entry in own {
+            while let Some(b) = base.next_if(|b| b.id < entry.id) {
+                out.push(*b);
+            }
+            base.next_if(|b| b.id == entry.id);
+            out.push(entry);
+        }
+        out.extend(base.copied());
+        out
+    }
+
     /// The object with this id.
     pub fn get(&self, id: &str) -> Option<&Object> {
-        let i = self.ids.binary_search(&id).ok()?;
+        let i = self.position(id)?;
         Some(self.at(i))
     }
 
     /// True when an object has this id.
     pub fn contains_key(&self, id: &str) -> bool {
-        self.ids.binary_search(&id).is_ok()
+        self.position(id).is_some()
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.entries.binary_search_by(|e| e.id.cmp(id)).ok()
     }
 
     /// How many objects there are.
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.entries.len()
     }
 
     /// Every object id, in order.
     pub fn ids(&self) -> impl Iterator<Item = &str> + '_ {
-        self.ids.iter().copied()
+        self.entries.iter().map(|e| e.id)
     }
 
     /// Every object with its id, in id order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Object)> + '_ {
-        self.ids.iter().enumerate().map(|(i, id)| (*id, self.at(i)))
+        self.entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id, self.at(i)))
     }
 
     fn at(&self, i: usize) -> &Object {
         self.decoded[i].get_or_init(|| {
+            let entry = self.entries[i];
             let mut d = Decoder {
-                r: Reader {
-                    bytes: self.bodies[i],
-                },
-                table: &self.table,
+                r: Reader { bytes: entry.body },
+                table: entry.table,
             };
             let object = d
                 .object()
@@ -312,10 +640,7 @@ impl LazyObjects {
                     false => Err("trailing bytes".into()),
                 })
                 .unwrap_or_else(|e| {
-                    panic!(
-                        "shipped catalog object {} decodes (tested): {e}",
-                        self.ids[i]
-                    )
+                    panic!("shipped catalog object {} decodes (tested): {e}", entry.id)
                 });
             Box::new(object)
         })
@@ -387,9 +712,23 @@ impl<'a> Decoder<'a, '_> {
         (0..n).map(|_| self.string()).collect()
     }
 
-    fn str_map(&mut self) -> Result<BTreeMap<String, String>, String> {
-        let n = self.r.len()?;
-        self.sorted(n, |d| Ok((d.string()?, d.string()?)))
+    /// A map of string periods, keeping the values of the periods that `covers` accepts.
+    fn str_periods(
+        &mut self,
+        covers: &dyn Fn(&mut Self) -> Result<bool, String>,
+    ) -> Result<BTreeMap<String, String>, String> {
+        let mut out = Vec::new();
+        for _ in 0..self.r.len()? {
+            let key = self.str()?;
+            for _ in 0..self.r.len()? {
+                let hit = covers(self)?;
+                let value = self.str()?;
+                if hit {
+                    out.push((key.to_string(), value.to_string()));
+                }
+            }
+        }
+        Ok(out.into_iter().collect())
     }
 
     /// Reads `n` entries written in key order into a map (built in bulk from the sorted run).

@@ -107,7 +107,11 @@ pub fn render_text(old: &Catalog, new: &Catalog, changes: &[Change]) -> String {
             ),
         };
         out.push_str(&line);
-        if let Some(v) = &c.breaking_version {
+        if let Some(v) = c
+            .breaking_version
+            .as_deref()
+            .filter(|v| !v.trim().is_empty())
+        {
             out.push_str(&format!("  (breaking in {v})"));
         }
         out.push('\n');

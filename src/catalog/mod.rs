@@ -3,6 +3,7 @@
 pub mod build;
 pub mod compact;
 pub mod diff;
+pub mod history;
 pub mod model;
 pub mod shipped;
 pub mod sources;
@@ -59,7 +60,9 @@ pub fn row(
         kind: kind.to_string(),
         public,
         markers: statuses,
-        breaking_version: deprecated.and_then(|m| m.breaking_version.clone()),
+        breaking_version: deprecated
+            .and_then(|m| m.breaking_version.clone())
+            .filter(|v| !v.trim().is_empty()),
         message: hint(markers),
     }
 }

@@ -21,6 +21,9 @@ pub struct Catalog {
     /// `Requires-Python` from the wheel metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_python: Option<String>,
+    /// The dagster release an integration library pins (`Requires-Dist: dagster==X`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_dagster: Option<String>,
     /// Modules whose exports carry the stability promise (`dagster`, `dagster.components`, ...).
     pub public_modules: Vec<String>,
     /// Every module of the package whose path has no private (`_`) segment, public or not.
@@ -69,6 +72,18 @@ impl Objects {
         match &self.0 {
             ObjectsRepr::Map(map) => map.len(),
             ObjectsRepr::Lazy(table) => table.len(),
+        }
+    }
+
+    /// `own` (sorted by id) over this table's objects: a library's objects over those of the
+    /// dagster release it pins (only a table decoded from a history has any to add).
+    pub fn merge_under(
+        &self,
+        own: Vec<super::compact::LazyEntry>,
+    ) -> Vec<super::compact::LazyEntry> {
+        match &self.0 {
+            ObjectsRepr::Map(_) => own,
+            ObjectsRepr::Lazy(table) => table.merge_under(own),
         }
     }
 
@@ -322,4 +337,63 @@ impl Catalog {
         }
         names
     }
+}
+
+/// Version of the history file format; bump when the shape changes.
+pub const HISTORY_FORMAT: u32 = 2;
+
+/// One stretch of consecutive releases.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Span {
+    /// The first release in the stretch.
+    pub added: String,
+    /// The first release after the stretch; `None` while the newest release is in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<String>,
+}
+
+/// A value held over one stretch of consecutive releases.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Period<T> {
+    /// The first release with this value.
+    pub added: String,
+    /// The first release without it; `None` while the newest release has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<String>,
+    /// The value.
+    pub value: T,
+}
+
+/// Every release of one package: see [`super::history`].
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct History {
+    /// [`HISTORY_FORMAT`].
+    pub format: u32,
+    /// Import name (`dagster_dbt`).
+    pub package: String,
+    /// Distribution name on PyPI (`dagster-dbt`).
+    pub distribution: String,
+    /// Every release covered, oldest first (PEP 440 order).
+    pub releases: Vec<String>,
+    /// The dagster release each release pins (integration libraries).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires_dagster: Vec<Period<String>>,
+    /// `Requires-Python` of each release.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires_python: Vec<Period<String>>,
+    /// Public modules.
+    pub public_modules: BTreeMap<String, Vec<Span>>,
+    /// Every module without a private segment.
+    pub modules: BTreeMap<String, Vec<Span>>,
+    /// Module aliases installed at import time.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub module_aliases: BTreeMap<String, Vec<Period<String>>>,
+    /// Exports of the public modules.
+    pub exports: BTreeMap<String, Vec<Period<Export>>>,
+    /// Private re-export hops.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub aliases: BTreeMap<String, Vec<Period<String>>>,
+    /// Catalogued objects by id (for a library: its own, and dagster's that differ from
+    /// dagster's history at the pinned release).
+    pub objects: BTreeMap<String, Vec<Period<Object>>>,
 }

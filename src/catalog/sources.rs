@@ -24,6 +24,8 @@ pub struct Distribution {
     pub version: String,
     /// `Requires-Python` from METADATA.
     pub requires_python: Option<String>,
+    /// The dagster release it pins exactly (`Requires-Dist: dagster==X`), for a library.
+    pub requires_dagster: Option<String>,
     /// Top-level import packages it installs (`dagster_dbt`).
     pub packages: Vec<String>,
 }
@@ -119,12 +121,32 @@ impl SourceSet {
                 name,
                 version,
                 requires_python: header("Requires-Python:"),
+                requires_dagster: pinned_dagster(&text),
                 packages,
             });
             found += 1;
         }
         found
     }
+}
+
+/// The exact dagster release a METADATA text requires (`Requires-Dist: dagster==1.9.13`, or
+/// `dagster (==1.0.0)` in older wheels), ignoring requirements behind an extra marker.
+fn pinned_dagster(metadata: &str) -> Option<String> {
+    use std::str::FromStr;
+    metadata
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.strip_prefix("Requires-Dist:"))
+        .filter_map(|r| pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(r.trim()).ok())
+        .filter(|r| r.name.as_ref() == "dagster" && r.marker.is_true())
+        .find_map(|r| match r.version_or_url {
+            Some(pep508_rs::VersionOrUrl::VersionSpecifier(specs)) if specs.len() == 1 => {
+                let spec = specs.iter().next()?;
+                (*spec.operator() == pep440_rs::Operator::Equal).then(|| spec.version().to_string())
+            }
+            _ => None,
+        })
 }
 
 fn read_wheel_entries(path: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
@@ -246,6 +268,7 @@ mod tests {
         assert_eq!(set.dists.len(), 1);
         assert_eq!(set.dists[0].version, "0.1");
         assert_eq!(set.dists[0].requires_python.as_deref(), Some(">=3.9"));
+        assert_eq!(set.dists[0].requires_dagster, None);
         assert_eq!(set.dists[0].packages, vec!["dagster_demo".to_string()]);
         assert!(set.files["dagster_demo"].is_package);
         assert_eq!(set.files["dagster_demo.sub.mod"].text, "Y = 2\n");
@@ -256,5 +279,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = SourceSet::read(&[dir.path().to_path_buf()]).unwrap_err();
         assert!(err.contains("no dagster distribution"), "{err}");
+    }
+
+    #[test]
+    fn a_library_pins_its_dagster_release() {
+        let meta = "Name: dagster-dbt\nRequires-Dist: dagster-shared==1.9.13\nRequires-Dist: dagster (==1.9.13)\nRequires-Dist: dagster==1.0; extra == \"test\"\n\nbody\n";
+        assert_eq!(pinned_dagster(meta).as_deref(), Some("1.9.13"));
+        assert_eq!(pinned_dagster("Requires-Dist: dagster>=1.9\n"), None);
     }
 }
