@@ -84,8 +84,9 @@ fn main() {
     }
     entries.sort();
     let mut out = String::from(
-        "/// Every shipped history: (package, compact form, hash of the JSON text).\n\
-         pub static SHIPPED: &[(&str, &[u8], u64)] = &[\n",
+        "/// Every shipped history: (package, its releases oldest first, compact form, hash of the\n\
+         /// JSON text).\n\
+         pub static SHIPPED: &[(&str, &[&str], &[u8], u64)] = &[\n",
     );
     // The encoder's own source is part of every stamp: a change of the format re-encodes.
     let encoder = fnv1a(
@@ -105,7 +106,8 @@ fn main() {
         let stamp = file.with_extension("hash");
         let stamped = std::fs::read_to_string(&stamp).ok();
         let stamp_text = format!("{hash:x} {encoder:x} {package}");
-        if stamped.as_deref() != Some(&stamp_text) || !file.exists() {
+        let releases_file = file.with_extension("releases");
+        if stamped.as_deref() != Some(&stamp_text) || !file.exists() || !releases_file.exists() {
             let history: model::History =
                 serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert_eq!(
@@ -115,11 +117,15 @@ fn main() {
                 path.display()
             );
             std::fs::write(&file, compact::encode(&history)).unwrap();
+            std::fs::write(&releases_file, history.releases.join("\n")).unwrap();
             std::fs::write(&stamp, stamp_text).unwrap();
         }
+        // The releases are listed apart, so that choosing a release decodes nothing.
+        let releases = std::fs::read_to_string(&releases_file).unwrap();
+        let releases: Vec<&str> = releases.lines().collect();
         writeln!(
             out,
-            "    ({package:?}, include_bytes!({:?}), {hash:#x}),",
+            "    ({package:?}, &{releases:?}, include_bytes!({:?}), {hash:#x}),",
             file.display().to_string(),
         )
         .unwrap();

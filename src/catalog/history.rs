@@ -282,11 +282,12 @@ pub fn to_json(history: &History) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::catalog::{Export, Kind, Marker, Object, Status};
 
-    fn catalog(version: &str, exports: &[&str], deprecated: bool) -> Catalog {
+    /// A small catalog of dagster `version` exporting `exports` (`Old` deprecated if asked).
+    pub(crate) fn catalog(version: &str, exports: &[&str], deprecated: bool) -> Catalog {
         let mut objects = BTreeMap::new();
         for name in exports {
             let markers = if deprecated && *name == "Old" {
@@ -407,5 +408,31 @@ mod tests {
         let twice = vec![catalog("1.0.0", &[], false), catalog("1.0.0", &[], false)];
         assert!(History::merge(twice, None).is_err());
         assert!(History::merge(Vec::new(), None).is_err());
+    }
+
+    #[test]
+    fn the_compact_form_answers_as_the_json_does() {
+        let catalogs = vec![
+            catalog("1.2.0", &["Old", "Keep"], false),
+            catalog("1.10.0", &["Old", "Keep"], true),
+            catalog("1.11.0", &["Keep", "New"], false),
+        ];
+        let history = History::merge(catalogs.clone(), None).unwrap();
+        let bytes: &'static [u8] = crate::catalog::compact::encode(&history).leak();
+        let index = crate::catalog::compact::HistoryIndex::decode(bytes).unwrap();
+        assert_eq!(index.releases, ["1.2.0", "1.10.0", "1.11.0"]);
+        for (i, c) in catalogs.iter().enumerate() {
+            assert_eq!(&index.at(i, |_| None).unwrap(), c, "{}", c.version);
+        }
+        assert_eq!(index.spans_of("dagster.Old"), [(0, 2)]);
+        assert_eq!(index.spans_of("dagster.New"), [(2, 3)]);
+        assert!(index.spans_of("dagster.Never").is_empty());
+        let deprecated = crate::catalog::Status::Deprecated;
+        let old = Some("dagster._core.Old");
+        assert_eq!(
+            index.marked_since(old, "dagster.Old", deprecated, 1),
+            Some(1)
+        );
+        assert_eq!(index.marked_since(old, "dagster.Old", deprecated, 0), None);
     }
 }

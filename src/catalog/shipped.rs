@@ -40,7 +40,7 @@ fn history(p: usize) -> &'static HistoryIndex {
     static INDEXES: OnceLock<Vec<OnceLock<HistoryIndex>>> = OnceLock::new();
     let cells = INDEXES.get_or_init(|| SHIPPED.iter().map(|_| OnceLock::new()).collect());
     cells[p].get_or_init(|| {
-        HistoryIndex::decode(SHIPPED[p].1).expect("shipped histories are valid (tested)")
+        HistoryIndex::decode(SHIPPED[p].2).expect("shipped histories are valid (tested)")
     })
 }
 
@@ -142,9 +142,9 @@ pub fn marked_since(
     (first > 0).then(|| history.releases[first])
 }
 
-/// Every shipped release of `package`, oldest first.
+/// Every shipped release of `package`, oldest first (decodes nothing).
 pub fn versions(package: &str) -> Vec<&'static str> {
-    package_index(package).map_or_else(Vec::new, |p| history(p).releases.clone())
+    package_index(package).map_or_else(Vec::new, |p| SHIPPED[p].1.to_vec())
 }
 
 /// The shipped catalog of `package` at exactly `version`, decoded once per process.
@@ -156,7 +156,7 @@ pub fn load(package: &str, version: &str) -> Option<&'static Catalog> {
 /// [`CatalogRef::get`] is first called.
 pub fn find(package: &str, version: &str) -> Option<CatalogRef> {
     let p = package_index(package)?;
-    let release = history(p).releases.iter().position(|r| *r == version)?;
+    let release = SHIPPED[p].1.iter().position(|r| *r == version)?;
     Some(CatalogRef::Shipped(p, release))
 }
 
@@ -186,7 +186,7 @@ impl CatalogRef {
     /// The catalog version.
     pub fn version(self) -> &'static str {
         match self {
-            CatalogRef::Shipped(p, release) => history(p).releases[release],
+            CatalogRef::Shipped(p, release) => SHIPPED[p].1[release],
             CatalogRef::Loaded(c) => &c.version,
         }
     }
@@ -196,7 +196,7 @@ impl CatalogRef {
     pub fn content_hash(self) -> u64 {
         match self {
             CatalogRef::Shipped(p, release) => {
-                let mut bytes = SHIPPED[p].2.to_le_bytes().to_vec();
+                let mut bytes = SHIPPED[p].3.to_le_bytes().to_vec();
                 bytes.extend_from_slice(self.version().as_bytes());
                 xxhash_rust::xxh3::xxh3_64(&bytes)
                     ^ xxhash_rust::xxh3::xxh3_64(&release.to_le_bytes())
@@ -262,6 +262,7 @@ mod tests {
         for package in packages() {
             let history = read(package);
             assert_eq!(versions(package), history.releases);
+            assert_eq!(history_of(package).unwrap().releases, history.releases);
             let n = history.releases.len();
             for i in (0..n).filter(|i| i % 25 == 0 || *i == n - 1) {
                 let release = &history.releases[i];
@@ -311,7 +312,7 @@ mod tests {
     fn compact_decoding_rejects_garbage() {
         assert!(HistoryIndex::decode(b"").is_err());
         assert!(HistoryIndex::decode(b"DALH\x04\xff\xff").is_err());
-        let (_, bytes, _) = SHIPPED[0];
+        let (_, _, bytes, _) = SHIPPED[0];
         let half: &'static [u8] = &bytes[..bytes.len() / 2];
         let truncated = match HistoryIndex::decode(half) {
             Err(_) => true,
