@@ -990,8 +990,13 @@ fn absent(catalog: &Catalog, path: &str, module: bool) -> Finding {
                 releases.last().unwrap_or(&"?")
             );
             if !like.is_empty() {
-                let names: Vec<String> = like.iter().map(|n| format!("`{n}`")).collect();
-                message.push_str(&format!(" Did you mean {}?", names.join(" or ")));
+                let mut names: Vec<String> = like.iter().map(|n| format!("`{n}`")).collect();
+                let last = names.pop().unwrap_or_default();
+                let names = match names.is_empty() {
+                    true => last,
+                    false => format!("{} or {last}", names.join(", ")),
+                };
+                message.push_str(&format!(" Did you mean {names}?"));
             }
             message
         }

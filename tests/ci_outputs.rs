@@ -332,7 +332,7 @@ fn baseline_round_trip_survives_moved_lines() {
     assert_eq!(after.code, 1, "{}{}", after.stdout, after.stderr);
     assert_eq!(
         after.stdout.lines().next().unwrap(),
-        "pipeline.py:10:9: DAG001 `SourceAsset` is deprecated and will be removed in 2.0.0. \
+        "pipeline.py:10:9: DAG001 `SourceAsset` is deprecated since 1.8.0 and will be removed in 2.0.0. \
          Use AssetSpec instead. If using the SourceAsset io_manager_key property, use \
          AssetSpec(...).with_io_manager_key(...)."
     );

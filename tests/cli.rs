@@ -442,11 +442,17 @@ fn target_version_judges_against_the_target() {
             "json-lines",
         ],
     ));
-    // Deprecated in the target with a breaking version already passed: an error.
+    // Deprecated in the target with a breaking version already passed, but still there: overdue,
+    // not broken (the target's own catalog says it exists).
+    let line = up
+        .lines()
+        .find(|l| l.contains("`AutoMaterializePolicy` is deprecated"))
+        .unwrap_or_else(|| panic!("{up}"));
     assert!(
-        up.contains("`AutoMaterializePolicy` is deprecated and will be removed in 1.10.0")
-            && up.contains("\"severity\":\"error\""),
-        "{up}"
+        line.contains("will be removed in 1.10.0")
+            && line.contains("Overdue: its removal was planned for 1.10.0, but the target version 1.13 still has it.")
+            && line.contains("\"severity\":\"warning\""),
+        "{line}"
     );
     assert!(
         up.contains("\"parameter\":\"compute_kind\",\"status\":\"deprecated\""),
@@ -457,7 +463,7 @@ fn target_version_judges_against_the_target() {
         up.contains("`build_metadata_bounds_checks` is beta"),
         "{up}"
     );
-    // No catalog for 2.0: judged by breaking versions alone.
+    // 2.0 is newer than every release: beyond the newest catalog, breaking versions decide.
     let v2 = stdout(&run(
         dir.path(),
         &[
@@ -535,10 +541,14 @@ fn upgrade_report() {
         out.starts_with("## Upgrading dagster 1.9.13 → 1.13"),
         "{out}"
     );
+    // 1.13 still has `compute_kind`, though its breaking version 1.10.0 has passed: overdue,
+    // not broken (the target's own catalog decides).
     assert!(
-        out.contains("| `dagster.asset(compute_kind=)` | deprecated **(breaks)** | 1 | 1.10.0 |"),
+        out.contains("| `dagster.asset(compute_kind=)` | deprecated  | 1 | 1.10.0 |")
+            && out.contains("Overdue: its removal was planned for 1.10.0, but the target version 1.13 still has it."),
         "{out}"
     );
+    assert!(out.contains("0 will break on 1.13."), "{out}");
     assert!(
         !out.contains("dagster.components` | removed"),
         "exists in the target: {out}"

@@ -265,7 +265,7 @@ fn diagnostics_hover_code_actions_and_fix() {
     assert!(deprecated["message"]
         .as_str()
         .unwrap()
-        .starts_with("`SourceAsset` is deprecated and will be removed in 2.0.0."));
+        .starts_with("`SourceAsset` is deprecated since 1.8.0 and will be removed in 2.0.0."));
     assert_eq!(
         diagnostics[1]["range"]["start"],
         json!({"line": 5, "character": 10})

@@ -76,10 +76,20 @@ pub enum Absence {
 /// shipped history.
 pub fn absence(package: &str, version: &str, path: &str) -> Option<Absence> {
     let history = history_of(package)?;
-    let spans = history.spans_of(path);
-    if spans.is_empty() {
-        return Some(Absence::Never(look_alikes(history, path)));
-    }
+    // A path under a module alias that a release dropped (`dagster.core...`) went with it.
+    let known = std::iter::successors(Some(path), |p| p.rsplit_once('.').map(|(parent, _)| parent))
+        .find(|p| !history.spans_of(p).is_empty());
+    let spans = match known {
+        Some(p)
+            if p == path
+                || history.spans_of(p).iter().all(|(_, end)| {
+                    position(history, version).is_some_and(|i| (*end as usize) <= i)
+                }) && p.contains('.') =>
+        {
+            history.spans_of(p)
+        }
+        _ => return Some(Absence::Never(look_alikes(history, path))),
+    };
     let at = position(history, version);
     let removed = spans
         .iter()
@@ -123,7 +133,14 @@ fn look_alikes(history: &HistoryIndex, path: &str) -> Vec<&'static str> {
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(3).map(|(_, c)| c).collect()
+    // Only those about as close as the closest.
+    let best = scored.first().map_or(0.0, |(score, _)| *score);
+    scored
+        .into_iter()
+        .take_while(|(score, _)| *score >= best - 0.1)
+        .take(3)
+        .map(|(_, c)| c)
+        .collect()
 }
 
 /// The first release of the run of releases, up to `version`, in which the object `id` (or,
