@@ -1,10 +1,12 @@
 //! A checked project: its configuration, the dagster versions it runs on and the catalogs that
 //! answer for them. The CLI, stdin mode and the language server all start here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rustc_hash::FxHashMap;
 
 use crate::catalog::shipped;
 use crate::check::{Checker, Diagnostic};
@@ -16,23 +18,83 @@ use crate::versions::{self, Choice, Detected};
 
 /// Everything a run needs to know about the project.
 pub struct Project {
-    /// The folder versions are detected in (the nearest configuration file's, else the
-    /// nearest folder with a `pyproject.toml`, else the current directory).
+    /// The folder of the run's configuration (the nearest configuration file's, else the
+    /// nearest folder with a `pyproject.toml`, else the current directory): where the results
+    /// cache, the baseline and `fail-on` come from.
     pub root: PathBuf,
     /// Per-file configuration.
     pub config: config::Resolver,
     /// The configuration file of the root.
     pub root_config: Option<Arc<ConfigFile>>,
-    /// The checker over the chosen catalogs.
-    pub checker: Checker,
+    /// The version project of each folder, opened when first asked for.
+    versions: Versions,
+}
+
+/// The dagster versions a file is judged by: those of its *version project*, the nearest
+/// folder above it that holds a version source (see [`Project::version_project`]).
+pub struct VersionProject {
+    /// The project's folder. For a file above which no folder holds a version source: the
+    /// folder of its nearest configuration file, else of its nearest `pyproject.toml`, else
+    /// `None`.
+    pub folder: Option<PathBuf>,
+    /// True when a folder above the file holds a version source (false: the newest catalogs
+    /// answer, and a note says so).
+    pub has_versions: bool,
+    /// The detected versions, by package.
+    pub detected: BTreeMap<String, Detected>,
+    /// The checker over the chosen catalogs (shared by the projects whose catalogs, extra
+    /// packages and target are the same).
+    pub checker: Arc<Checker>,
     /// The catalog chosen per package, with the reason.
     pub choices: BTreeMap<String, Choice>,
-    /// Notes for the user (inexact catalogs).
+    /// Notes for the user (inexact catalogs, no version found), printed once per project.
     pub notes: Vec<String>,
 }
 
+impl VersionProject {
+    /// The project as notes and `--show-settings` name it.
+    pub fn label(&self) -> String {
+        label_of(self.folder.as_deref())
+    }
+}
+
+/// How notes and `--show-settings` name the project in `folder`.
+fn label_of(folder: Option<&Path>) -> String {
+    match folder {
+        Some(folder) => {
+            let shown = relative_to_cwd(folder);
+            if shown.as_os_str().is_empty() {
+                ".".to_string()
+            } else {
+                runner::display_path(&shown)
+            }
+        }
+        None => "files outside any project".to_string(),
+    }
+}
+
+/// A version project's folder, and whether it holds a version source.
+type ProjectKey = (Option<PathBuf>, bool);
+
+/// The version projects opened by a run, memoised: the version folder of every folder asked
+/// about, each project once, and each distinct checker once.
+#[derive(Default)]
+struct Versions {
+    /// By folder (absolute, normalised): the nearest folder at or above it holding a version
+    /// source.
+    source_dirs: Mutex<FxHashMap<PathBuf, Option<PathBuf>>>,
+    /// By folder: the fallback folder (nearest configuration, else `pyproject.toml`) of a
+    /// folder without a version source above it.
+    fallback_dirs: Mutex<FxHashMap<PathBuf, Option<PathBuf>>>,
+    /// By (folder, whether it holds a version source).
+    projects: Mutex<HashMap<ProjectKey, Arc<VersionProject>>>,
+    /// By [`Checker::fingerprint`].
+    checkers: Mutex<HashMap<u64, Arc<Checker>>>,
+}
+
 impl Project {
-    /// Opens the project that `first_path` (a checked path) belongs to.
+    /// Opens the project that `first_path` (a checked path) belongs to: its configuration.
+    /// Versions are detected per file (see [`Project::version_project`]).
     pub fn open(
         first_path: &Path,
         source: Source,
@@ -54,18 +116,159 @@ impl Project {
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|| std::env::current_dir().unwrap_or_default()),
         };
+        Ok(Project {
+            root,
+            config,
+            root_config,
+            versions: Versions::default(),
+        })
+    }
 
-        let mut detected = versions::detect(&root);
-        let flag_or_config = config
+    /// The version project of the file at `file` (which need not exist, as with
+    /// `--stdin-filename`): that of its folder.
+    pub fn version_project(&self, file: &Path) -> Result<Arc<VersionProject>, String> {
+        let absolute = normalise(&std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf()));
+        let dir = absolute.parent().unwrap_or(Path::new("/"));
+        self.version_project_of_dir(dir)
+    }
+
+    /// The version project of the files in the folder `dir`: the nearest folder at or above it
+    /// that holds a version source (a `dagster-version` in a configuration file, a virtualenv
+    /// `.venv/` or `venv/`, a `uv.lock`, `poetry.lock` or `pdm.lock`, a pinned
+    /// `requirements*.txt` or a `pyproject.toml` dependency naming a dagster package); within
+    /// that folder, the sources rank as in [`versions::detect`], a configuration's
+    /// `dagster-version` first. The answer does not depend on the current directory or on
+    /// the other checked paths. `--dagster-version` (or the `--config` file's
+    /// `dagster-version`) replaces dagster's version in every project.
+    pub fn version_project_of_dir(&self, dir: &Path) -> Result<Arc<VersionProject>, String> {
+        let absolute = normalise(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
+        let (folder, has_versions) = match self.version_folder(&absolute)? {
+            Some(folder) => (Some(folder), true),
+            None => (self.fallback_folder(&absolute)?, false),
+        };
+        let key = (folder, has_versions);
+        if let Some(hit) = lock(&self.versions.projects).get(&key) {
+            return Ok(hit.clone());
+        }
+        // Opened under the lock: each project once (few per run), its notes once.
+        let mut projects = lock(&self.versions.projects);
+        if let Some(hit) = projects.get(&key) {
+            return Ok(hit.clone());
+        }
+        let opened = Arc::new(self.open_version_project(key.0.clone(), has_versions)?);
+        projects.insert(key, opened.clone());
+        Ok(opened)
+    }
+
+    /// The nearest folder at or above `dir` that holds a version source (memoised per folder).
+    fn version_folder(&self, dir: &Path) -> Result<Option<PathBuf>, String> {
+        if let Some(hit) = lock(&self.versions.source_dirs).get(dir) {
+            return Ok(hit.clone());
+        }
+        let found = if self.holds_version_source(dir)? {
+            Some(dir.to_path_buf())
+        } else {
+            match dir.parent() {
+                Some(parent) => self.version_folder(parent)?,
+                None => None,
+            }
+        };
+        lock(&self.versions.source_dirs).insert(dir.to_path_buf(), found.clone());
+        Ok(found)
+    }
+
+    /// The configuration file in the folder `dir` itself, when configuration files are
+    /// discovered.
+    fn config_in(&self, dir: &Path) -> Result<Option<Arc<ConfigFile>>, String> {
+        if !matches!(self.config.source(), Source::Discover) {
+            return Ok(None);
+        }
+        let nearest = self.config.config_for_file(&dir.join("__init__.py"))?;
+        Ok(
+            nearest
+                .filter(|c| normalise(&std::path::absolute(c.root()).unwrap_or_default()) == dir),
+        )
+    }
+
+    /// True when the folder `dir` holds a version source.
+    fn holds_version_source(&self, dir: &Path) -> Result<bool, String> {
+        if self
+            .config_in(dir)?
+            .is_some_and(|c| c.options.dagster_version.is_some())
+        {
+            return Ok(true);
+        }
+        Ok(!versions::detect_with(Some(dir), false).is_empty())
+    }
+
+    /// For a folder without a version source above it: the folder of its nearest
+    /// configuration file, else of its nearest `pyproject.toml` (memoised per folder).
+    fn fallback_folder(&self, dir: &Path) -> Result<Option<PathBuf>, String> {
+        if let Some(hit) = lock(&self.versions.fallback_dirs).get(dir) {
+            return Ok(hit.clone());
+        }
+        let config = match self.config.source() {
+            Source::Discover => self.config.config_for_file(&dir.join("__init__.py"))?,
+            _ => None,
+        };
+        let found = match config {
+            Some(c) => Some(normalise(
+                &std::path::absolute(c.root()).unwrap_or_else(|_| c.root().to_path_buf()),
+            )),
+            None => dir
+                .ancestors()
+                .find(|d| crate::discovery::file_in(d, "pyproject.toml"))
+                .map(Path::to_path_buf),
+        };
+        lock(&self.versions.fallback_dirs).insert(dir.to_path_buf(), found.clone());
+        Ok(found)
+    }
+
+    /// Detects the versions of a project and makes (or shares) its checker.
+    fn open_version_project(
+        &self,
+        folder: Option<PathBuf>,
+        has_versions: bool,
+    ) -> Result<VersionProject, String> {
+        // The active virtualenv counts for the project that holds it, and for files that
+        // belong to no project.
+        let active_inside = std::env::var_os("VIRTUAL_ENV").is_some_and(|v| {
+            let v = normalise(&std::path::absolute(PathBuf::from(v)).unwrap_or_default());
+            folder.as_ref().is_some_and(|f| v.starts_with(f))
+        });
+        let mut detected = if has_versions {
+            versions::detect_with(folder.as_deref(), active_inside)
+        } else {
+            versions::detect_with(None, true)
+        };
+        let project_config = match &folder {
+            Some(f) => self.config.config_for(f)?,
+            None => match self.config.source() {
+                Source::Fixed(c) => c.clone(),
+                _ => None,
+            },
+        };
+        let folder_config = match &folder {
+            Some(f) if has_versions => self.config_in(f)?,
+            _ => None,
+        };
+        let fixed_config = match self.config.source() {
+            Source::Fixed(c) => c.clone(),
+            _ => None,
+        };
+        let from_config = |c: &Option<Arc<ConfigFile>>| {
+            let c = c.as_ref()?;
+            let v = c.options.dagster_version.clone()?;
+            Some((v, format!("`dagster-version` in {}", c.path.display())))
+        };
+        let flag_or_config = self
+            .config
             .overrides()
             .dagster_version
             .as_ref()
             .map(|v| (v.clone(), "--dagster-version".to_string()))
-            .or_else(|| {
-                let c = root_config.as_ref()?;
-                let v = c.options.dagster_version.clone()?;
-                Some((v, format!("`dagster-version` in {}", c.path.display())))
-            });
+            .or_else(|| from_config(&fixed_config))
+            .or_else(|| from_config(&folder_config));
         if let Some((version, source)) = flag_or_config {
             detected.insert(
                 "dagster".into(),
@@ -76,6 +279,7 @@ impl Project {
                 },
             );
         }
+        let label = label_of(folder.as_deref());
         let mut packages: Vec<String> = shipped::packages()
             .into_iter()
             .map(str::to_string)
@@ -93,12 +297,18 @@ impl Project {
         for package in packages {
             if let Some(choice) = versions::choose(&package, detected.get(&package)) {
                 if choice.inexact {
-                    notes.push(choice.reason.clone());
+                    notes.push(format!("{label}: {}", choice.reason));
+                }
+                if package == "dagster" && !detected.contains_key("dagster") {
+                    notes.push(format!(
+                        "no dagster version found for {label}: using the newest shipped catalog, dagster {} (pin it in a lock file or set `dagster-version`)",
+                        choice.catalog.version()
+                    ));
                 }
                 choices.insert(package, choice);
             }
         }
-        let extra = root_config
+        let extra = project_config
             .as_ref()
             .and_then(|c| c.options.packages.clone())
             .unwrap_or_default();
@@ -111,8 +321,8 @@ impl Project {
         }
         let mut checker =
             Checker::new(choices.values().map(|c| c.catalog).collect(), extra.clone());
-        let target_version = config.overrides().target_version.clone().or_else(|| {
-            root_config
+        let target_version = self.config.overrides().target_version.clone().or_else(|| {
+            project_config
                 .as_ref()
                 .and_then(|c| c.options.target_version.clone())
         });
@@ -137,10 +347,14 @@ impl Project {
             });
             checker = checker.with_target(target, target_checker);
         }
-        Ok(Project {
-            root,
-            config,
-            root_config,
+        let checker = lock(&self.versions.checkers)
+            .entry(checker.fingerprint())
+            .or_insert_with(|| Arc::new(checker))
+            .clone();
+        Ok(VersionProject {
+            folder,
+            has_versions,
+            detected,
             checker,
             choices,
             notes,
@@ -185,15 +399,15 @@ impl Project {
             .collect()
     }
 
-    /// DAG301: Python versions the project's `requires-python` allows but the selected dagster
-    /// release does not support. One finding, at the `requires-python` line of the root's
-    /// `pyproject.toml`.
-    pub fn python_support(&self) -> Option<Diagnostic> {
-        let pyproject = self.root.join("pyproject.toml");
+    /// DAG301: Python versions a version project's `requires-python` allows but its dagster
+    /// release does not support. One finding, at the `requires-python` line of the project
+    /// folder's `pyproject.toml`.
+    pub fn python_support(&self, project: &VersionProject) -> Option<Diagnostic> {
+        let pyproject = project.folder.as_ref()?.join("pyproject.toml");
         let text = std::fs::read_to_string(&pyproject).ok()?;
         let doc: toml::Table = toml::from_str(&text).ok()?;
         let spec = doc.get("project")?.get("requires-python")?.as_str()?;
-        let dagster = self.choices.get("dagster")?.catalog.get();
+        let dagster = project.choices.get("dagster")?.catalog.get();
         let dagster_spec = dagster.requires_python.as_deref()?;
         let allowed = versions::python_minors(spec)?;
         let supported = versions::python_minors(dagster_spec)?;
@@ -307,8 +521,27 @@ impl Project {
         {
             let _ = writeln!(out, "  target-version = {t}");
         }
+        let versions = if file.is_dir() {
+            self.version_project_of_dir(file)?
+        } else {
+            self.version_project(file)?
+        };
+        let _ = writeln!(
+            out,
+            "  version project: {}{}",
+            versions.label(),
+            if versions.has_versions {
+                ""
+            } else {
+                " (no version source found: the newest catalogs)"
+            }
+        );
+        let _ = writeln!(out, "  detected versions:");
+        for (package, d) in &versions.detected {
+            let _ = writeln!(out, "    {package} {} from {}", d.version, d.source);
+        }
         let _ = writeln!(out, "  catalogs:");
-        for (package, choice) in &self.choices {
+        for (package, choice) in &versions.choices {
             let _ = writeln!(
                 out,
                 "    {package} {}: {}",
@@ -316,8 +549,36 @@ impl Project {
                 choice.reason
             );
         }
+        for note in &versions.notes {
+            let _ = writeln!(out, "  note: {note}");
+        }
         Ok(out)
     }
+}
+
+/// Locks a memo table (a panic while it was held leaves it usable: it only memoises).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// An absolute path without `.` and `..` components (lexically: `a/b/..` is `a`), so that a
+/// folder's ancestors are the folders above it whatever the path's spelling.
+pub fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if out.parent().is_some() {
+                    out.pop();
+                } else if !out.has_root() {
+                    out.push(component);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A path relative to the current directory when it is under it.

@@ -2,12 +2,14 @@
 //! dagster versions, catalogs and checker, as the CLI opens them), reopened when a
 //! configuration file changes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use lsp_types::Uri;
 
 use super::log;
+use crate::check::Checker;
 use crate::config::{Overrides, Source};
 use crate::project::{self, Project};
 use crate::runner::{self, RuleSettings};
@@ -41,6 +43,8 @@ pub fn display_name(path: Option<&Path>, uri: &Uri) -> String {
 pub struct Workspace {
     roots: Vec<PathBuf>,
     projects: HashMap<PathBuf, Project>,
+    /// The version projects whose notes were logged (once each).
+    noted: HashSet<Option<PathBuf>>,
 }
 
 impl Workspace {
@@ -53,23 +57,55 @@ impl Workspace {
     }
 
     /// The project of a document: the one of the innermost workspace folder that holds it,
-    /// else of its own folder (of the current directory for an unsaved buffer).
+    /// else of its own folder (of the outermost workspace folder for an unsaved buffer).
     pub fn project_for(&mut self, path: Option<&Path>) -> &Project {
         let anchor = match path {
             Some(path) => match self.roots.iter().find(|r| path.starts_with(r)) {
                 Some(root) => root.clone(),
                 None => path.parent().unwrap_or(path).to_path_buf(),
             },
-            None => std::env::current_dir().unwrap_or_default(),
+            None => self
+                .roots
+                .last()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("/")),
         };
         self.projects
             .entry(anchor)
             .or_insert_with_key(|anchor| open(anchor))
     }
 
+    /// The checker of a document: that of the version project of its path (see
+    /// [`Project::version_project`]), memoised per project folder; for an unsaved buffer,
+    /// that of the outermost workspace folder (never of the server's current directory).
+    pub fn checker_for(&mut self, path: Option<&Path>) -> Arc<Checker> {
+        let folder = self.roots.last().cloned();
+        let project = self.project_for(path);
+        let versions = match (path, &folder) {
+            (Some(path), _) => project.version_project(path),
+            (None, Some(folder)) => project.version_project_of_dir(folder),
+            (None, None) => project.version_project_of_dir(Path::new("/")),
+        };
+        let versions = versions.unwrap_or_else(|error| {
+            log(&format!("{error}; using the default configuration"));
+            let dir = path.and_then(Path::parent).or(folder.as_deref());
+            let dir = dir.unwrap_or(Path::new("/"));
+            Project::open(dir, Source::Isolated, Overrides::default())
+                .and_then(|p| p.version_project_of_dir(dir))
+                .expect("a project without configuration opens")
+        });
+        if self.noted.insert(versions.folder.clone()) {
+            for note in &versions.notes {
+                log(&format!("note: {note}"));
+            }
+        }
+        versions.checker.clone()
+    }
+
     /// Forgets the projects: a configuration file changed.
     pub fn reload(&mut self) {
         self.projects.clear();
+        self.noted.clear();
     }
 }
 
