@@ -588,3 +588,166 @@ pub fn relative_to_cwd(path: &Path) -> PathBuf {
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn lock(version: &str) -> String {
+        format!("[[package]]\nname = \"dagster\"\nversion = \"{version}\"\n")
+    }
+
+    fn open(anchor: &Path) -> Project {
+        Project::open(anchor, Source::Discover, Overrides::default()).unwrap()
+    }
+
+    /// The folder (relative to `root`) and dagster version judging the file `file`.
+    fn judged(project: &Project, root: &Path, file: &str) -> (String, String) {
+        let versions = project.version_project(&root.join(file)).unwrap();
+        let folder = versions.folder.as_ref().unwrap();
+        let folder = folder.strip_prefix(root).unwrap().display().to_string();
+        let dagster = versions.choices["dagster"].catalog.version().to_string();
+        (folder, dagster)
+    }
+
+    fn repo() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "uv.lock", &lock("1.9.13"));
+        write(root, "a/uv.lock", &lock("1.11.16"));
+        write(root, "a/deep/er/x.py", "");
+        write(root, "b/poetry.lock", &lock("1.13.29"));
+        write(root, "b/pkg/x.py", "");
+        // A configuration without `dagster-version` is no version source.
+        write(root, "c/dagster-api-lint.toml", "ignore = [\"DAG2\"]\n");
+        write(root, "c/x.py", "");
+        // A configuration's `dagster-version` outranks the lock beside it.
+        write(
+            root,
+            "d/dagster-api-lint.toml",
+            "dagster-version = \"1.12.22\"\n",
+        );
+        write(root, "d/uv.lock", &lock("1.11.16"));
+        // ... and the nearest folder wins over it.
+        write(root, "d/e/requirements-prod.txt", "dagster==1.10.21\n");
+        write(root, "d/e/x.py", "");
+        // A pyproject.toml without a dagster dependency is no version source.
+        write(root, "f/pyproject.toml", "[project]\nname = 'f'\n");
+        write(root, "f/x.py", "");
+        dir
+    }
+
+    #[test]
+    fn the_nearest_folder_with_a_version_source_decides() {
+        let dir = repo();
+        let root = dir.path();
+        let project = open(root);
+        let expected = [
+            ("x.py", "", "1.9.13"),
+            ("a/deep/er/x.py", "a", "1.11.16"),
+            ("b/pkg/x.py", "b", "1.13.29"),
+            ("c/x.py", "", "1.9.13"),
+            ("d/x.py", "d", "1.12.22"),
+            ("d/e/x.py", "d/e", "1.10.21"),
+            ("f/x.py", "", "1.9.13"),
+        ];
+        for (file, folder, version) in expected {
+            assert_eq!(
+                judged(&project, root, file),
+                (folder.to_string(), version.to_string()),
+                "{file}"
+            );
+        }
+        let d = project.version_project(&root.join("d/x.py")).unwrap();
+        assert!(d.detected["dagster"].source.contains("`dagster-version`"));
+        // Folders of one project share it, and projects with one set of versions share a
+        // checker.
+        let a = project.version_project(&root.join("a/x.py")).unwrap();
+        let deep = project
+            .version_project(&root.join("a/deep/er/x.py"))
+            .unwrap();
+        assert!(Arc::ptr_eq(&a, &deep));
+        write(root, "g/uv.lock", &lock("1.11.16"));
+        let g = project.version_project(&root.join("g/x.py")).unwrap();
+        assert!(!Arc::ptr_eq(&a, &g));
+        assert!(Arc::ptr_eq(&a.checker, &g.checker));
+    }
+
+    #[test]
+    fn the_answer_does_not_depend_on_the_anchor_or_the_order() {
+        let dir = repo();
+        let root = dir.path();
+        let files = [
+            "x.py",
+            "a/deep/er/x.py",
+            "b/pkg/x.py",
+            "c/x.py",
+            "d/x.py",
+            "d/e/x.py",
+        ];
+        let forward = open(root);
+        let forward: Vec<_> = files.iter().map(|f| judged(&forward, root, f)).collect();
+        for anchor in ["a/deep", "b", "d/e"] {
+            let project = open(&root.join(anchor));
+            let backward: Vec<_> = files
+                .iter()
+                .rev()
+                .map(|f| judged(&project, root, f))
+                .collect();
+            let backward: Vec<_> = backward.into_iter().rev().collect();
+            assert_eq!(forward, backward, "anchored at {anchor}");
+        }
+        // Spelled with `..`, a folder is the same folder.
+        let project = open(root);
+        assert_eq!(
+            judged(&project, root, "b/pkg/../../a/deep/er/x.py"),
+            ("a".to_string(), "1.11.16".to_string())
+        );
+    }
+
+    #[test]
+    fn the_flag_decides_for_every_project_and_no_source_is_noted() {
+        let dir = repo();
+        let root = dir.path();
+        let flagged = Project::open(
+            root,
+            Source::Discover,
+            Overrides {
+                dagster_version: Some("1.5.14".into()),
+                ..Overrides::default()
+            },
+        )
+        .unwrap();
+        for file in ["x.py", "a/deep/er/x.py", "d/x.py"] {
+            assert_eq!(judged(&flagged, root, file).1, "1.5.14", "{file}");
+        }
+        let bare = tempfile::tempdir().unwrap();
+        write(bare.path(), "sub/pyproject.toml", "[project]\nname = 's'\n");
+        let project = open(bare.path());
+        let versions = project
+            .version_project(&bare.path().join("sub/x.py"))
+            .unwrap();
+        assert!(!versions.has_versions);
+        assert_eq!(versions.folder.as_deref(), Some(&*bare.path().join("sub")));
+        assert!(
+            versions
+                .notes
+                .iter()
+                .any(|n| n.contains("no dagster version found")),
+            "{:?}",
+            versions.notes
+        );
+    }
+
+    #[test]
+    fn normalising_is_lexical() {
+        assert_eq!(normalise(Path::new("/a/b/../c/./d")), Path::new("/a/c/d"));
+        assert_eq!(normalise(Path::new("/..")), Path::new("/"));
+    }
+}
