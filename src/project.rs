@@ -73,6 +73,14 @@ fn label_of(folder: Option<&Path>) -> String {
     }
 }
 
+/// What a folder's version source says of dagster.
+struct FolderVersion {
+    /// The version it names (`None`: it names only integration libraries).
+    dagster: Option<String>,
+    /// When dagster's version comes from a `pyproject.toml` dependency alone: its specifier.
+    range: Option<String>,
+}
+
 /// A version project's folder, and whether it holds a version source.
 type ProjectKey = (Option<PathBuf>, bool);
 
@@ -165,13 +173,29 @@ impl Project {
         if let Some(hit) = lock(&self.versions.source_dirs).get(dir) {
             return Ok(hit.clone());
         }
-        let found = if self.holds_version_source(dir)? {
-            Some(dir.to_path_buf())
-        } else {
-            match dir.parent() {
-                Some(parent) => self.version_folder(parent)?,
-                None => None,
+        let outer = |s: &Self| match dir.parent() {
+            Some(parent) => s.version_folder(parent),
+            None => Ok(None),
+        };
+        let found = match self.version_source(dir)? {
+            None => outer(self)?,
+            // A member of a uv (or poetry) workspace names a range in its `pyproject.toml`
+            // and the workspace's lock pins the release: the member is judged by the lock of
+            // the folder above when the range allows its version.
+            Some(FolderVersion {
+                range: Some(range), ..
+            }) => {
+                let outer = outer(self)?;
+                let pinned = match &outer {
+                    Some(o) => self.version_source(o)?.filter(|v| v.range.is_none()),
+                    None => None,
+                };
+                match pinned.and_then(|v| v.dagster) {
+                    Some(v) if versions::allows(&range, &v) => outer,
+                    _ => Some(dir.to_path_buf()),
+                }
             }
+            Some(_) => Some(dir.to_path_buf()),
         };
         lock(&self.versions.source_dirs).insert(dir.to_path_buf(), found.clone());
         Ok(found)
@@ -190,15 +214,29 @@ impl Project {
         )
     }
 
-    /// True when the folder `dir` holds a version source.
-    fn holds_version_source(&self, dir: &Path) -> Result<bool, String> {
-        if self
+    /// The version source the folder `dir` holds, if any.
+    fn version_source(&self, dir: &Path) -> Result<Option<FolderVersion>, String> {
+        let configured = self
             .config_in(dir)?
-            .is_some_and(|c| c.options.dagster_version.is_some())
-        {
-            return Ok(true);
+            .and_then(|c| c.options.dagster_version.clone());
+        if let Some(version) = configured {
+            return Ok(Some(FolderVersion {
+                dagster: Some(version),
+                range: None,
+            }));
         }
-        Ok(!versions::detect_with(Some(dir), false).is_empty())
+        let detected = versions::detect_with(Some(dir), false);
+        if detected.is_empty() {
+            return Ok(None);
+        }
+        let dagster = detected.get("dagster");
+        let range = dagster
+            .filter(|d| d.source.starts_with(versions::PYPROJECT_SOURCE))
+            .and_then(|_| versions::dependency_range(dir, "dagster"));
+        Ok(Some(FolderVersion {
+            dagster: dagster.map(|d| d.version.clone()),
+            range,
+        }))
     }
 
     /// For a folder without a version source above it: the folder of its nearest
@@ -742,6 +780,30 @@ mod tests {
                 .any(|n| n.contains("no dagster version found")),
             "{:?}",
             versions.notes
+        );
+    }
+
+    #[test]
+    fn a_workspace_member_with_a_range_is_judged_by_the_workspace_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "uv.lock", &lock("1.13.29"));
+        let member =
+            |range: &str| format!("[project]\nname = 'm'\ndependencies = [\"dagster{range}\"]\n");
+        write(root, "packages/allowed/pyproject.toml", &member(">=1.9"));
+        write(
+            root,
+            "packages/excluded/pyproject.toml",
+            &member(">=1.8,<1.10"),
+        );
+        let project = open(root);
+        assert_eq!(
+            judged(&project, root, "packages/allowed/src/x.py"),
+            (String::new(), "1.13.29".to_string())
+        );
+        assert_eq!(
+            judged(&project, root, "packages/excluded/src/x.py"),
+            ("packages/excluded".to_string(), "1.8.13".to_string())
         );
     }
 

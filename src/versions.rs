@@ -139,7 +139,7 @@ pub fn detect_with(root: Option<&Path>, active_venv: bool) -> BTreeMap<String, D
                 Detected {
                     version,
                     source: format!(
-                        "pyproject.toml dependency `{dist}{spec}` (the lowest allowed version)"
+                        "{PYPROJECT_SOURCE} `{dist}{spec}` (the lowest allowed version)"
                     ),
                     site_packages: None,
                 },
@@ -147,6 +147,28 @@ pub fn detect_with(root: Option<&Path>, active_venv: bool) -> BTreeMap<String, D
         }
     }
     found
+}
+
+/// How the source of a version taken from a `pyproject.toml` dependency starts.
+pub const PYPROJECT_SOURCE: &str = "pyproject.toml dependency";
+
+/// The specifier of the `pyproject.toml` dependency on `package` (an import name) in `dir`.
+pub fn dependency_range(dir: &Path, package: &str) -> Option<String> {
+    pyproject_dependencies(&dir.join("pyproject.toml"))
+        .into_iter()
+        .find(|(dist, _)| package_of(dist) == package)
+        .map(|(_, spec)| spec)
+}
+
+/// True when the specifier `spec` allows `version` (false when either does not parse).
+pub fn allows(spec: &str, version: &str) -> bool {
+    match (
+        VersionSpecifiers::from_str(spec),
+        Version::from_str(version),
+    ) {
+        (Ok(spec), Ok(version)) => spec.contains(&version),
+        _ => false,
+    }
 }
 
 /// The site-packages folders of the active (when `active`) and project-local (in `root`)

@@ -14,18 +14,23 @@ use crate::config::{Overrides, Source};
 use crate::project::{self, Project};
 use crate::runner::{self, RuleSettings};
 
-/// Files whose change reloads the configuration. The client is asked to watch them.
+/// Files whose change reloads the configuration and the versions of the projects (their
+/// names, or a glob for requirements files). The client is asked to watch them.
 pub const CONFIG_FILES: &[&str] = &[
     "pyproject.toml",
     "dagster-api-lint.toml",
     ".dagster-api-lint.toml",
+    "uv.lock",
+    "poetry.lock",
+    "pdm.lock",
+    "requirements*.txt",
 ];
 
 /// True when `path` is one of the [`CONFIG_FILES`].
 pub fn is_config_file(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| CONFIG_FILES.contains(&n))
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        CONFIG_FILES.contains(&n) || (n.starts_with("requirements") && n.ends_with(".txt"))
+    })
 }
 
 /// The name a document's findings carry, and that per-file rules match: its path as the CLI
@@ -153,6 +158,8 @@ mod tests {
         assert!(is_config_file(Path::new("/repo/pyproject.toml")));
         assert!(is_config_file(Path::new("/repo/.dagster-api-lint.toml")));
         assert!(!is_config_file(Path::new("/repo/setup.cfg")));
+        assert!(is_config_file(Path::new("/repo/sub/uv.lock")));
+        assert!(is_config_file(Path::new("/repo/requirements-dev.txt")));
     }
 
     #[test]
@@ -175,5 +182,35 @@ mod tests {
         assert!(settings_for(project, Some(&outer.join("b.py")))
             .ignore
             .is_empty());
+    }
+
+    #[test]
+    fn each_document_is_judged_by_its_own_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let lock = |v: &str| format!("[[package]]\nname = \"dagster\"\nversion = \"{v}\"\n");
+        std::fs::write(root.join("uv.lock"), lock("1.9.13")).unwrap();
+        std::fs::create_dir_all(root.join("sub/pkg")).unwrap();
+        std::fs::write(root.join("sub/uv.lock"), lock("1.13.29")).unwrap();
+        let mut workspace = Workspace::default();
+        workspace.set_roots(vec![root.clone()]);
+        let source = "import dagster.components\n";
+        let codes = |checker: &Checker| -> Vec<&'static str> {
+            checker
+                .check_source("x.py", source)
+                .iter()
+                .map(|d| d.rule.code)
+                .collect()
+        };
+        let top = workspace.checker_for(Some(&root.join("a.py")));
+        let sub = workspace.checker_for(Some(&root.join("sub/pkg/a.py")));
+        assert_eq!(codes(&top), ["DAG003"], "1.9.13 has no dagster.components");
+        assert!(codes(&sub).is_empty(), "1.13.29 has it");
+        // Memoised: the same checker for every document of a project.
+        let again = workspace.checker_for(Some(&root.join("sub/b.py")));
+        assert!(Arc::ptr_eq(&sub, &again));
+        // An unsaved buffer takes the workspace folder's project, not the current directory's.
+        let unsaved = workspace.checker_for(None);
+        assert!(Arc::ptr_eq(&top, &unsaved));
     }
 }
