@@ -88,6 +88,8 @@ type ProjectKey = (Option<PathBuf>, bool);
 /// about, each project once, and each distinct checker once.
 #[derive(Default)]
 struct Versions {
+    /// The current directory when the project was opened (relative paths are under it).
+    cwd: PathBuf,
     /// By folder (absolute, normalised): the nearest folder at or above it holding a version
     /// source.
     source_dirs: Mutex<FxHashMap<PathBuf, Option<PathBuf>>>,
@@ -128,14 +130,27 @@ impl Project {
             root,
             config,
             root_config,
-            versions: Versions::default(),
+            versions: Versions {
+                cwd: std::env::current_dir().unwrap_or_default(),
+                ..Versions::default()
+            },
         })
+    }
+
+    /// `path`, absolute (against the current directory when the project was opened) and
+    /// [normalised](normalise); without a system call.
+    fn absolute(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            normalise(path)
+        } else {
+            normalise(&self.versions.cwd.join(path))
+        }
     }
 
     /// The version project of the file at `file` (which need not exist, as with
     /// `--stdin-filename`): that of its folder.
     pub fn version_project(&self, file: &Path) -> Result<Arc<VersionProject>, String> {
-        let absolute = normalise(&std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf()));
+        let absolute = self.absolute(file);
         let dir = absolute.parent().unwrap_or(Path::new("/"));
         self.version_project_of_dir(dir)
     }
@@ -149,7 +164,7 @@ impl Project {
     /// the other checked paths. `--dagster-version` (or the `--config` file's
     /// `dagster-version`) replaces dagster's version in every project.
     pub fn version_project_of_dir(&self, dir: &Path) -> Result<Arc<VersionProject>, String> {
-        let absolute = normalise(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
+        let absolute = self.absolute(dir);
         let (folder, has_versions) = match self.version_folder(&absolute)? {
             Some(folder) => (Some(folder), true),
             None => (self.fallback_folder(&absolute)?, false),
@@ -208,10 +223,7 @@ impl Project {
             return Ok(None);
         }
         let nearest = self.config.config_for_file(&dir.join("__init__.py"))?;
-        Ok(
-            nearest
-                .filter(|c| normalise(&std::path::absolute(c.root()).unwrap_or_default()) == dir),
-        )
+        Ok(nearest.filter(|c| self.absolute(c.root()) == dir))
     }
 
     /// The version source the folder `dir` holds, if any.
@@ -250,9 +262,7 @@ impl Project {
             _ => None,
         };
         let found = match config {
-            Some(c) => Some(normalise(
-                &std::path::absolute(c.root()).unwrap_or_else(|_| c.root().to_path_buf()),
-            )),
+            Some(c) => Some(self.absolute(c.root())),
             None => dir
                 .ancestors()
                 .find(|d| crate::discovery::file_in(d, "pyproject.toml"))
@@ -271,7 +281,7 @@ impl Project {
         // The active virtualenv counts for the project that holds it, and for files that
         // belong to no project.
         let active_inside = std::env::var_os("VIRTUAL_ENV").is_some_and(|v| {
-            let v = normalise(&std::path::absolute(PathBuf::from(v)).unwrap_or_default());
+            let v = self.absolute(Path::new(&v));
             folder.as_ref().is_some_and(|f| v.starts_with(f))
         });
         let mut detected = if has_versions {
