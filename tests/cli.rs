@@ -733,6 +733,51 @@ fn each_file_is_judged_by_its_own_projects_version() {
 }
 
 #[test]
+fn stdin_mode_and_show_settings_use_the_project_of_the_file_name() {
+    let (dir, versions) = three_projects();
+    let root = dir.path();
+    for (file, version) in versions {
+        let checked = findings_by_file(root, "", &["--no-cache", file]);
+        let piped = Command::cargo_bin("dagster-api-lint")
+            .unwrap()
+            .current_dir(root.join("b"))
+            .env_remove("VIRTUAL_ENV")
+            .args(["check", "--output-format", "json", "--stdin-filename"])
+            .arg(root.join(file))
+            .arg("-")
+            .write_stdin(VERSIONED_USES)
+            .output()
+            .unwrap();
+        let records: Vec<serde_json::Value> = serde_json::from_slice(&piped.stdout).unwrap();
+        let piped: Vec<(u64, u64, String)> = records
+            .iter()
+            .map(|r| {
+                (
+                    r["location"]["row"].as_u64().unwrap(),
+                    r["location"]["column"].as_u64().unwrap(),
+                    r["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let expected: Vec<(u64, u64, String)> = checked
+            .get(file)
+            .into_iter()
+            .flatten()
+            .map(|f| (f.0, f.1, f.4.clone()))
+            .collect();
+        assert_eq!(
+            piped, expected,
+            "{file} on stdin is judged by dagster {version}"
+        );
+        let settings = stdout(&run(root, &["check", "--show-settings", file]));
+        assert!(
+            settings.contains(&format!("dagster {version} from uv.lock")),
+            "{settings}"
+        );
+    }
+}
+
+#[test]
 fn a_nested_dagster_version_setting_and_the_fallback_note() {
     let dir = project(&[
         ("uv.lock", &dagster_lock("1.13.29")),
