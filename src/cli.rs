@@ -776,10 +776,12 @@ fn open_benches(
     benches.into_iter().flatten().collect()
 }
 
-/// The rule settings of each folder that holds a found file: configurations are looked up
-/// once per folder, in parallel on `threads` workers (a look-up may `stat` a few names per
-/// folder), and each configuration's settings are made once and shared by its folders. The
-/// error is that of the first broken configuration by folder name.
+/// The rule settings and the version project of each folder that holds a found file:
+/// configurations and version projects are looked up once per folder, in parallel on
+/// `threads` workers (a configuration look-up may `stat` a few names per folder; a version
+/// look-up lists each folder not yet asked about once), and each configuration's settings are
+/// made once and shared by its folders, as each distinct checker is. The error is that of the
+/// first broken configuration by folder name.
 ///
 /// When the walk of a single root folder listed no configuration file in any folder, every
 /// folder's look-up passes up to the root and on to the same folders above it: one look-up
@@ -805,17 +807,39 @@ fn settings_by_folder(
     }
     let mut dirs: Vec<(&std::ffi::OsStr, &Path)> = first_file_of_dir.into_iter().collect();
     dirs.sort_unstable();
+    // One configuration for every file: see above.
+    let one_config = match (dirs.first(), roots) {
+        (Some((_, file)), [root]) => (root.is_dir()
+            && crate::discovery::no_known_folder_holds(config::FILE_NAMES))
+        .then_some(*file),
+        _ => None,
+    };
     // Each folder's version project (memoised: a folder's search stops at the first folder
-    // already asked about).
-    let versions: Vec<Result<Arc<VersionProject>, String>> = runner::on_workers(threads, || {
-        dirs.par_iter()
-            .map(|(_, path)| project.version_project(path))
-            .collect()
-    });
+    // already asked about) and configuration, in one pass over the folders.
+    type Resolved = (
+        Result<Arc<VersionProject>, String>,
+        Option<Result<Option<Arc<config::ConfigFile>>, String>>,
+    );
+    let resolve = |path: &Path| -> Resolved {
+        let config = one_config
+            .is_none()
+            .then(|| project.config.config_for_file(path));
+        (project.version_project(path), config)
+    };
+    // A pool of workers costs more than a few look-ups.
+    let resolved: Vec<Resolved> = if dirs.len() < 64 {
+        dirs.iter().map(|(_, path)| resolve(path)).collect()
+    } else {
+        runner::on_workers(threads, || {
+            dirs.par_iter().map(|(_, path)| resolve(path)).collect()
+        })
+    };
     let mut projects: Vec<Arc<VersionProject>> = Vec::new();
     let mut checkers: Vec<Arc<Checker>> = Vec::new();
     let mut bench_by_folder = rustc_hash::FxHashMap::default();
-    for ((dir, _), versions) in dirs.iter().zip(versions) {
+    let mut made: Vec<(Option<Arc<config::ConfigFile>>, Arc<runner::RuleSettings>)> = Vec::new();
+    let mut by_folder = rustc_hash::FxHashMap::default();
+    for ((dir, _), (versions, config)) in dirs.iter().zip(resolved) {
         let versions = versions?;
         let bench = match checkers
             .iter()
@@ -831,29 +855,9 @@ fn settings_by_folder(
         if !projects.iter().any(|p| Arc::ptr_eq(p, &versions)) {
             projects.push(versions);
         }
-    }
-    projects.sort_by(|a, b| a.folder.cmp(&b.folder));
-    let first_file = dirs.first().map(|(_, path)| *path);
-    if let (Some(file), [root]) = (first_file, roots) {
-        if root.is_dir() && crate::discovery::no_known_folder_holds(config::FILE_NAMES) {
-            let config = project.config.config_for_file(file)?;
-            return Ok(FolderSettings {
-                all: Some(Arc::new(project.config.rule_settings(config.as_deref()))),
-                by_folder: rustc_hash::FxHashMap::default(),
-                projects,
-                checkers,
-                bench_by_folder,
-            });
-        }
-    }
-    let resolved: Vec<Result<_, String>> = runner::on_workers(threads, || {
-        dirs.par_iter()
-            .map(|(_, path)| project.config.config_for_file(path))
-            .collect()
-    });
-    let mut made: Vec<(Option<Arc<config::ConfigFile>>, Arc<runner::RuleSettings>)> = Vec::new();
-    let mut by_folder = rustc_hash::FxHashMap::default();
-    for ((dir, _), config) in dirs.iter().zip(resolved) {
+        let Some(config) = config else {
+            continue;
+        };
         let config = config?;
         let same = |(c, _): &&(Option<Arc<config::ConfigFile>>, _)| match (c, &config) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
@@ -869,8 +873,16 @@ fn settings_by_folder(
         };
         by_folder.insert(dir.to_os_string(), settings);
     }
+    projects.sort_by(|a, b| a.folder.cmp(&b.folder));
+    let all = match one_config {
+        Some(file) => {
+            let config = project.config.config_for_file(file)?;
+            Some(Arc::new(project.config.rule_settings(config.as_deref())))
+        }
+        None => None,
+    };
     Ok(FolderSettings {
-        all: None,
+        all,
         by_folder,
         projects,
         checkers,
