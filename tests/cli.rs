@@ -778,6 +778,24 @@ fn stdin_mode_and_show_settings_use_the_project_of_the_file_name() {
 }
 
 #[test]
+fn upgrade_report_judges_each_project_by_its_version() {
+    let (dir, _) = three_projects();
+    let report = stdout(&run(dir.path(), &["upgrade-report", "--to", "1.13"]));
+    assert!(
+        report.starts_with("Upgrading dagster 1.9.13, 1.11.16, 1.13.29 -> 1.13"),
+        "{report}"
+    );
+    let from_b = stdout(&run(
+        &dir.path().join("b"),
+        &["upgrade-report", "--to", "1.13"],
+    ));
+    assert!(
+        from_b.starts_with("Upgrading dagster 1.13.29 -> 1.13"),
+        "{from_b}"
+    );
+}
+
+#[test]
 fn a_nested_dagster_version_setting_and_the_fallback_note() {
     let dir = project(&[
         ("uv.lock", &dagster_lock("1.13.29")),
