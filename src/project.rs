@@ -158,7 +158,8 @@ impl Project {
     /// The version project of the files in the folder `dir`: the nearest folder at or above it
     /// that holds a version source (a `dagster-version` in a configuration file, a virtualenv
     /// `.venv/` or `venv/`, a `uv.lock`, `poetry.lock` or `pdm.lock`, a pinned
-    /// `requirements*.txt` or a `pyproject.toml` dependency naming a dagster package); within
+    /// `requirements*.txt` or a `pyproject.toml` dependency naming a dagster package; a package
+    /// folder only when it also holds a `pyproject.toml` or a configuration file); within
     /// that folder, the sources rank as in [`versions::detect`], a configuration's
     /// `dagster-version` first. The answer does not depend on the current directory or on
     /// the other checked paths. `--dagster-version` (or the `--config` file's
@@ -236,6 +237,13 @@ impl Project {
                 dagster: Some(version),
                 range: None,
             }));
+        }
+        // A package folder (one with an `__init__.py`) is no project's root unless it holds a
+        // `pyproject.toml` or a configuration file: it is not listed (most folders of a large
+        // tree are packages, and with a remembered walk this costs no system call).
+        let file_in = |name: &str| crate::discovery::file_in(dir, name);
+        if file_in("__init__.py") && !config::FILE_NAMES.iter().any(|n| file_in(n)) {
+            return Ok(None);
         }
         let detected = versions::detect_with(Some(dir), false);
         if detected.is_empty() {
@@ -814,6 +822,27 @@ mod tests {
         assert_eq!(
             judged(&project, root, "packages/excluded/src/x.py"),
             ("packages/excluded".to_string(), "1.8.13".to_string())
+        );
+    }
+
+    #[test]
+    fn a_package_folder_is_a_project_only_with_a_pyproject() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "uv.lock", &lock("1.9.13"));
+        write(root, "pkg/__init__.py", "");
+        write(root, "pkg/requirements.txt", "dagster==1.13.29\n");
+        write(root, "lib/__init__.py", "");
+        write(root, "lib/uv.lock", &lock("1.11.16"));
+        write(root, "lib/pyproject.toml", "[project]\nname = 'lib'\n");
+        let project = open(root);
+        assert_eq!(
+            judged(&project, root, "pkg/x.py"),
+            (String::new(), "1.9.13".to_string())
+        );
+        assert_eq!(
+            judged(&project, root, "lib/x.py"),
+            ("lib".to_string(), "1.11.16".to_string())
         );
     }
 
