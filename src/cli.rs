@@ -8,11 +8,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::baseline::Baseline;
 use crate::catalog::{self, shipped, sources::SourceSet, Catalog};
+use crate::check::Checker;
 use crate::config;
 use crate::discovery::{snapshot, Found, Walk};
 use crate::fail_on::{self, FailOn};
 use crate::gate::Gate;
-use crate::project::Project;
+use crate::project::{Project, VersionProject};
 use crate::report::{self, OutputFormat, RenderOptions, RepoPaths, Report};
 use crate::rules;
 use crate::runner;
@@ -664,12 +665,6 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         );
         return Ok(EXIT_CLEAN);
     }
-    if !args.quiet {
-        for note in &project.notes {
-            eprintln!("dagster-api-lint: note: {note}");
-        }
-    }
-    let checker = &project.checker;
 
     let fail_on = fail_on_levels(&args, &project)?;
     // A baseline (written or applied) needs every finding before any is shown.
@@ -723,6 +718,11 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             .as_deref()
             .map_or_else(|| "-".to_string(), runner::display_path);
         let settings = project.rule_settings(&anchor)?;
+        let versions = project.version_project(&anchor)?;
+        if !args.quiet {
+            print_notes(std::slice::from_ref(&versions));
+        }
+        let checker = &*versions.checker;
         let (diagnostics, suppressed) = match crate::discovery::decode(&source) {
             Ok(text) if args.parse_only => {
                 crate::syntax::parse_and_drop(&text);
@@ -746,11 +746,23 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         };
         let cache_dir = (!args.no_cache && !args.parse_only)
             .then(|| project.cache_dir(args.cache_dir.as_deref()).0);
-        // Read while the tree is walked.
-        let opening = cache_dir.clone().map(|dir| {
-            let fingerprint = checker.fingerprint();
-            std::thread::spawn(move || crate::cache::Cache::open(&dir, fingerprint))
-        });
+        // The cache of the first path's project is read while the tree is walked (most runs
+        // have one project); those of other projects once the files' projects are known.
+        let opening = match &cache_dir {
+            Some(dir) => {
+                let first = &paths[0];
+                let versions = if first.is_dir() {
+                    project.version_project_of_dir(first)?
+                } else {
+                    project.version_project(first)?
+                };
+                let (dir, fingerprint) = (dir.clone(), versions.checker.fingerprint());
+                let opening =
+                    std::thread::spawn(move || crate::cache::Cache::open(&dir, fingerprint));
+                Some((fingerprint, opening))
+            }
+            None => None,
+        };
         // With the cache, an unchanged tree is not walked again (see discovery::snapshot).
         let found: Vec<Found> = match &cache_dir {
             Some(dir) if paths.iter().all(|p| p.is_dir()) => {
@@ -762,22 +774,30 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             }
             _ => walk.run(&paths),
         };
-        // Every file's settings first: a broken configuration file is a usage error.
+        // Every file's settings and project first: a broken configuration file is a usage
+        // error.
         let settings_by_dir = settings_by_folder(&project, &paths, &found, args.threads)?;
-        if let Some(d) = project.python_support() {
-            let settings = project.rule_settings(&project.root.join("pyproject.toml"))?;
-            let (kept, _) = runner::apply_settings(vec![d], &settings);
-            failed |= streaming && fail_on::fails(&fail_on, &kept);
-            emitter.insert(kept);
+        if !args.quiet {
+            print_notes(&settings_by_dir.projects);
         }
+        for versions in &settings_by_dir.projects {
+            if let Some(d) = project.python_support(versions) {
+                let folder = versions.folder.as_deref().unwrap_or(Path::new("."));
+                let settings = project.rule_settings(&folder.join("pyproject.toml"))?;
+                let (kept, _) = runner::apply_settings(vec![d], &settings);
+                failed |= streaming && fail_on::fails(&fail_on, &kept);
+                emitter.insert(kept);
+            }
+        }
+        let benches = open_benches(&settings_by_dir.checkers, cache_dir.as_deref(), opening);
         let run = runner::RunOptions {
             threads: args.threads,
             parse_only: args.parse_only,
-            cache: opening.map(|o| o.join().expect("the cache opens without panicking")),
         };
         runner::run_files(
-            checker,
+            benches,
             found,
+            &|path| settings_by_dir.bench_of(path),
             &|path| settings_by_dir.of(path),
             run,
             &mut |name, d| {
@@ -815,12 +835,19 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     })
 }
 
-/// The rule settings of the found files, by folder (see [`settings_by_folder`]).
+/// The rule settings and version projects of the found files, by folder (see
+/// [`settings_by_folder`]).
 struct FolderSettings {
     /// The settings of every file, when one configuration applies to all.
     all: Option<Arc<runner::RuleSettings>>,
     /// Else each folder's, by [`crate::discovery::folder_of`].
     by_folder: rustc_hash::FxHashMap<std::ffi::OsString, Arc<runner::RuleSettings>>,
+    /// The version projects of the found files, sorted by folder.
+    projects: Vec<Arc<VersionProject>>,
+    /// Their distinct checkers (a run's benches).
+    checkers: Vec<Arc<Checker>>,
+    /// The index in `checkers` of each folder's, when there is more than one.
+    bench_by_folder: rustc_hash::FxHashMap<std::ffi::OsString, usize>,
 }
 
 impl FolderSettings {
@@ -833,12 +860,79 @@ impl FolderSettings {
                 .unwrap_or_default(),
         }
     }
+
+    /// The index of the checker of the found file at `path` (a hash look-up of its folder).
+    fn bench_of(&self, path: &Path) -> usize {
+        if self.checkers.len() <= 1 {
+            return 0;
+        }
+        (self.bench_by_folder.get(crate::discovery::folder_of(path)))
+            .copied()
+            .unwrap_or(0)
+    }
 }
 
-/// The rule settings of each folder that holds a found file: configurations are looked up
-/// once per folder, in parallel on `threads` workers (a look-up may `stat` a few names per
-/// folder), and each configuration's settings are made once and shared by its folders. The
-/// error is that of the first broken configuration by folder name.
+/// Prints the notes of these version projects (inexact catalogs, no version found), once
+/// each.
+fn print_notes(projects: &[Arc<VersionProject>]) {
+    let mut printed: Vec<&str> = Vec::new();
+    for note in projects.iter().flat_map(|p| &p.notes) {
+        if !printed.contains(&note.as_str()) {
+            eprintln!("dagster-api-lint: note: {note}");
+            printed.push(note);
+        }
+    }
+}
+
+/// The benches of a run: each checker with its results cache (under `cache_dir`, when
+/// caching), the one `opening` (by fingerprint) already reads among them.
+fn open_benches(
+    checkers: &[Arc<Checker>],
+    cache_dir: Option<&Path>,
+    opening: Option<(u64, std::thread::JoinHandle<crate::cache::Cache>)>,
+) -> Vec<runner::Bench> {
+    let Some(dir) = cache_dir else {
+        return checkers
+            .iter()
+            .cloned()
+            .map(runner::Bench::uncached)
+            .collect();
+    };
+    let mut opening = opening;
+    let mut others = Vec::new();
+    let mut benches: Vec<Option<runner::Bench>> = Vec::new();
+    for (i, checker) in checkers.iter().enumerate() {
+        let fingerprint = checker.fingerprint();
+        match opening.take_if(|(f, _)| *f == fingerprint) {
+            Some((_, handle)) => benches.push(Some(runner::Bench {
+                checker: checker.clone(),
+                cache: Some(handle.join().expect("the cache opens without panicking")),
+            })),
+            None => {
+                let dir = dir.to_path_buf();
+                others.push((
+                    i,
+                    std::thread::spawn(move || crate::cache::Cache::open(&dir, fingerprint)),
+                ));
+                benches.push(None);
+            }
+        }
+    }
+    for (i, handle) in others {
+        benches[i] = Some(runner::Bench {
+            checker: checkers[i].clone(),
+            cache: Some(handle.join().expect("the cache opens without panicking")),
+        });
+    }
+    benches.into_iter().flatten().collect()
+}
+
+/// The rule settings and the version project of each folder that holds a found file:
+/// configurations and version projects are looked up once per folder, in parallel on
+/// `threads` workers (a configuration look-up may `stat` a few names per folder; a version
+/// look-up lists each folder not yet asked about once), and each configuration's settings are
+/// made once and shared by its folders, as each distinct checker is. The error is that of the
+/// first broken configuration by folder name.
 ///
 /// When the walk of a single root folder listed no configuration file in any folder, every
 /// folder's look-up passes up to the root and on to the same folders above it: one look-up
@@ -849,37 +943,72 @@ fn settings_by_folder(
     found: &[Found],
     threads: usize,
 ) -> Result<FolderSettings, String> {
-    let first_file = found.iter().find_map(|f| match f {
-        Found::File(path) => Some(path),
-        Found::Error(..) => None,
-    });
-    if let (Some(file), [root]) = (first_file, roots) {
-        if root.is_dir() && crate::discovery::no_known_folder_holds(config::FILE_NAMES) {
-            let config = project.config.config_for_file(file)?;
-            return Ok(FolderSettings {
-                all: Some(Arc::new(project.config.rule_settings(config.as_deref()))),
-                by_folder: rustc_hash::FxHashMap::default(),
-            });
-        }
-    }
     let mut first_file_of_dir: rustc_hash::FxHashMap<&std::ffi::OsStr, &Path> =
         rustc_hash::FxHashMap::default();
+    let mut last: Option<&std::ffi::OsStr> = None;
     for f in found {
         if let Found::File(path) = f {
             let dir = crate::discovery::folder_of(path);
-            first_file_of_dir.entry(dir).or_insert(path);
+            // Files of a folder mostly come together: one hash per folder, not per file.
+            if last != Some(dir) {
+                first_file_of_dir.entry(dir).or_insert(path);
+                last = Some(dir);
+            }
         }
     }
     let mut dirs: Vec<(&std::ffi::OsStr, &Path)> = first_file_of_dir.into_iter().collect();
     dirs.sort_unstable();
-    let resolved: Vec<Result<_, String>> = runner::on_workers(threads, || {
-        dirs.par_iter()
-            .map(|(_, path)| project.config.config_for_file(path))
-            .collect()
-    });
+    // One configuration for every file: see above.
+    let one_config = match (dirs.first(), roots) {
+        (Some((_, file)), [root]) => (root.is_dir()
+            && crate::discovery::no_known_folder_holds(config::FILE_NAMES))
+        .then_some(*file),
+        _ => None,
+    };
+    // Each folder's version project (memoised: a folder's search stops at the first folder
+    // already asked about) and configuration, in one pass over the folders.
+    type Resolved = (
+        Result<Arc<VersionProject>, String>,
+        Option<Result<Option<Arc<config::ConfigFile>>, String>>,
+    );
+    let resolve = |path: &Path| -> Resolved {
+        let config = one_config
+            .is_none()
+            .then(|| project.config.config_for_file(path));
+        (project.version_project(path), config)
+    };
+    // A pool of workers costs more than a few look-ups.
+    let resolved: Vec<Resolved> = if dirs.len() < 64 {
+        dirs.iter().map(|(_, path)| resolve(path)).collect()
+    } else {
+        runner::on_workers(threads, || {
+            dirs.par_iter().map(|(_, path)| resolve(path)).collect()
+        })
+    };
+    let mut projects: Vec<Arc<VersionProject>> = Vec::new();
+    let mut checkers: Vec<Arc<Checker>> = Vec::new();
+    let mut bench_by_folder = rustc_hash::FxHashMap::default();
     let mut made: Vec<(Option<Arc<config::ConfigFile>>, Arc<runner::RuleSettings>)> = Vec::new();
     let mut by_folder = rustc_hash::FxHashMap::default();
-    for ((dir, _), config) in dirs.iter().zip(resolved) {
+    for ((dir, _), (versions, config)) in dirs.iter().zip(resolved) {
+        let versions = versions?;
+        let bench = match checkers
+            .iter()
+            .position(|c| Arc::ptr_eq(c, &versions.checker))
+        {
+            Some(i) => i,
+            None => {
+                checkers.push(versions.checker.clone());
+                checkers.len() - 1
+            }
+        };
+        bench_by_folder.insert(dir.to_os_string(), bench);
+        if !projects.iter().any(|p| Arc::ptr_eq(p, &versions)) {
+            projects.push(versions);
+        }
+        let Some(config) = config else {
+            continue;
+        };
         let config = config?;
         let same = |(c, _): &&(Option<Arc<config::ConfigFile>>, _)| match (c, &config) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
@@ -895,9 +1024,20 @@ fn settings_by_folder(
         };
         by_folder.insert(dir.to_os_string(), settings);
     }
+    projects.sort_by(|a, b| a.folder.cmp(&b.folder));
+    let all = match one_config {
+        Some(file) => {
+            let config = project.config.config_for_file(file)?;
+            Some(Arc::new(project.config.rule_settings(config.as_deref())))
+        }
+        None => None,
+    };
     Ok(FolderSettings {
-        all: None,
+        all,
         by_folder,
+        projects,
+        checkers,
+        bench_by_folder,
     })
 }
 
@@ -918,39 +1058,41 @@ fn run_upgrade_report(
         ..config::Overrides::default()
     };
     let project = Project::open(&paths[0], config::Source::Discover, overrides)?;
-    for note in &project.notes {
-        eprintln!("dagster-api-lint: note: {note}");
-    }
     let walk = Walk {
         exclude: project.exclude(),
         ..Walk::default()
     };
     let found = walk.run(&paths);
-    let mut settings_by_file = std::collections::HashMap::new();
-    for f in &found {
-        if let Found::File(path) = f {
-            let settings = Arc::new(project.rule_settings(path)?);
-            settings_by_file.insert(path.clone(), settings);
-        }
-    }
+    // Each file is judged by its own project's versions, as `check` judges it.
+    let setup = settings_by_folder(&project, &paths, &found, 0)?;
+    print_notes(&setup.projects);
+    let benches = open_benches(&setup.checkers, None, None);
     let mut report = runner::check_files(
-        &project.checker,
+        benches,
         &found,
-        &|path| settings_by_file.get(path).cloned().unwrap_or_default(),
+        &|path| setup.bench_of(path),
+        &|path| setup.of(path),
         0,
     );
     report
         .diagnostics
         .retain(|d| !matches!(d.rule.code, "E999" | "E902"));
-    let from_version = project
-        .choices
-        .get("dagster")
-        .map_or("?", |c| c.catalog.version());
+    let mut from_versions: Vec<&str> = setup
+        .projects
+        .iter()
+        .filter_map(|p| Some(p.choices.get("dagster")?.catalog.version()))
+        .collect();
+    from_versions.sort_by(|a, b| shipped::compare_versions(a, b));
+    from_versions.dedup();
+    let from_version = match from_versions.is_empty() {
+        true => "?".to_string(),
+        false => from_versions.join(", "),
+    };
     let mut out = std::io::stdout().lock();
     report::upgrade::write(
         &mut out,
         &report,
-        from_version,
+        &from_version,
         &to,
         matches!(format, UpgradeFormat::Markdown),
     )

@@ -323,6 +323,11 @@ impl Resolver {
         Ok(found)
     }
 
+    /// Where configuration comes from.
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
     /// The command-line overrides.
     pub fn overrides(&self) -> &Overrides {
         &self.overrides

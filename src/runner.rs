@@ -295,6 +295,31 @@ pub fn on_workers<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T
     }
 }
 
+/// A checker of a run, and the results cache of its fingerprint: each distinct checker (one
+/// per distinct set of versions among the run's projects) has its own cache file, so a file's
+/// cached findings are always those of the checker that judges it.
+pub struct Bench {
+    /// The checker.
+    pub checker: Arc<Checker>,
+    /// Its results cache, opened for its fingerprint (see [`crate::cache`]); `None`
+    /// (`--no-cache`) for none.
+    pub cache: Option<Cache>,
+}
+
+impl Bench {
+    /// A checker without a cache.
+    pub fn uncached(checker: Arc<Checker>) -> Bench {
+        Bench {
+            checker,
+            cache: None,
+        }
+    }
+}
+
+/// Which of a run's [`Bench`]es judges the found file at a path (its index): a look-up by
+/// folder, made once per folder before the run.
+pub type BenchOf<'a> = &'a (dyn Fn(&Path) -> usize + Sync);
+
 /// How [`run_files`] runs.
 #[derive(Debug, Default)]
 pub struct RunOptions {
@@ -303,9 +328,6 @@ pub struct RunOptions {
     /// Benchmarking aid (`check --parse-only`): walk, read, byte-gate and parse every file,
     /// then drop the tree: no analysis, no findings. The floor a check cannot go below.
     pub parse_only: bool,
-    /// The results cache, opened for the checker (see [`crate::cache`]); `None`
-    /// (`--no-cache`) for none.
-    pub cache: Option<Cache>,
 }
 
 /// What a run counted besides the findings it passed on.
@@ -365,6 +387,8 @@ struct Outcome {
     findings: Findings,
     suppressed: usize,
     parsed: bool,
+    /// The bench that judged the file (whose cache the file goes through).
+    bench: usize,
     /// `Some(hash, hit)` when the file went through the cache; on a miss, the raw findings
     /// (before settings) to store.
     cache: Option<(u128, Result<(), Vec<Diagnostic>>)>,
@@ -376,8 +400,9 @@ struct Outcome {
 /// Checks every found file on `threads` workers (0: one per core) without the cache and
 /// returns every finding, sorted (for callers that need them all, like `upgrade-report`).
 pub fn check_files(
-    checker: &Checker,
+    benches: Vec<Bench>,
     found: &[Found],
+    bench_of: BenchOf,
     settings: SettingsOf,
     threads: usize,
 ) -> Report {
@@ -393,9 +418,14 @@ pub fn check_files(
         ..RunOptions::default()
     };
     let mut diagnostics = Vec::new();
-    let totals = run_files(checker, found, settings, options, &mut |name, d| {
-        diagnostics.extend(d.into_owned(name))
-    });
+    let totals = run_files(
+        benches,
+        found,
+        bench_of,
+        settings,
+        options,
+        &mut |name, d| diagnostics.extend(d.into_owned(name)),
+    );
     Report {
         diagnostics,
         files_checked: totals.files_checked,
@@ -420,13 +450,15 @@ fn batch_size(files: usize, threads: usize) -> usize {
 }
 
 /// Checks every found file on `threads` workers and passes each file's findings to `emit`, in
-/// output order: files sorted by displayed name, findings by position. Nothing is kept once
-/// emitted: a worker reads, parses, analyses and drops one file at a time, and at most about a
-/// thousand files' findings wait to be emitted, so memory does not grow with the number of
-/// files.
+/// output order: files sorted by displayed name, findings by position. Each file is judged by
+/// the checker of its bench (`bench_of`: an index into `benches`, the checkers of the run's
+/// version projects), through that bench's cache. Nothing is kept once emitted: a worker
+/// reads, parses, analyses and drops one file at a time, and at most about a thousand files'
+/// findings wait to be emitted, so memory does not grow with the number of files.
 pub fn run_files(
-    checker: &Checker,
+    benches: Vec<Bench>,
     found: Vec<Found>,
+    bench_of: BenchOf,
     settings: SettingsOf,
     options: RunOptions,
     emit: &mut dyn FnMut(&str, Findings),
@@ -442,14 +474,17 @@ pub fn run_files(
         .collect();
     // The order findings are reported in (a stable sort: equal names keep the walk order).
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let gate = Gate::new(checker);
-    let cache = options.cache.filter(|_| !options.parse_only);
-    let stamper = match &cache {
-        Some(_) => Stamper::for_files(files.iter().filter_map(|(_, f)| match f {
+    let (checkers, caches): (Vec<Arc<Checker>>, Vec<Option<Cache>>) = benches
+        .into_iter()
+        .map(|b| (b.checker, b.cache.filter(|_| !options.parse_only)))
+        .unzip();
+    let gates: Vec<Gate> = checkers.iter().map(|c| Gate::new(c)).collect();
+    let stamper = match caches.iter().any(Option::is_some) {
+        true => Stamper::for_files(files.iter().filter_map(|(_, f)| match f {
             Found::File(path) => Some(path.as_path()),
             Found::Error(..) => None,
         })),
-        None => Stamper::default(),
+        false => Stamper::default(),
     };
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -462,7 +497,7 @@ pub fn run_files(
         files_checked: files.len(),
         ..Totals::default()
     };
-    let mut update = cache::Update::default();
+    let mut updates: Vec<cache::Update> = caches.iter().map(|_| cache::Update::default()).collect();
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::sync_channel::<(usize, Vec<Outcome>)>(IN_FLIGHT);
     std::thread::scope(|scope| {
@@ -471,8 +506,10 @@ pub fn run_files(
             let (files, next) = (&files, &next);
             let run = Run {
                 parse_only: options.parse_only,
-                gate: &gate,
-                cache: cache.as_ref(),
+                checkers: &checkers,
+                gates: &gates,
+                caches: &caches,
+                bench_of,
                 stamper: &stamper,
             };
             std::thread::Builder::new()
@@ -486,7 +523,7 @@ pub fn run_files(
                         };
                         let outcomes = rest[..batch.min(rest.len())]
                             .iter()
-                            .map(|(name, found)| check_one(checker, name, found, settings, &run))
+                            .map(|(name, found)| check_one(name, found, settings, &run))
                             .collect();
                         if tx.send((first, outcomes)).is_err() {
                             break;
@@ -508,13 +545,16 @@ pub fn run_files(
                     totals.suppressed_by_noqa += outcome.suppressed;
                     totals.parsed += usize::from(outcome.parsed);
                     let name = &files[want - 1].0;
-                    if let (Some(cache), Some((stamp, read_at, content))) = (&cache, outcome.read) {
-                        cache.file_read(&mut update, name, stamp, read_at, content)
-                    }
-                    if let (Some(cache), Some((hash, hit))) = (&cache, &outcome.cache) {
-                        match hit {
-                            Ok(()) => totals.cache_hits += 1,
-                            Err(raw) => cache.add(&mut update, *hash, raw),
+                    let bench = outcome.bench;
+                    if let Some(cache) = caches.get(bench).and_then(Option::as_ref) {
+                        let update = &mut updates[bench];
+                        if let Some((stamp, read_at, content)) = outcome.read {
+                            cache.file_read(update, name, stamp, read_at, content)
+                        }
+                        match &outcome.cache {
+                            Some((_, Ok(()))) => totals.cache_hits += 1,
+                            Some((hash, Err(raw))) => cache.add(update, *hash, raw),
+                            None => {}
                         }
                     }
                     emit(name, outcome.findings);
@@ -522,41 +562,34 @@ pub fn run_files(
             }
         }
     });
-    if let Some(cache) = cache {
-        if let Err(e) = cache.finish(update) {
-            eprintln!("dagster-api-lint: warning: could not write the cache: {e}");
+    for (cache, update) in caches.into_iter().zip(updates) {
+        if let Some(cache) = cache {
+            if let Err(e) = cache.finish(update) {
+                eprintln!("dagster-api-lint: warning: could not write the cache: {e}");
+            }
         }
     }
     totals
 }
 
-/// What every file of a run is checked with.
+/// What every file of a run is checked with: per bench, its checker, gate and cache.
 #[derive(Clone, Copy)]
 struct Run<'a> {
     parse_only: bool,
-    gate: &'a Gate<'a>,
-    cache: Option<&'a Cache>,
+    checkers: &'a [Arc<Checker>],
+    gates: &'a [Gate<'a>],
+    caches: &'a [Option<Cache>],
+    bench_of: BenchOf<'a>,
     stamper: &'a Stamper,
 }
 
 /// Reads, gates, and checks (or looks up) one file.
-fn check_one(
-    checker: &Checker,
-    name: &str,
-    found: &Found,
-    settings: SettingsOf,
-    run: &Run,
-) -> Outcome {
-    let Run {
-        parse_only,
-        gate,
-        cache,
-        stamper,
-    } = *run;
+fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outcome {
     let mut outcome = Outcome {
         findings: Findings::Owned(Vec::new()),
         suppressed: 0,
         parsed: false,
+        bench: 0,
         cache: None,
         read: None,
     };
@@ -567,6 +600,14 @@ fn check_one(
         }
         Found::File(path) => path,
     };
+    let bench = match run.checkers.len() {
+        1 => 0,
+        n => (run.bench_of)(path).min(n - 1),
+    };
+    outcome.bench = bench;
+    let (checker, gate) = (&*run.checkers[bench], &run.gates[bench]);
+    let (parse_only, stamper) = (run.parse_only, run.stamper);
+    let cache = run.caches[bench].as_ref();
     // With the cache, a file whose stamp has not changed since it was last read is not read:
     // what that read found answers (no findings, or the key of its findings). Only a path the
     // cache knows costs this `stat`; any other takes its stamp from the read's own `fstat`.

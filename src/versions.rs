@@ -30,15 +30,49 @@ pub fn package_of(dist: &str) -> String {
     dist.trim().to_ascii_lowercase().replace(['-', '.'], "_")
 }
 
-/// Detects the versions of dagster packages used by the project rooted at `root`.
+/// Detects the versions of dagster packages used by the project rooted at `root`, the active
+/// virtualenv (`VIRTUAL_ENV`) first.
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn detect(root: &Path) -> BTreeMap<String, Detected> {
+    detect_with(Some(root), true)
+}
+
+/// The names in a folder that can hold a version: lock files, requirements files,
+/// `pyproject.toml` and the project-local virtualenvs.
+fn is_version_source_name(name: &str) -> bool {
+    matches!(
+        name,
+        "uv.lock" | "poetry.lock" | "pdm.lock" | "pyproject.toml" | ".venv" | "venv"
+    ) || (name.starts_with("requirements") && name.ends_with(".txt"))
+}
+
+/// The versions the sources in `root` name (see [`detect`]), with the active virtualenv first
+/// when `active_venv`. The folder is listed once; a folder without a name that can hold a
+/// version (most folders) costs nothing more. `root` `None`: the active virtualenv alone.
+pub fn detect_with(root: Option<&Path>, active_venv: bool) -> BTreeMap<String, Detected> {
     let mut found: BTreeMap<String, Detected> = BTreeMap::new();
+    let names: Vec<String> = root
+        .map(|root| {
+            std::fs::read_dir(root)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| is_version_source_name(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    if names.is_empty() && !active_venv {
+        return found;
+    }
+    let has = |name: &str| names.iter().any(|n| n == name);
     let mut add = |package: String, detected: Detected| {
         if catalog::sources::is_dagster_distribution(&package) {
             found.entry(package_of(&package)).or_insert(detected);
         }
     };
-    for (label, site) in virtualenv_site_packages(root) {
+    let envs = virtualenv_site_packages(root.filter(|_| has(".venv") || has("venv")), active_venv);
+    for (label, site) in envs {
         for (dist, version) in site_packages_dists(&site) {
             add(
                 dist,
@@ -50,7 +84,13 @@ pub fn detect(root: &Path) -> BTreeMap<String, Detected> {
             );
         }
     }
+    let Some(root) = root else {
+        return found;
+    };
     for lock in ["uv.lock", "poetry.lock", "pdm.lock"] {
+        if !has(lock) {
+            continue;
+        }
         let path = root.join(lock);
         for (dist, version) in lock_packages(&path) {
             add(
@@ -63,16 +103,10 @@ pub fn detect(root: &Path) -> BTreeMap<String, Detected> {
             );
         }
     }
-    let mut requirements: Vec<PathBuf> = std::fs::read_dir(root)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("requirements") && n.ends_with(".txt"))
-        })
+    let mut requirements: Vec<PathBuf> = names
+        .iter()
+        .filter(|n| n.starts_with("requirements") && n.ends_with(".txt"))
+        .map(|n| root.join(n))
         .collect();
     requirements.sort();
     for file in requirements {
@@ -92,7 +126,12 @@ pub fn detect(root: &Path) -> BTreeMap<String, Detected> {
             );
         }
     }
-    for (dist, spec) in pyproject_dependencies(&root.join("pyproject.toml")) {
+    let pyproject = if has("pyproject.toml") {
+        pyproject_dependencies(&root.join("pyproject.toml"))
+    } else {
+        Vec::new()
+    };
+    for (dist, spec) in pyproject {
         let package = package_of(&dist);
         if let Some(version) = lowest_allowed(&package, &spec) {
             add(
@@ -100,7 +139,7 @@ pub fn detect(root: &Path) -> BTreeMap<String, Detected> {
                 Detected {
                     version,
                     source: format!(
-                        "pyproject.toml dependency `{dist}{spec}` (the lowest allowed version)"
+                        "{PYPROJECT_SOURCE} `{dist}{spec}` (the lowest allowed version)"
                     ),
                     site_packages: None,
                 },
@@ -110,17 +149,42 @@ pub fn detect(root: &Path) -> BTreeMap<String, Detected> {
     found
 }
 
-/// The site-packages folders of the active and project-local virtualenvs.
-fn virtualenv_site_packages(root: &Path) -> Vec<(String, PathBuf)> {
+/// How the source of a version taken from a `pyproject.toml` dependency starts.
+pub const PYPROJECT_SOURCE: &str = "pyproject.toml dependency";
+
+/// The specifier of the `pyproject.toml` dependency on `package` (an import name) in `dir`.
+pub fn dependency_range(dir: &Path, package: &str) -> Option<String> {
+    pyproject_dependencies(&dir.join("pyproject.toml"))
+        .into_iter()
+        .find(|(dist, _)| package_of(dist) == package)
+        .map(|(_, spec)| spec)
+}
+
+/// True when the specifier `spec` allows `version` (false when either does not parse).
+pub fn allows(spec: &str, version: &str) -> bool {
+    match (
+        VersionSpecifiers::from_str(spec),
+        Version::from_str(version),
+    ) {
+        (Ok(spec), Ok(version)) => spec.contains(&version),
+        _ => false,
+    }
+}
+
+/// The site-packages folders of the active (when `active`) and project-local (in `root`)
+/// virtualenvs.
+fn virtualenv_site_packages(root: Option<&Path>, active: bool) -> Vec<(String, PathBuf)> {
     let mut envs = Vec::new();
-    if let Some(active) = std::env::var_os("VIRTUAL_ENV") {
+    if let Some(active) = std::env::var_os("VIRTUAL_ENV").filter(|_| active) {
         envs.push((
             "active virtualenv $VIRTUAL_ENV".to_string(),
             PathBuf::from(active),
         ));
     }
     for name in [".venv", "venv"] {
-        envs.push((format!("virtualenv {name}/"), root.join(name)));
+        if let Some(root) = root {
+            envs.push((format!("virtualenv {name}/"), root.join(name)));
+        }
     }
     let mut out = Vec::new();
     for (label, env) in envs {

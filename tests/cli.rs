@@ -554,3 +554,315 @@ fn upgrade_report() {
         "exists in the target: {out}"
     );
 }
+
+/// Uses whose status differs among dagster 1.9.13, 1.11.16 and 1.13.29.
+const VERSIONED_USES: &[u8] = b"from dagster import FreshnessPolicy\nimport dagster.components\nfrom dagster import apply_freshness_policy\n";
+
+fn dagster_lock(version: &str) -> Vec<u8> {
+    format!("version = 1\n\n[[package]]\nname = \"dagster\"\nversion = \"{version}\"\n\n[[package]]\nname = \"pandas\"\nversion = \"2.2.3\"\n").into_bytes()
+}
+
+/// A repository whose root locks dagster 1.9.13 and whose subprojects `a` and `b` lock
+/// 1.11.16 and 1.13.29 (`a/tools` has a configuration without `dagster-version`: still `a`'s).
+fn three_projects() -> (tempfile::TempDir, Vec<(&'static str, &'static str)>) {
+    let (root, a, b) = (
+        dagster_lock("1.9.13"),
+        dagster_lock("1.11.16"),
+        dagster_lock("1.13.29"),
+    );
+    let dir = project(&[
+        ("uv.lock", &root),
+        ("defs.py", VERSIONED_USES),
+        ("jobs/defs.py", VERSIONED_USES),
+        ("a/uv.lock", &a),
+        ("a/pkg/defs.py", VERSIONED_USES),
+        ("a/tools/dagster-api-lint.toml", b"ignore = [\"DAG2\"]\n"),
+        ("a/tools/defs.py", VERSIONED_USES),
+        ("b/uv.lock", &b),
+        ("b/defs.py", VERSIONED_USES),
+    ]);
+    let versions = vec![
+        ("defs.py", "1.9.13"),
+        ("jobs/defs.py", "1.9.13"),
+        ("a/pkg/defs.py", "1.11.16"),
+        ("a/tools/defs.py", "1.11.16"),
+        ("b/defs.py", "1.13.29"),
+    ];
+    (dir, versions)
+}
+
+/// `..` and `.` removed, lexically.
+fn lexical(path: &std::path::Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+type PerFile = std::collections::BTreeMap<String, Vec<(u64, u64, String, String, String)>>;
+
+/// The JSON findings of a run in `root/cwd`, by file (relative to `root`).
+fn findings_by_file(root: &std::path::Path, cwd: &str, args: &[&str]) -> PerFile {
+    let mut all = vec!["check", "--output-format", "json"];
+    all.extend_from_slice(args);
+    let out = run(&root.join(cwd), &all);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{all:?} in {cwd}: {}",
+        stderr(&out)
+    );
+    let records: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut per_file = PerFile::new();
+    for r in records {
+        let name = lexical(&std::path::Path::new(cwd).join(r["filename"].as_str().unwrap()));
+        let text = |key: &str| r[key].as_str().unwrap_or_default().to_string();
+        per_file
+            .entry(name.to_string_lossy().into_owned())
+            .or_default()
+            .push((
+                r["location"]["row"].as_u64().unwrap(),
+                r["location"]["column"].as_u64().unwrap(),
+                text("code"),
+                text("symbol"),
+                text("message"),
+            ));
+    }
+    per_file
+}
+
+#[test]
+fn each_file_is_judged_by_its_own_projects_version() {
+    let (dir, versions) = three_projects();
+    let root = dir.path();
+    let whole = findings_by_file(root, "", &["--no-cache", "."]);
+    // Each file's findings are those of a check of that file alone with its project's version.
+    for (file, version) in &versions {
+        let alone = findings_by_file(
+            root,
+            "",
+            &[
+                "--no-cache",
+                "--isolated",
+                "--dagster-version",
+                version,
+                file,
+            ],
+        );
+        assert_eq!(
+            whole.get(*file),
+            alone.get(*file),
+            "{file} is judged by dagster {version}"
+        );
+    }
+    // The versions matter: 1.9.13 lacks `dagster.components`, 1.11.16 removed
+    // `FreshnessPolicy`, 1.13.29 has both.
+    let codes = |file: &str| -> Vec<String> {
+        whole
+            .get(file)
+            .into_iter()
+            .flatten()
+            .map(|f| format!("{}:{}", f.2, f.3))
+            .collect()
+    };
+    assert!(codes("defs.py").contains(&"DAG003:dagster.components".to_string()));
+    assert!(
+        codes("a/pkg/defs.py").contains(&"DAG003:dagster.FreshnessPolicy".to_string()),
+        "{:?}",
+        codes("a/pkg/defs.py")
+    );
+    assert!(!codes("a/pkg/defs.py")
+        .iter()
+        .any(|c| c.contains("components")));
+    assert!(
+        !codes("b/defs.py")
+            .iter()
+            .any(|c| c.contains("FreshnessPolicy") || c.contains("components")),
+        "{:?}",
+        codes("b/defs.py")
+    );
+
+    // Independent of the order of the paths and of the current directory.
+    let ab = findings_by_file(root, "", &["--no-cache", "a", "b"]);
+    let ba = findings_by_file(root, "", &["--no-cache", "b", "a"]);
+    assert_eq!(ab, ba);
+    assert!(ab
+        .keys()
+        .all(|f| f.starts_with("a/") || f.starts_with("b/")));
+    let files = findings_by_file(
+        root,
+        "",
+        &["--no-cache", "b/defs.py", "defs.py", "a/pkg/defs.py"],
+    );
+    for file in ["b/defs.py", "defs.py", "a/pkg/defs.py"] {
+        assert_eq!(files.get(file), whole.get(file), "{file} named alone");
+    }
+    for (cwd, path) in [("a", ".."), ("a/pkg", "../.."), ("b", "..")] {
+        assert_eq!(
+            findings_by_file(root, cwd, &["--no-cache", path]),
+            whole,
+            "from {cwd}"
+        );
+    }
+    let from_b = findings_by_file(root, "b", &["--no-cache", "../a", "."]);
+    assert_eq!(from_b, ab);
+
+    // A warm run (each project's checker with its own cache file) equals the cold one.
+    let cold = findings_by_file(root, "", &["."]);
+    let warm = findings_by_file(root, "", &["."]);
+    assert_eq!(cold, whole);
+    assert_eq!(warm, whole);
+    let warm_from_a = findings_by_file(root, "a", &[".."]);
+    assert_eq!(warm_from_a, whole);
+    // A lock that changes a project's version changes its files' findings (not a stale hit).
+    std::fs::write(root.join("a/uv.lock"), dagster_lock("1.13.29")).unwrap();
+    let moved = findings_by_file(root, "", &["."]);
+    assert_ne!(moved.get("a/pkg/defs.py"), whole.get("a/pkg/defs.py"));
+    assert_eq!(moved.get("a/pkg/defs.py"), whole.get("b/defs.py"));
+    assert_eq!(moved.get("defs.py"), whole.get("defs.py"));
+
+    // The flag decides for every file.
+    let flagged = findings_by_file(
+        root,
+        "",
+        &["--no-cache", "--dagster-version", "1.11.16", "."],
+    );
+    let alone = findings_by_file(
+        root,
+        "",
+        &["--no-cache", "--dagster-version", "1.11.16", "b/defs.py"],
+    );
+    assert_eq!(flagged.get("b/defs.py"), alone.get("b/defs.py"));
+    assert!(flagged["b/defs.py"].iter().any(|f| f.2 == "DAG003"));
+}
+
+#[test]
+fn stdin_mode_and_show_settings_use_the_project_of_the_file_name() {
+    let (dir, versions) = three_projects();
+    let root = dir.path();
+    for (file, version) in versions {
+        let checked = findings_by_file(root, "", &["--no-cache", file]);
+        let piped = Command::cargo_bin("dagster-api-lint")
+            .unwrap()
+            .current_dir(root.join("b"))
+            .env_remove("VIRTUAL_ENV")
+            .args(["check", "--output-format", "json", "--stdin-filename"])
+            .arg(root.join(file))
+            .arg("-")
+            .write_stdin(VERSIONED_USES)
+            .output()
+            .unwrap();
+        let records: Vec<serde_json::Value> = serde_json::from_slice(&piped.stdout).unwrap();
+        let piped: Vec<(u64, u64, String)> = records
+            .iter()
+            .map(|r| {
+                (
+                    r["location"]["row"].as_u64().unwrap(),
+                    r["location"]["column"].as_u64().unwrap(),
+                    r["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let expected: Vec<(u64, u64, String)> = checked
+            .get(file)
+            .into_iter()
+            .flatten()
+            .map(|f| (f.0, f.1, f.4.clone()))
+            .collect();
+        assert_eq!(
+            piped, expected,
+            "{file} on stdin is judged by dagster {version}"
+        );
+        let settings = stdout(&run(root, &["check", "--show-settings", file]));
+        assert!(
+            settings.contains(&format!("dagster {version} from uv.lock")),
+            "{settings}"
+        );
+    }
+}
+
+#[test]
+fn upgrade_report_judges_each_project_by_its_version() {
+    let (dir, _) = three_projects();
+    let report = stdout(&run(dir.path(), &["upgrade-report", "--to", "1.13"]));
+    assert!(
+        report.starts_with("Upgrading dagster 1.9.13, 1.11.16, 1.13.29 -> 1.13"),
+        "{report}"
+    );
+    let from_b = stdout(&run(
+        &dir.path().join("b"),
+        &["upgrade-report", "--to", "1.13"],
+    ));
+    assert!(
+        from_b.starts_with("Upgrading dagster 1.13.29 -> 1.13"),
+        "{from_b}"
+    );
+}
+
+#[test]
+fn a_nested_dagster_version_setting_and_the_fallback_note() {
+    let dir = project(&[
+        ("uv.lock", &dagster_lock("1.13.29")),
+        (
+            "sub/dagster-api-lint.toml",
+            b"dagster-version = \"1.11.16\"\n",
+        ),
+        ("sub/uv.lock", &dagster_lock("1.9.13")),
+        ("sub/defs.py", VERSIONED_USES),
+        ("defs.py", VERSIONED_USES),
+    ]);
+    let per_file = findings_by_file(dir.path(), "", &["--no-cache", "."]);
+    let alone = findings_by_file(
+        dir.path(),
+        "",
+        &[
+            "--no-cache",
+            "--isolated",
+            "--dagster-version",
+            "1.11.16",
+            "sub/defs.py",
+        ],
+    );
+    assert_eq!(per_file.get("sub/defs.py"), alone.get("sub/defs.py"));
+    assert_eq!(per_file.get("defs.py"), None, "1.13.29 has every name");
+    let settings = stdout(&run(
+        &dir.path().join("sub"),
+        &["check", "--show-settings", "defs.py"],
+    ));
+    assert!(settings.contains("version project: ."), "{settings}");
+    assert!(
+        settings.contains("dagster 1.11.16 from `dagster-version` in"),
+        "{settings}"
+    );
+    let settings = stdout(&run(
+        dir.path(),
+        &["check", "--show-settings", "sub/defs.py"],
+    ));
+    assert!(settings.contains("version project: sub"), "{settings}");
+
+    // Without any version source: the newest catalog, and a note on stderr, once.
+    let bare = project(&[
+        ("one/defs.py", VERSIONED_USES),
+        ("one/more.py", VERSIONED_USES),
+        ("two/defs.py", VERSIONED_USES),
+    ]);
+    let out = run(bare.path(), &["check", "--no-cache", "one", "two"]);
+    let notes = stderr(&out);
+    assert_eq!(
+        notes.matches("no dagster version found").count(),
+        1,
+        "{notes}"
+    );
+    let quiet = run(bare.path(), &["check", "--no-cache", "-q", "one"]);
+    assert!(
+        !stderr(&quiet).contains("no dagster version"),
+        "{}",
+        stderr(&quiet)
+    );
+}

@@ -417,10 +417,8 @@ impl Server {
             return None;
         }
         let text = Text::new(&document.text, self.encoding);
-        let project = self.workspace.project_for(document.path.as_deref());
-        let lookup = project
-            .checker
-            .lookup(&document.text, text.offset(at.position))?;
+        let checker = self.workspace.checker_for(document.path.as_deref());
+        let lookup = checker.lookup(&document.text, text.offset(at.position))?;
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
@@ -487,12 +485,13 @@ impl Server {
         }
         let path = document.path.as_deref();
         let name = workspace::display_name(path, uri);
+        let checker = self.workspace.checker_for(path);
         let project = self.workspace.project_for(path);
         let started = Instant::now();
         let checked = panic::catch_unwind(AssertUnwindSafe(|| {
             let settings = workspace::settings_for(project, path);
-            let gate = Gate::new(&project.checker);
-            runner::check_text(&project.checker, &name, &document.text, &settings, &gate).0
+            let gate = Gate::new(&checker);
+            runner::check_text(&checker, &name, &document.text, &settings, &gate).0
         }));
         let Ok(findings) = checked else {
             log(&format!(

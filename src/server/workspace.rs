@@ -2,28 +2,35 @@
 //! dagster versions, catalogs and checker, as the CLI opens them), reopened when a
 //! configuration file changes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use lsp_types::Uri;
 
 use super::log;
+use crate::check::Checker;
 use crate::config::{Overrides, Source};
 use crate::project::{self, Project};
 use crate::runner::{self, RuleSettings};
 
-/// Files whose change reloads the configuration. The client is asked to watch them.
+/// Files whose change reloads the configuration and the versions of the projects (their
+/// names, or a glob for requirements files). The client is asked to watch them.
 pub const CONFIG_FILES: &[&str] = &[
     "pyproject.toml",
     "dagster-api-lint.toml",
     ".dagster-api-lint.toml",
+    "uv.lock",
+    "poetry.lock",
+    "pdm.lock",
+    "requirements*.txt",
 ];
 
 /// True when `path` is one of the [`CONFIG_FILES`].
 pub fn is_config_file(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| CONFIG_FILES.contains(&n))
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        CONFIG_FILES.contains(&n) || (n.starts_with("requirements") && n.ends_with(".txt"))
+    })
 }
 
 /// The name a document's findings carry, and that per-file rules match: its path as the CLI
@@ -41,6 +48,8 @@ pub fn display_name(path: Option<&Path>, uri: &Uri) -> String {
 pub struct Workspace {
     roots: Vec<PathBuf>,
     projects: HashMap<PathBuf, Project>,
+    /// The version projects whose notes were logged (once each).
+    noted: HashSet<Option<PathBuf>>,
 }
 
 impl Workspace {
@@ -53,23 +62,55 @@ impl Workspace {
     }
 
     /// The project of a document: the one of the innermost workspace folder that holds it,
-    /// else of its own folder (of the current directory for an unsaved buffer).
+    /// else of its own folder (of the outermost workspace folder for an unsaved buffer).
     pub fn project_for(&mut self, path: Option<&Path>) -> &Project {
         let anchor = match path {
             Some(path) => match self.roots.iter().find(|r| path.starts_with(r)) {
                 Some(root) => root.clone(),
                 None => path.parent().unwrap_or(path).to_path_buf(),
             },
-            None => std::env::current_dir().unwrap_or_default(),
+            None => self
+                .roots
+                .last()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("/")),
         };
         self.projects
             .entry(anchor)
             .or_insert_with_key(|anchor| open(anchor))
     }
 
+    /// The checker of a document: that of the version project of its path (see
+    /// [`Project::version_project`]), memoised per project folder; for an unsaved buffer,
+    /// that of the outermost workspace folder (never of the server's current directory).
+    pub fn checker_for(&mut self, path: Option<&Path>) -> Arc<Checker> {
+        let folder = self.roots.last().cloned();
+        let project = self.project_for(path);
+        let versions = match (path, &folder) {
+            (Some(path), _) => project.version_project(path),
+            (None, Some(folder)) => project.version_project_of_dir(folder),
+            (None, None) => project.version_project_of_dir(Path::new("/")),
+        };
+        let versions = versions.unwrap_or_else(|error| {
+            log(&format!("{error}; using the default configuration"));
+            let dir = path.and_then(Path::parent).or(folder.as_deref());
+            let dir = dir.unwrap_or(Path::new("/"));
+            Project::open(dir, Source::Isolated, Overrides::default())
+                .and_then(|p| p.version_project_of_dir(dir))
+                .expect("a project without configuration opens")
+        });
+        if self.noted.insert(versions.folder.clone()) {
+            for note in &versions.notes {
+                log(&format!("note: {note}"));
+            }
+        }
+        versions.checker.clone()
+    }
+
     /// Forgets the projects: a configuration file changed.
     pub fn reload(&mut self) {
         self.projects.clear();
+        self.noted.clear();
     }
 }
 
@@ -117,6 +158,8 @@ mod tests {
         assert!(is_config_file(Path::new("/repo/pyproject.toml")));
         assert!(is_config_file(Path::new("/repo/.dagster-api-lint.toml")));
         assert!(!is_config_file(Path::new("/repo/setup.cfg")));
+        assert!(is_config_file(Path::new("/repo/sub/uv.lock")));
+        assert!(is_config_file(Path::new("/repo/requirements-dev.txt")));
     }
 
     #[test]
@@ -139,5 +182,35 @@ mod tests {
         assert!(settings_for(project, Some(&outer.join("b.py")))
             .ignore
             .is_empty());
+    }
+
+    #[test]
+    fn each_document_is_judged_by_its_own_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let lock = |v: &str| format!("[[package]]\nname = \"dagster\"\nversion = \"{v}\"\n");
+        std::fs::write(root.join("uv.lock"), lock("1.9.13")).unwrap();
+        std::fs::create_dir_all(root.join("sub/pkg")).unwrap();
+        std::fs::write(root.join("sub/uv.lock"), lock("1.13.29")).unwrap();
+        let mut workspace = Workspace::default();
+        workspace.set_roots(vec![root.clone()]);
+        let source = "import dagster.components\n";
+        let codes = |checker: &Checker| -> Vec<&'static str> {
+            checker
+                .check_source("x.py", source)
+                .iter()
+                .map(|d| d.rule.code)
+                .collect()
+        };
+        let top = workspace.checker_for(Some(&root.join("a.py")));
+        let sub = workspace.checker_for(Some(&root.join("sub/pkg/a.py")));
+        assert_eq!(codes(&top), ["DAG003"], "1.9.13 has no dagster.components");
+        assert!(codes(&sub).is_empty(), "1.13.29 has it");
+        // Memoised: the same checker for every document of a project.
+        let again = workspace.checker_for(Some(&root.join("sub/b.py")));
+        assert!(Arc::ptr_eq(&sub, &again));
+        // An unsaved buffer takes the workspace folder's project, not the current directory's.
+        let unsaved = workspace.checker_for(None);
+        assert!(Arc::ptr_eq(&top, &unsaved));
     }
 }
