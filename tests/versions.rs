@@ -120,7 +120,7 @@ fn versions_that_are_not_releases_are_placed_among_them_with_a_note() {
     let newer_patch = check(source, &["--dagster-version", "1.12.99"]);
     assert!(
         stderr(&newer_patch).contains(
-            "note: dagster 1.12.99 is newer than every 1.12 release known to this tool: judging by dagster 1.12.22"
+            "dagster 1.12.99 is newer than every 1.12 release known to this tool: judging by dagster 1.12.22"
         ),
         "{}",
         stderr(&newer_patch)
