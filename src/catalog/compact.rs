@@ -18,6 +18,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
+
 use super::model::{
     Catalog, Export, History, Kind, Marker, Object, Period, Status, FORMAT_VERSION, HISTORY_FORMAT,
 };
@@ -236,11 +239,11 @@ pub struct HistoryIndex {
 struct Presence {
     /// Releases (index spans, the end excluded) that have each export path, module name and
     /// alias path.
-    names: HashMap<&'static str, Vec<(u32, u32)>>,
+    names: FxHashMap<&'static str, SmallVec<[(u32, u32); 2]>>,
     /// Each export's encoded periods, by path.
-    exports: HashMap<&'static str, &'static [u8]>,
+    exports: FxHashMap<&'static str, &'static [u8]>,
     /// Each object's encoded periods, by id.
-    objects: HashMap<&'static str, &'static [u8]>,
+    objects: FxHashMap<&'static str, &'static [u8]>,
 }
 
 impl HistoryIndex {
@@ -381,9 +384,10 @@ impl HistoryIndex {
             r: Reader { bytes: self.body },
             table: self.table,
         };
-        let mut names: HashMap<&'static str, Vec<(u32, u32)>> = HashMap::new();
-        let mut exports = HashMap::new();
-        let mut objects = HashMap::new();
+        let mut names: FxHashMap<&'static str, SmallVec<[(u32, u32); 2]>> =
+            FxHashMap::with_capacity_and_hasher(1 << 12, Default::default());
+        let mut exports = FxHashMap::with_capacity_and_hasher(1 << 10, Default::default());
+        let mut objects = FxHashMap::with_capacity_and_hasher(1 << 13, Default::default());
         let span = |d: &mut Decoder<'static, 'static>| -> Result<(u32, u32), String> {
             Ok((d.r.uint()? as u32, d.r.uint()? as u32))
         };
