@@ -622,9 +622,11 @@ impl Checker {
             (Target::Path(path), RefKind::ImportFrom { module }) => {
                 self.judge_import_from(module, path)
             }
-            (Target::Path(path), RefKind::ImportModule) => self.judge_path(path, true),
-            (Target::Path(path), RefKind::Use { chained }) => self.judge_path(path, !chained),
-            (Target::Path(path), RefKind::Member { .. }) => self.judge_path(path, false),
+            (Target::Path(path), RefKind::ImportModule) => self.judge_path(path, true, true),
+            (Target::Path(path), RefKind::Use { chained }) => {
+                self.judge_path(path, !chained, false)
+            }
+            (Target::Path(path), RefKind::Member { .. }) => self.judge_path(path, false, false),
         }
     }
 
@@ -633,10 +635,10 @@ impl Checker {
             return private_only(path);
         };
         if private_segment(module).is_some() || alias_prefix(&catalog, module).is_some() {
-            return self.judge_path(path, true);
+            return self.judge_path(path, true, false);
         }
         if catalog.index.public_modules.contains(module) {
-            return self.judge_path(path, true);
+            return self.judge_path(path, true, false);
         }
         if catalog.index.modules.contains(module) {
             let mut out = vec![Finding {
@@ -665,7 +667,10 @@ impl Checker {
     /// Judges a dotted path. `whole` (imports, names) judges every segment; an attribute chained
     /// on another reference judges only its last segment, since the shorter chain
     /// (`dg.AssetSelection` in `dg.AssetSelection.keys`) is a reference of its own.
-    fn judge_path(&self, path: &str, whole: bool) -> Vec<Finding> {
+    /// `as_module`: the path is imported as a module (`import a.b.c`); otherwise a name that a
+    /// public module exports wins over a submodule of the same name (`dagster.components
+    /// .definitions` is the function the package binds over its `definitions` submodule).
+    fn judge_path(&self, path: &str, whole: bool, as_module: bool) -> Vec<Finding> {
         let Some(catalog) = self.catalog_for(path) else {
             return private_only(path);
         };
@@ -709,7 +714,12 @@ impl Checker {
             return out;
         }
 
-        if catalog.index.modules.contains(path) {
+        let shadowed = !as_module
+            && catalog
+                .exports
+                .get(path)
+                .is_some_and(|e| e.target.as_deref() != Some(path));
+        if catalog.index.modules.contains(path) && !shadowed {
             if !catalog.index.public_modules.contains(path) {
                 let under_public = catalog
                     .public_modules
