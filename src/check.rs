@@ -1484,6 +1484,46 @@ AssetSpec('a', auto_materialize_policy=None)
     }
 
     #[test]
+    fn a_marked_object_through_a_private_path_keeps_its_markers_and_public_name() {
+        let diagnostics = checker().check_source(
+            "a.py",
+            "from dagster._core.definitions import ExpectationResult\n",
+        );
+        let message = |code: &str| {
+            let found: Vec<&str> = diagnostics
+                .iter()
+                .filter(|d| d.rule.code == code)
+                .map(|d| &*d.message)
+                .collect();
+            assert_eq!(found.len(), 1, "{code}: {diagnostics:#?}");
+            found[0].to_string()
+        };
+        assert_eq!(diagnostics.len(), 2);
+        let private = message("DAG201");
+        assert!(
+            private.ends_with("Use the public `dagster.ExpectationResult` instead."),
+            "{private}"
+        );
+        let deprecated = message("DAG001");
+        assert!(
+            deprecated.starts_with("`ExpectationResult` is deprecated and will be removed in 2.0."),
+            "{deprecated}"
+        );
+    }
+
+    #[test]
+    fn a_function_bound_over_its_submodule_is_not_a_module() {
+        let f = findings(
+            "a.py",
+            "import dagster as dg\nfrom dagster.components import definitions\n@dg.components.definitions\ndef defs(): ...\n@definitions\ndef more(): ...\n",
+        );
+        assert!(f.is_empty(), "{f:#?}");
+        // Importing the submodule itself is still an import of a non-public module.
+        let f = findings("a.py", "import dagster.components.definitions\n");
+        assert_eq!(f, ["DAG202 dagster.components.definitions @ 1"], "{f:#?}");
+    }
+
+    #[test]
     fn names_from_non_public_modules_point_to_their_public_path() {
         let diagnostics = checker().check_source(
             "a.py",

@@ -1547,7 +1547,7 @@ mod tests {
     use crate::catalog::sources::SourceSet;
 
     /// The annotations module of the fake dagster (the same shape as dagster's).
-    const ANNOTATIONS: &str = "def public(obj): return obj\ndef beta(obj=None, **kw): return obj\ndef preview(obj=None, **kw): return obj\ndef superseded(obj=None, **kw): return obj\ndef experimental(obj=None, **kw): return obj\ndef deprecated(obj=None, *, breaking_version, additional_warn_text=None, subject=None, emit_runtime_warning=True): return obj\ndef deprecated_param(obj=None, *, param, breaking_version, additional_warn_text=None): return obj\ndef hidden_param(obj=None, *, param, breaking_version, additional_warn_text=None): return obj\ndef beta_param(obj=None, *, param, additional_warn_text=None): return obj\nPublicAttr = object()\n";
+    const ANNOTATIONS: &str = "def public(obj): return obj\ndef beta(obj=None, **kw): return obj\ndef preview(obj=None, **kw): return obj\ndef superseded(obj=None, **kw): return obj\ndef experimental(obj=None, **kw): return obj\ndef deprecated(obj=None, *, breaking_version, additional_warn_text=None, subject=None, emit_runtime_warning=True): return obj\ndef deprecated_param(obj=None, *, param, breaking_version, additional_warn_text=None): return obj\ndef hidden_param(obj=None, *, param, breaking_version, additional_warn_text=None): return obj\ndef beta_param(obj=None, *, param, additional_warn_text=None): return obj\ndef experimental_param(obj=None, *, param, additional_warn_text=None): return obj\nPublicAttr = object()\n";
 
     /// Writes a fake site-packages with the given distributions and files, and builds it.
     fn build_fake(dists: &[(&str, &str)], files: &[(&str, &str)]) -> Vec<Catalog> {
@@ -1869,5 +1869,227 @@ mod tests {
         assert!(rows
             .iter()
             .any(|r| r.symbol == "dagster.Child.run" && r.public));
+    }
+
+    #[test]
+    fn form11_private_hops_of_exported_objects_are_aliases() {
+        // `dagster/__init__.py` imports from the defining module; the private package
+        // `dagster._core.definitions` re-exports the same object, and another private module
+        // imports it for its own use: both paths reach the deprecated class.
+        let c = dagster(&[
+            ("dagster/__init__.py", "from dagster._core.definitions.events import ExpectationResult as ExpectationResult\n"),
+            ("dagster/_core/__init__.py", ""),
+            ("dagster/_core/definitions/__init__.py", "from dagster._core.definitions.events import ExpectationResult as ExpectationResult\n"),
+            ("dagster/_core/definitions/events.py", "from dagster._annotations import deprecated\n\n@deprecated(breaking_version=\"2.0\", additional_warn_text=\"Use checks.\")\nclass ExpectationResult: ...\n"),
+            ("dagster/_core/other.py", "from dagster._core.definitions import ExpectationResult\nfrom dagster._core.definitions.events import ExpectationResult as _ER\nclass Unexported: ...\n"),
+            ("dagster/_core/third.py", "from dagster._core.other import Unexported\n"),
+        ]);
+        let id = "dagster._core.definitions.events.ExpectationResult";
+        assert_eq!(c.aliases["dagster._core.definitions.ExpectationResult"], id);
+        assert_eq!(c.aliases["dagster._core.other.ExpectationResult"], id);
+        assert_eq!(c.aliases["dagster._core.other._ER"], id);
+        assert!(
+            !c.aliases.contains_key("dagster._core.third.Unexported"),
+            "only objects a public module exports"
+        );
+        assert!(!c.aliases.contains_key("dagster.ExpectationResult"));
+        assert_eq!(
+            c.objects.get(id).unwrap().markers[0].status,
+            Status::Deprecated
+        );
+    }
+
+    #[test]
+    fn form12_param_markers_on_init_and_new_are_the_class_params() {
+        let c = dagster(&[
+            ("dagster/__init__.py", "from dagster._impl import AD as AD, Checks as Checks, Run as Run, Own as Own\n"),
+            (
+                "dagster/_impl.py",
+                "from typing import NamedTuple\nfrom dagster._annotations import beta_param, experimental_param, public\n\n@public\nclass AD:\n    @beta_param(param=\"execution_type\")\n    @experimental_param(param=\"specs\")\n    def __init__(self, execution_type=None, specs=None): ...\n\nclass Checks(AD): ...\n\nclass Own(AD):\n    def __init__(self, other=None): ...\n\nclass Run(NamedTuple(\"_Run\", [(\"x\", int)])):\n    @experimental_param(param=\"exclude_subruns\")\n    def __new__(cls, x=None, exclude_subruns=None): ...\n",
+            ),
+        ]);
+        let object = |name: &str| {
+            c.objects
+                .get(c.exports[name].target.as_ref().unwrap())
+                .unwrap()
+        };
+        let ad = object("dagster.AD");
+        assert_eq!(ad.params["execution_type"][0].status, Status::Beta);
+        assert_eq!(ad.params["specs"][0].status, Status::Experimental);
+        assert!(
+            member(&c, "dagster.AD", "__init__").unwrap().params["execution_type"][0].status
+                == Status::Beta,
+            "the __init__ member keeps them too"
+        );
+        assert!(
+            object("dagster.Checks").params.contains_key("specs"),
+            "inherited with the __init__"
+        );
+        assert!(
+            object("dagster.Own").params.is_empty(),
+            "an own __init__ without the parameter drops it"
+        );
+        assert_eq!(
+            object("dagster.Run").params["exclude_subruns"][0].status,
+            Status::Experimental
+        );
+        let rows = c.rows();
+        assert!(rows.iter().any(|r| r.symbol == "dagster.AD"
+            && r.parameter.as_deref() == Some("execution_type")
+            && r.markers == ["beta"]));
+    }
+
+    #[test]
+    fn form13_hints_built_by_helpers_are_evaluated() {
+        let c = dagster(&[
+            ("dagster/__init__.py", "from dagster._ctx import Ctx as Ctx\n"),
+            ("dagster/_texts.py", "PREFIX = \"You have called\"\n"),
+            (
+                "dagster/_ctx.py",
+                concat!(
+                    "from dagster._annotations import deprecated, public\n",
+                    "from dagster._texts import PREFIX\n",
+                    "ALTERNATE_METHODS = {\"run_id\": \"run.run_id\"}\n",
+                    "ALTERNATE_EXPRESSIONS = {\"has_tag\": \"key in context.run.tags\"}\n",
+                    "USE_OP_CONTEXT = [\"op_config\"]\n",
+                    "\n",
+                    "def _kwargs(attr):\n",
+                    "    kw = {\"breaking_version\": \"a future release\"}\n",
+                    "    kw[\"subject\"] = f\"Ctx.{attr}\"\n",
+                    "    if attr in ALTERNATE_METHODS:\n",
+                    "        kw[\"additional_warn_text\"] = (\n",
+                    "            f\"{PREFIX} the deprecated method {attr} on Ctx. Use\"\n",
+                    "            f\" context.{ALTERNATE_METHODS[attr]} instead.\"\n",
+                    "        )\n",
+                    "    elif attr in ALTERNATE_EXPRESSIONS:\n",
+                    "        kw[\"additional_warn_text\"] = \"Use \" + ALTERNATE_EXPRESSIONS[attr] + \" instead.\"\n",
+                    "    elif attr not in USE_OP_CONTEXT:\n",
+                    "        return {\"breaking_version\": \"2.0\"}\n",
+                    "    else:\n",
+                    "        kw[\"additional_warn_text\"] = _op_text(attr)\n",
+                    "    return kw\n",
+                    "\n",
+                    "def _op_text(name, where=\"op_execution_context\"):\n",
+                    "    text = f\"Use context.{where}.\"\n",
+                    "    text += name\n",
+                    "    return text + \" instead.\"\n",
+                    "\n",
+                    "def _unknown(attr):\n",
+                    "    kw = {\"breaking_version\": \"1.0\"}\n",
+                    "    if attr.startswith(\"x\"):\n",
+                    "        kw[\"additional_warn_text\"] = \"maybe\"\n",
+                    "    return kw\n",
+                    "\n",
+                    "@public\n",
+                    "class Ctx:\n",
+                    "    @deprecated(**_kwargs(\"run_id\"))\n",
+                    "    @property\n",
+                    "    def run_id(self): ...\n",
+                    "    @deprecated(**_kwargs(\"has_tag\"))\n",
+                    "    def has_tag(self, key): ...\n",
+                    "    @deprecated(**_kwargs(\"op_config\"))\n",
+                    "    def op_config(self): ...\n",
+                    "    @deprecated(**_kwargs(\"other\"))\n",
+                    "    def other(self): ...\n",
+                    "    @deprecated(**_unknown(\"xy\"))\n",
+                    "    def unknown(self): ...\n",
+                    "    @deprecated(breaking_version=\"2.0\", additional_warn_text=_op_text(\"direct\"))\n",
+                    "    def direct(self): ...\n",
+                ),
+            ),
+        ]);
+        let hint = |name: &str| {
+            let m = &member(&c, "dagster.Ctx", name).unwrap().markers[0];
+            (m.breaking_version.clone(), m.message.clone())
+        };
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(
+            hint("run_id"),
+            (
+                s("a future release"),
+                s("You have called the deprecated method run_id on Ctx. Use context.run.run_id instead.")
+            )
+        );
+        assert_eq!(
+            hint("has_tag"),
+            (
+                s("a future release"),
+                s("Use key in context.run.tags instead.")
+            )
+        );
+        assert_eq!(
+            hint("op_config"),
+            (
+                s("a future release"),
+                s("Use context.op_execution_context.op_config instead.")
+            )
+        );
+        assert_eq!(hint("other"), (s("2.0"), None), "an early return");
+        assert_eq!(
+            hint("unknown"),
+            (s("1.0"), None),
+            "a branch that cannot be decided: unknown"
+        );
+        assert_eq!(
+            hint("direct"),
+            (
+                s("2.0"),
+                s("Use context.op_execution_context.direct instead.")
+            )
+        );
+    }
+
+    #[test]
+    fn form14_a_name_bound_over_its_submodule_is_the_name() {
+        let c = dagster(&[
+            (
+                "dagster/__init__.py",
+                "from dagster.components.definitions import definitions as definitions\n",
+            ),
+            (
+                "dagster/components/__init__.py",
+                "from dagster.components.definitions import definitions as definitions\n",
+            ),
+            (
+                "dagster/components/definitions.py",
+                "def definitions(fn): return fn\n",
+            ),
+        ]);
+        // The submodule exists (`import dagster.components.definitions` works) and the
+        // package's attribute is the function: both are recorded, and the export says which
+        // object the name is.
+        assert!(c
+            .modules
+            .contains(&"dagster.components.definitions".to_string()));
+        assert!(!c
+            .public_modules
+            .contains(&"dagster.components.definitions".to_string()));
+        let target = c.exports["dagster.components.definitions"]
+            .target
+            .as_deref();
+        assert_eq!(target, Some("dagster.components.definitions.definitions"));
+        assert_eq!(target, c.exports["dagster.definitions"].target.as_deref());
+        assert_eq!(
+            c.objects.get(target.unwrap()).unwrap().kind,
+            Some(Kind::Function)
+        );
+    }
+
+    #[test]
+    fn form15_enum_values_and_typing_aliases_carry_markers() {
+        let c = dagster(&[
+            ("dagster/__init__.py", "from dagster._impl import Severity as Severity, Client as Client\n"),
+            (
+                "dagster/_impl.py",
+                "from enum import Enum\nfrom typing import Annotated\nfrom dagster._annotations import experimental\n\nResourceParam = Annotated\n\n@experimental\nclass Severity(Enum):\n    WARN = \"WARN\"\n    _hidden = 1\n\n@experimental\nclass _Client: ...\n\nClient = ResourceParam[_Client]\n",
+            ),
+        ]);
+        let warn = member(&c, "dagster.Severity", "WARN").unwrap();
+        assert_eq!(
+            (warn.public, warn.markers[0].status),
+            (false, Status::Experimental)
+        );
+        assert!(member(&c, "dagster.Severity", "_hidden").is_none());
+        assert_eq!(statuses(&c, "dagster.Client"), vec!["experimental"]);
     }
 }
