@@ -618,9 +618,11 @@ impl Checker {
             (Target::Path(path), RefKind::ImportFrom { module }) => {
                 self.judge_import_from(module, path)
             }
-            (Target::Path(path), RefKind::ImportModule) => self.judge_path(path, true),
-            (Target::Path(path), RefKind::Use { chained }) => self.judge_path(path, !chained),
-            (Target::Path(path), RefKind::Member { .. }) => self.judge_path(path, false),
+            (Target::Path(path), RefKind::ImportModule) => self.judge_path(path, true, true),
+            (Target::Path(path), RefKind::Use { chained }) => {
+                self.judge_path(path, !chained, false)
+            }
+            (Target::Path(path), RefKind::Member { .. }) => self.judge_path(path, false, false),
         }
     }
 
@@ -629,10 +631,10 @@ impl Checker {
             return private_only(path);
         };
         if private_segment(module).is_some() || alias_prefix(&catalog, module).is_some() {
-            return self.judge_path(path, true);
+            return self.judge_path(path, true, false);
         }
         if catalog.index.public_modules.contains(module) {
-            return self.judge_path(path, true);
+            return self.judge_path(path, true, false);
         }
         if catalog.index.modules.contains(module) {
             let mut out = vec![Finding {
@@ -661,7 +663,10 @@ impl Checker {
     /// Judges a dotted path. `whole` (imports, names) judges every segment; an attribute chained
     /// on another reference judges only its last segment, since the shorter chain
     /// (`dg.AssetSelection` in `dg.AssetSelection.keys`) is a reference of its own.
-    fn judge_path(&self, path: &str, whole: bool) -> Vec<Finding> {
+    /// `as_module`: the path is imported as a module (`import a.b.c`); otherwise a name that a
+    /// public module exports wins over a submodule of the same name (`dagster.components
+    /// .definitions` is the function the package binds over its `definitions` submodule).
+    fn judge_path(&self, path: &str, whole: bool, as_module: bool) -> Vec<Finding> {
         let Some(catalog) = self.catalog_for(path) else {
             return private_only(path);
         };
@@ -705,7 +710,12 @@ impl Checker {
             return out;
         }
 
-        if catalog.index.modules.contains(path) {
+        let shadowed = !as_module
+            && catalog
+                .exports
+                .get(path)
+                .is_some_and(|e| e.target.as_deref() != Some(path));
+        if catalog.index.modules.contains(path) && !shadowed {
             if !catalog.index.public_modules.contains(path) {
                 let under_public = catalog
                     .public_modules
@@ -1511,6 +1521,46 @@ AssetSpec('a', auto_materialize_policy=None)
             "{}",
             hidden.message
         );
+    }
+
+    #[test]
+    fn a_marked_object_through_a_private_path_keeps_its_markers_and_public_name() {
+        let diagnostics = checker().check_source(
+            "a.py",
+            "from dagster._core.definitions import ExpectationResult\n",
+        );
+        let message = |code: &str| {
+            let found: Vec<&str> = diagnostics
+                .iter()
+                .filter(|d| d.rule.code == code)
+                .map(|d| &*d.message)
+                .collect();
+            assert_eq!(found.len(), 1, "{code}: {diagnostics:#?}");
+            found[0].to_string()
+        };
+        assert_eq!(diagnostics.len(), 2);
+        let private = message("DAG201");
+        assert!(
+            private.ends_with("Use the public `dagster.ExpectationResult` instead."),
+            "{private}"
+        );
+        let deprecated = message("DAG001");
+        assert!(
+            deprecated.starts_with("`ExpectationResult` is deprecated and will be removed in 2.0."),
+            "{deprecated}"
+        );
+    }
+
+    #[test]
+    fn a_function_bound_over_its_submodule_is_not_a_module() {
+        let f = findings(
+            "a.py",
+            "import dagster as dg\nfrom dagster.components import definitions\n@dg.components.definitions\ndef defs(): ...\n@definitions\ndef more(): ...\n",
+        );
+        assert!(f.is_empty(), "{f:#?}");
+        // Importing the submodule itself is still an import of a non-public module.
+        let f = findings("a.py", "import dagster.components.definitions\n");
+        assert_eq!(f, ["DAG202 dagster.components.definitions @ 1"], "{f:#?}");
     }
 
     #[test]

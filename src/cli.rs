@@ -233,8 +233,11 @@ enum CatalogCommand {
         #[arg(long, default_value = "dagster")]
         package: String,
         /// Catalog version (default: newest shipped).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "catalog")]
         version: Option<String>,
+        /// Read this catalog file (written by `catalog build`) instead of a shipped one.
+        #[arg(long, value_name = "FILE.json")]
+        catalog: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
@@ -484,7 +487,30 @@ fn run_catalog(command: CatalogCommand) -> Result<i32, String> {
         }
         CatalogCommand::Show {
             package,
+            version: _,
+            catalog: Some(file),
+            format,
+            name,
+        } => {
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let catalog: Catalog = serde_json::from_str(&text)
+                .map_err(|e| format!("{}: not a catalog: {e}", file.display()))?;
+            if catalog.package != package {
+                return Err(format!(
+                    "{} is a catalog of `{}`, not of `{package}` (pass --package {})",
+                    file.display(),
+                    catalog.package,
+                    catalog.package
+                ));
+            }
+            show(&catalog, format, name.as_deref())?;
+            Ok(EXIT_CLEAN)
+        }
+        CatalogCommand::Show {
+            package,
             version,
+            catalog: None,
             format,
             name,
         } => {

@@ -15,7 +15,7 @@ use super::model::*;
 use super::sources::{Distribution, SourceSet};
 use crate::syntax;
 use crate::syntax::view::{
-    ClassDef, Expr, ExprKind, Exprs, FunctionDef, Keywords, StmtKind, Suite,
+    ClassDef, Expr, ExprKind, Exprs, FunctionDef, Keywords, StmtKind, StrPart, Suite,
 };
 
 /// Builds one catalog per dagster distribution in `set`, in the order the set lists them.
@@ -387,6 +387,47 @@ impl<'a> Analyzer<'_, 'a> {
             }
         }
 
+        // Every other import of an exported object inside the package is a path that reaches it
+        // too (`dagster._core.definitions.ExpectationResult`, re-exported by a private
+        // `__init__` that `dagster/__init__.py` does not go through): the checker judges such a
+        // path by the object's markers and names its public export.
+        let exported: HashSet<&str> = exports
+            .values()
+            .filter_map(|e| e.target.as_deref())
+            .collect();
+        let prefix = format!("{package}.");
+        let mut hops_found = Vec::new();
+        for (module_name, info) in &self.index.modules {
+            if **module_name != package && !module_name.starts_with(&prefix) {
+                continue;
+            }
+            for (name, binding) in &info.bindings {
+                let reexport = match binding {
+                    Binding::Import(_) => true,
+                    Binding::Value(v) => v.dotted_name().is_some(),
+                    _ => false,
+                };
+                if !reexport {
+                    continue;
+                }
+                let hop = format!("{module_name}.{name}");
+                if exports.contains_key(&hop) || aliases.contains_key(&hop) {
+                    continue;
+                }
+                let Some(id) = self
+                    .index
+                    .resolve_name(module_name, name, &mut Vec::new(), 0)
+                    .and_then(target_id)
+                else {
+                    continue;
+                };
+                if id != hop && exported.contains(id.as_str()) {
+                    hops_found.push((hop, id));
+                }
+            }
+        }
+        aliases.extend(hops_found);
+
         // Keep the objects reachable from the exports: members, bases and returned classes.
         let mut keep = BTreeMap::new();
         let mut dropped = Vec::new();
@@ -465,10 +506,12 @@ impl<'a> Analyzer<'_, 'a> {
                 let id = format!("{module}.{name}");
                 if !self.objects.contains_key(&id) {
                     let returns = self.class_of_value(module, value);
+                    let markers = self.typing_alias_markers(module, value);
                     self.objects.insert(
                         id.clone(),
                         Object {
                             kind: Some(Kind::Value),
+                            markers,
                             returns,
                             ..Object::default()
                         },
@@ -476,6 +519,41 @@ impl<'a> Analyzer<'_, 'a> {
                 }
                 id
             }
+        }
+    }
+
+    /// The markers of the class inside `ResourceParam[X]` / `Annotated[X, ...]`: such an alias
+    /// hands attribute lookups to `X`, so the runtime answers `is_beta` (...) with `X`'s.
+    fn typing_alias_markers(&mut self, module: &str, value: Expr) -> Vec<Marker> {
+        let ExprKind::Subscript {
+            value: generic,
+            slice,
+        } = value.kind()
+        else {
+            return Vec::new();
+        };
+        if !matches!(generic.last_name(), Some("ResourceParam" | "Annotated")) {
+            return Vec::new();
+        }
+        let inner = match slice.kind() {
+            ExprKind::Sequence { elts } => elts.get(0),
+            _ => Some(slice),
+        };
+        let Some(dotted) = inner.and_then(Expr::dotted_name) else {
+            return Vec::new();
+        };
+        match self
+            .index
+            .resolve_dotted(module, &dotted, &mut Vec::new(), 0)
+        {
+            Some(Target::Class(m, def)) => {
+                let id = self.class(m, def);
+                self.objects
+                    .get(&id)
+                    .map(|o| o.markers.clone())
+                    .unwrap_or_default()
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -604,108 +682,22 @@ impl<'a> Analyzer<'_, 'a> {
         }
     }
 
-    /// The value of a string expression, when it is a literal or a module-level string constant.
+    /// The value of a string expression, when it can be evaluated statically (see [`Eval`]).
     fn eval_str(&self, module: &str, e: Expr) -> Option<String> {
-        match e.kind() {
-            ExprKind::Str { value, .. } => Some(value.to_string()),
-            ExprKind::Name { id, .. } => match self.index.modules.get(module)?.bindings.get(id) {
-                Some(Binding::Value(value)) => value.as_str().map(str::to_string),
-                _ => None,
-            },
-            _ => None,
-        }
+        Eval::new(self.index).text(module, e, &Locals::new(), 0)
     }
 
-    /// Evaluates `**helper("x")` where `helper` is a function of the same module that builds
-    /// and returns a dict of keyword arguments. Keys assigned under a condition are unknown.
+    /// Evaluates the `**spread` of a marker call: a dict literal, a module-level dict, or a
+    /// helper call that builds and returns a dict of keyword arguments (see [`Eval`]).
     fn eval_kwargs_helper(
         &self,
         module: &str,
         call: Expr,
     ) -> Option<HashMap<String, Option<String>>> {
-        let ExprKind::Call { func, .. } = call.kind() else {
-            return None;
-        };
-        let ExprKind::Name { id, .. } = func.kind() else {
-            return None;
-        };
-        let Some(Binding::Function(def)) = self.index.modules.get(module)?.bindings.get(id) else {
-            return None;
-        };
-        let mut vars: HashMap<&str, HashMap<String, Option<String>>> = HashMap::new();
-        self.eval_helper_body(module, def.body(), &mut vars, false)
-    }
-
-    fn eval_helper_body<'b>(
-        &self,
-        module: &str,
-        body: Suite<'b>,
-        vars: &mut HashMap<&'b str, HashMap<String, Option<String>>>,
-        conditional: bool,
-    ) -> Option<HashMap<String, Option<String>>> {
-        let dict_of = |this: &Self, e: Expr| {
-            let ExprKind::Dict { items, .. } = e.kind() else {
-                return None;
-            };
-            Some(
-                items
-                    .iter()
-                    .filter_map(|(k, v)| Some((k?.as_str()?.to_string(), this.eval_str(module, v))))
-                    .collect::<HashMap<_, _>>(),
-            )
-        };
-        for stmt in body.iter() {
-            match stmt.kind() {
-                StmtKind::Assign {
-                    targets,
-                    value: Some(value),
-                    ..
-                } => {
-                    let Some(target) = targets.single() else {
-                        continue;
-                    };
-                    match target.kind() {
-                        ExprKind::Name { id, .. } => {
-                            if let Some(dict) = dict_of(self, value) {
-                                vars.insert(id, dict);
-                            }
-                        }
-                        ExprKind::Subscript {
-                            value: target,
-                            slice,
-                            ..
-                        } => {
-                            if let (ExprKind::Name { id, .. }, Some(key)) =
-                                (target.kind(), slice.as_str())
-                            {
-                                let v = if conditional {
-                                    None
-                                } else {
-                                    self.eval_str(module, value)
-                                };
-                                if let Some(d) = vars.get_mut(id) {
-                                    d.insert(key.to_string(), v);
-                                }
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                StmtKind::If { body, clauses, .. } => {
-                    self.eval_helper_body(module, body, vars, true);
-                    for (_, body) in clauses.iter() {
-                        self.eval_helper_body(module, body, vars, true);
-                    }
-                }
-                StmtKind::Return(Some(value)) => match value.kind() {
-                    ExprKind::Dict { .. } => return dict_of(self, value),
-                    ExprKind::Name { id, .. } => return vars.get(id).cloned(),
-                    _ => {}
-                },
-                _ => {}
-            }
+        match Eval::new(self.index).value(module, call, &Locals::new(), 0)? {
+            Val::Dict(d) => Some(d),
+            Val::Str(_) => None,
         }
-        None
     }
 
     /// Applies a function's decorators: markers, parameter markers, member kind.
@@ -829,28 +821,18 @@ impl<'a> Analyzer<'_, 'a> {
                 object.bases.insert(0, base_id);
             }
         }
-        // Inherited `__init__` parameter markers apply while the class accepts the parameter:
-        // it keeps the base `__init__`, or its own one names it or takes `**kwargs`.
-        let own_init = def.body().iter().find_map(|s| match s.kind() {
-            StmtKind::FunctionDef(f) if f.name() == "__init__" => Some(f),
-            _ => None,
-        });
-        for (param, markers) in inherited_params {
-            let accepted = own_init.is_none_or(|init| {
-                init.params()
-                    .iter()
-                    .any(|p| p.name == param || (p.variadic && p.name != "args"))
-            });
-            if accepted || markers.iter().all(|m| m.hidden) {
-                object.params.entry(param).or_insert(markers);
-            }
-        }
-        // Members of a `@public` enum are instances of it and answer `is_public` like it.
-        let public_enum = object.public
-            && def
-                .bases()
-                .iter()
-                .any(|b| b.dotted_name().is_some_and(|d| d.ends_with("Enum")));
+        // Members of an enum are instances of it and answer `is_public`, `is_beta`, ... like
+        // it (the markers are attributes of the class).
+        let is_enum = def
+            .bases()
+            .iter()
+            .any(|b| b.dotted_name().is_some_and(|d| d.ends_with("Enum")));
+        let public_enum = is_enum && object.public;
+        let enum_markers = if is_enum {
+            object.markers.clone()
+        } else {
+            Vec::new()
+        };
         for stmt in def.body().iter() {
             match stmt.kind() {
                 StmtKind::FunctionDef(f) => {
@@ -869,19 +851,26 @@ impl<'a> Analyzer<'_, 'a> {
                             continue;
                         };
                         let member_id = format!("{id}.{name}");
-                        let public = annotation.is_some_and(is_public_attr)
-                            || (public_enum && !name.starts_with('_'));
+                        let enum_value = is_enum && !name.starts_with('_');
+                        let public =
+                            annotation.is_some_and(is_public_attr) || (public_enum && enum_value);
+                        let markers = if enum_value {
+                            enum_markers.clone()
+                        } else {
+                            Vec::new()
+                        };
                         let returns = annotation
                             .and_then(|a| self.annotation_class(module, strip_public_attr(a)));
                         // A plain data attribute (not public, no known type) is not listed:
                         // dagster's `@public` applies to methods and properties, and config
                         // fields and enum values are not API to warn about.
-                        if !public && returns.is_none() {
+                        if !public && returns.is_none() && markers.is_empty() {
                             continue;
                         }
                         self.objects.entry(member_id.clone()).or_insert(Object {
                             kind: Some(Kind::Attribute),
                             public,
+                            markers,
                             returns,
                             ..Object::default()
                         });
@@ -889,6 +878,35 @@ impl<'a> Analyzer<'_, 'a> {
                     }
                 }
                 _ => {}
+            }
+        }
+        // Markers on the class's own `__init__`/`__new__` (`@beta_param` above `def __init__`)
+        // are parameters of the class as well: the runtime warns on `Class(param=...)`.
+        for ctor in ["__init__", "__new__"] {
+            if let Some(m) = self.objects.get(&format!("{id}.{ctor}")) {
+                for (p, ms) in &m.params {
+                    object
+                        .params
+                        .entry(p.clone())
+                        .or_default()
+                        .extend(ms.iter().cloned());
+                }
+            }
+        }
+        // Inherited `__init__` parameter markers apply while the class accepts the parameter:
+        // it keeps the base `__init__`, or its own one names it or takes `**kwargs`.
+        let own_init = def.body().iter().find_map(|s| match s.kind() {
+            StmtKind::FunctionDef(f) if f.name() == "__init__" => Some(f),
+            _ => None,
+        });
+        for (param, markers) in inherited_params {
+            let accepted = own_init.is_none_or(|init| {
+                init.params()
+                    .iter()
+                    .any(|p| p.name == param || (p.variadic && p.name != "args"))
+            });
+            if accepted || markers.iter().all(|m| m.hidden) {
+                object.params.entry(param).or_insert(markers);
             }
         }
         normalize(&mut object);
@@ -1031,6 +1049,391 @@ impl<'a> Analyzer<'_, 'a> {
     }
 }
 
+/// A value the static evaluator knows: a string or a dict of strings (`None`: unknown).
+#[derive(Clone, Debug)]
+enum Val {
+    Str(Option<String>),
+    Dict(HashMap<String, Option<String>>),
+}
+
+/// The local variables of a helper being evaluated.
+type Locals = HashMap<String, Val>;
+
+/// How deep helper calls and constants are followed.
+const EVAL_DEPTH: usize = 12;
+
+/// Static evaluation of the string-building code dagster writes around its markers: string
+/// literals, f-strings and `+` of known parts, module-level constants (also imported ones),
+/// subscripts of module-level dicts, and calls of helper functions (`_kwargs("run_id")`,
+/// `_msg(name)`) whose bodies assign strings and dicts, take `if`/`elif` branches decided by
+/// `x in CONSTANT` / `x not in CONSTANT`, and return a string or a dict. What depends on
+/// anything else is unknown (`None`); a value assigned in a branch that cannot be decided is
+/// unknown too.
+struct Eval<'i, 'a> {
+    index: &'i Index<'a>,
+}
+
+impl<'i, 'a> Eval<'i, 'a> {
+    fn new(index: &'i Index<'a>) -> Self {
+        Eval { index }
+    }
+
+    /// The module-level value bound to `name` in `module` (following imports).
+    fn constant(&self, module: &str, name: &str) -> Option<(&'a str, Expr<'a>)> {
+        match self.index.resolve_name(module, name, &mut Vec::new(), 0)? {
+            Target::Value(m, _, e) => Some((m, e)),
+            _ => None,
+        }
+    }
+
+    /// The string value of an expression.
+    fn text(&self, module: &str, e: Expr, locals: &Locals, depth: usize) -> Option<String> {
+        match self.value(module, e, locals, depth)? {
+            Val::Str(s) => s,
+            Val::Dict(_) => None,
+        }
+    }
+
+    fn value(&self, module: &str, e: Expr, locals: &Locals, depth: usize) -> Option<Val> {
+        if depth > EVAL_DEPTH {
+            return None;
+        }
+        if let Some(parts) = e.fstring_parts() {
+            let mut out = String::new();
+            for part in parts {
+                match part {
+                    StrPart::Text(t) => out.push_str(t),
+                    StrPart::Hole(h) => out.push_str(&self.text(module, h, locals, depth)?),
+                }
+            }
+            return Some(Val::Str(Some(out)));
+        }
+        if let Some((left, right)) = e.addition() {
+            let left = self.text(module, left, locals, depth)?;
+            let right = self.text(module, right, locals, depth)?;
+            return Some(Val::Str(Some(left + &right)));
+        }
+        match e.kind() {
+            ExprKind::Str { value, .. } => Some(Val::Str(Some(value.to_string()))),
+            ExprKind::Dict { items, .. } => {
+                let mut dict = HashMap::new();
+                for (k, v) in items.iter() {
+                    // `**other` inside a dict display: unknown keys.
+                    let k = self.text(module, k?, locals, depth)?;
+                    dict.insert(k, self.text(module, v, locals, depth));
+                }
+                Some(Val::Dict(dict))
+            }
+            ExprKind::Name { id, .. } => match locals.get(id) {
+                Some(v) => Some(v.clone()),
+                None => {
+                    let (m, value) = self.constant(module, id)?;
+                    self.value(m, value, &Locals::new(), depth + 1)
+                }
+            },
+            ExprKind::Subscript { value, slice } => {
+                let key = self.text(module, slice, locals, depth)?;
+                match self.container(module, value, locals, depth)? {
+                    Container::Dict(items) => items
+                        .into_iter()
+                        .find(|(k, _)| *k == key)
+                        .and_then(|(_, v)| v)
+                        .map(|v| Val::Str(Some(v))),
+                    Container::Seq(_) => None,
+                }
+            }
+            ExprKind::Call {
+                func,
+                args,
+                keywords,
+            } => {
+                let dotted = func.dotted_name()?;
+                let Target::Function(m, def) =
+                    self.index
+                        .resolve_dotted(module, &dotted, &mut Vec::new(), 0)?
+                else {
+                    return None;
+                };
+                let positional: Vec<Option<String>> = args
+                    .iter()
+                    .map(|a| self.text(module, a, locals, depth))
+                    .collect();
+                let mut named = HashMap::new();
+                for k in keywords.iter() {
+                    named.insert(
+                        k.name?.to_string(),
+                        self.text(module, k.value, locals, depth),
+                    );
+                }
+                self.call(m, def, &positional, &named, depth + 1)
+            }
+            _ => None,
+        }
+    }
+
+    /// The keys (dict) or elements (list, tuple, set) of a container, as far as known.
+    fn container(&self, module: &str, e: Expr, locals: &Locals, depth: usize) -> Option<Container> {
+        if depth > EVAL_DEPTH {
+            return None;
+        }
+        if let ExprKind::Name { id, .. } = e.kind() {
+            match locals.get(id) {
+                Some(Val::Dict(d)) => {
+                    return Some(Container::Dict(
+                        d.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    ))
+                }
+                Some(Val::Str(_)) => return None,
+                None => {
+                    let (m, value) = self.constant(module, id)?;
+                    return self.container(m, value, &Locals::new(), depth + 1);
+                }
+            }
+        }
+        match e.kind() {
+            ExprKind::Dict { items, .. } => {
+                let mut out = Vec::new();
+                for (k, v) in items.iter() {
+                    let k = self.text(module, k?, locals, depth)?;
+                    out.push((k, self.text(module, v, locals, depth)));
+                }
+                Some(Container::Dict(out))
+            }
+            ExprKind::Sequence { elts } => elts
+                .iter()
+                .map(|x| self.text(module, x, locals, depth))
+                .collect::<Option<Vec<_>>>()
+                .map(Container::Seq),
+            _ => None,
+        }
+    }
+
+    /// Decides a condition: `x in C` / `x not in C` with known `x` and `C`.
+    fn condition(&self, module: &str, e: Expr, locals: &Locals, depth: usize) -> Option<bool> {
+        let (item, container, negated) = e.membership()?;
+        let item = self.text(module, item, locals, depth)?;
+        let found = match self.container(module, container, locals, depth)? {
+            Container::Dict(items) => items.iter().any(|(k, _)| *k == item),
+            Container::Seq(elts) => elts.contains(&item),
+        };
+        Some(found != negated)
+    }
+
+    /// Calls a helper function with known (or unknown) string arguments.
+    fn call(
+        &self,
+        module: &str,
+        def: FunctionDef,
+        positional: &[Option<String>],
+        named: &HashMap<String, Option<String>>,
+        depth: usize,
+    ) -> Option<Val> {
+        if depth > EVAL_DEPTH {
+            return None;
+        }
+        let mut locals = Locals::new();
+        let mut i = 0;
+        for p in def.params().iter() {
+            if p.variadic {
+                continue;
+            }
+            let value = if let Some(v) = named.get(p.name) {
+                v.clone()
+            } else if i < positional.len() {
+                i += 1;
+                positional[i - 1].clone()
+            } else {
+                p.default
+                    .and_then(|d| self.text(module, d, &Locals::new(), depth))
+            };
+            locals.insert(p.name.to_string(), Val::Str(value));
+        }
+        match self.body(module, def.body(), &mut locals, false, depth)? {
+            Returned::Known(v) => Some(v),
+            Returned::Unknown => None,
+        }
+    }
+
+    /// Runs a body; `Some` when it returned. `conditional`: the body may or may not run.
+    fn body(
+        &self,
+        module: &str,
+        body: Suite,
+        locals: &mut Locals,
+        conditional: bool,
+        depth: usize,
+    ) -> Option<Returned> {
+        for stmt in body.iter() {
+            match stmt.kind() {
+                StmtKind::Assign {
+                    targets,
+                    value: Some(value),
+                    augmented,
+                    ..
+                } => {
+                    let Some(target) = targets.single() else {
+                        forget_names(targets.iter(), locals);
+                        continue;
+                    };
+                    match target.kind() {
+                        ExprKind::Name { id, .. } => {
+                            let new = if augmented {
+                                match (locals.get(id), self.text(module, value, locals, depth)) {
+                                    (Some(Val::Str(Some(a))), Some(b)) => {
+                                        Some(Val::Str(Some(format!("{a}{b}"))))
+                                    }
+                                    _ => None,
+                                }
+                            } else {
+                                self.value(module, value, locals, depth)
+                            };
+                            let new = match new {
+                                Some(Val::Dict(d)) if !conditional || !locals.contains_key(id) => {
+                                    Val::Dict(d)
+                                }
+                                Some(Val::Str(s)) if !conditional => Val::Str(s),
+                                _ => Val::Str(None),
+                            };
+                            locals.insert(id.to_string(), new);
+                        }
+                        ExprKind::Subscript {
+                            value: target,
+                            slice,
+                        } => {
+                            let ExprKind::Name { id, .. } = target.kind() else {
+                                continue;
+                            };
+                            let key = self.text(module, slice, locals, depth);
+                            let v = if conditional || augmented {
+                                None
+                            } else {
+                                self.text(module, value, locals, depth)
+                            };
+                            match (locals.get_mut(id), key) {
+                                (Some(Val::Dict(d)), Some(key)) => {
+                                    d.insert(key, v);
+                                }
+                                // An unknown key could be any: the dict is unknown.
+                                (Some(Val::Dict(_)), None) => {
+                                    locals.remove(id);
+                                }
+                                _ => {}
+                            }
+                        }
+                        _ => forget_names(std::iter::once(target), locals),
+                    }
+                }
+                StmtKind::If {
+                    test,
+                    body,
+                    clauses,
+                } => {
+                    let branches = std::iter::once((Some(test), body)).chain(clauses.iter());
+                    let mut undecided = conditional;
+                    for (test, body) in branches {
+                        let decided = match test {
+                            None => Some(true),
+                            Some(t) => self.condition(module, t, locals, depth),
+                        };
+                        if undecided || decided.is_none() {
+                            undecided = true;
+                            if self.body(module, body, locals, true, depth).is_some() {
+                                return Some(Returned::Unknown);
+                            }
+                        } else if decided == Some(true) {
+                            if let Some(r) = self.body(module, body, locals, false, depth) {
+                                return Some(r);
+                            }
+                            break;
+                        }
+                    }
+                }
+                StmtKind::Return(value) => {
+                    if conditional {
+                        return Some(Returned::Unknown);
+                    }
+                    return Some(
+                        value
+                            .and_then(|v| self.value(module, v, locals, depth))
+                            .map_or(Returned::Unknown, Returned::Known),
+                    );
+                }
+                StmtKind::For { body, .. } | StmtKind::With { body, .. }
+                    if self.body(module, body, locals, true, depth).is_some() =>
+                {
+                    return Some(Returned::Unknown);
+                }
+                StmtKind::Try {
+                    body,
+                    handlers,
+                    orelse,
+                    finalbody,
+                } => {
+                    let mut bodies = vec![body, orelse, finalbody];
+                    bodies.extend(handlers.iter().map(|h| h.body));
+                    for b in bodies {
+                        if self.body(module, b, locals, true, depth).is_some() {
+                            return Some(Returned::Unknown);
+                        }
+                    }
+                }
+                StmtKind::Other { exprs, bodies } => {
+                    // `d.update(...)`, `s.append(...)`: a tracked variable changed unseen.
+                    for e in exprs.iter() {
+                        if let ExprKind::Call { func, .. } = e.kind() {
+                            if let ExprKind::Attribute { value, .. } = func.kind() {
+                                forget_names(std::iter::once(value), locals);
+                            }
+                        }
+                    }
+                    for b in bodies.iter() {
+                        if self.body(module, *b, locals, true, depth).is_some() {
+                            return Some(Returned::Unknown);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
+/// What a helper returned.
+enum Returned {
+    Known(Val),
+    Unknown,
+}
+
+/// A container's contents: dict items (keys known, values as far as known) or elements.
+enum Container {
+    Dict(Vec<(String, Option<String>)>),
+    Seq(Vec<String>),
+}
+
+/// Forgets the local variables these expressions name.
+fn forget_names<'e>(exprs: impl Iterator<Item = Expr<'e>>, locals: &mut Locals) {
+    for e in exprs {
+        match e.kind() {
+            ExprKind::Name { id, .. } => {
+                locals.remove(id);
+            }
+            ExprKind::Sequence { elts } => forget_names(elts.iter(), locals),
+            _ => {}
+        }
+    }
+}
+
+/// The object id a resolved target has (without analysing it); `None` for a module.
+fn target_id(target: Target) -> Option<String> {
+    match target {
+        Target::Module(_) => None,
+        Target::Class(m, def) => Some(format!("{m}.{}", def.name())),
+        Target::Function(m, def) => Some(format!("{m}.{}", def.name())),
+        Target::Value(m, name, _) => Some(format!("{m}.{name}")),
+    }
+}
+
 /// `hidden_param` markers: a deprecated parameter that is not in the signature.
 fn mark_hidden(def: FunctionDef, object: &mut Object) {
     for (param, markers) in object.params.iter_mut() {
@@ -1145,7 +1548,7 @@ mod tests {
     use crate::catalog::sources::SourceSet;
 
     /// The annotations module of the fake dagster (the same shape as dagster's).
-    const ANNOTATIONS: &str = "def public(obj): return obj\ndef beta(obj=None, **kw): return obj\ndef preview(obj=None, **kw): return obj\ndef superseded(obj=None, **kw): return obj\ndef experimental(obj=None, **kw): return obj\ndef deprecated(obj=None, *, breaking_version, additional_warn_text=None, subject=None, emit_runtime_warning=True): return obj\ndef deprecated_param(obj=None, *, param, breaking_version, additional_warn_text=None): return obj\ndef hidden_param(obj=None, *, param, breaking_version, additional_warn_text=None): return obj\ndef beta_param(obj=None, *, param, additional_warn_text=None): return obj\nPublicAttr = object()\n";
+    const ANNOTATIONS: &str = "def public(obj): return obj\ndef beta(obj=None, **kw): return obj\ndef preview(obj=None, **kw): return obj\ndef superseded(obj=None, **kw): return obj\ndef experimental(obj=None, **kw): return obj\ndef deprecated(obj=None, *, breaking_version, additional_warn_text=None, subject=None, emit_runtime_warning=True): return obj\ndef deprecated_param(obj=None, *, param, breaking_version, additional_warn_text=None): return obj\ndef hidden_param(obj=None, *, param, breaking_version, additional_warn_text=None): return obj\ndef beta_param(obj=None, *, param, additional_warn_text=None): return obj\ndef experimental_param(obj=None, *, param, additional_warn_text=None): return obj\nPublicAttr = object()\n";
 
     /// Writes a fake site-packages with the given distributions and files, and builds it.
     fn build_fake(dists: &[(&str, &str)], files: &[(&str, &str)]) -> Vec<Catalog> {
@@ -1467,5 +1870,227 @@ mod tests {
         assert!(rows
             .iter()
             .any(|r| r.symbol == "dagster.Child.run" && r.public));
+    }
+
+    #[test]
+    fn form11_private_hops_of_exported_objects_are_aliases() {
+        // `dagster/__init__.py` imports from the defining module; the private package
+        // `dagster._core.definitions` re-exports the same object, and another private module
+        // imports it for its own use: both paths reach the deprecated class.
+        let c = dagster(&[
+            ("dagster/__init__.py", "from dagster._core.definitions.events import ExpectationResult as ExpectationResult\n"),
+            ("dagster/_core/__init__.py", ""),
+            ("dagster/_core/definitions/__init__.py", "from dagster._core.definitions.events import ExpectationResult as ExpectationResult\n"),
+            ("dagster/_core/definitions/events.py", "from dagster._annotations import deprecated\n\n@deprecated(breaking_version=\"2.0\", additional_warn_text=\"Use checks.\")\nclass ExpectationResult: ...\n"),
+            ("dagster/_core/other.py", "from dagster._core.definitions import ExpectationResult\nfrom dagster._core.definitions.events import ExpectationResult as _ER\nclass Unexported: ...\n"),
+            ("dagster/_core/third.py", "from dagster._core.other import Unexported\n"),
+        ]);
+        let id = "dagster._core.definitions.events.ExpectationResult";
+        assert_eq!(c.aliases["dagster._core.definitions.ExpectationResult"], id);
+        assert_eq!(c.aliases["dagster._core.other.ExpectationResult"], id);
+        assert_eq!(c.aliases["dagster._core.other._ER"], id);
+        assert!(
+            !c.aliases.contains_key("dagster._core.third.Unexported"),
+            "only objects a public module exports"
+        );
+        assert!(!c.aliases.contains_key("dagster.ExpectationResult"));
+        assert_eq!(
+            c.objects.get(id).unwrap().markers[0].status,
+            Status::Deprecated
+        );
+    }
+
+    #[test]
+    fn form12_param_markers_on_init_and_new_are_the_class_params() {
+        let c = dagster(&[
+            ("dagster/__init__.py", "from dagster._impl import AD as AD, Checks as Checks, Run as Run, Own as Own\n"),
+            (
+                "dagster/_impl.py",
+                "from typing import NamedTuple\nfrom dagster._annotations import beta_param, experimental_param, public\n\n@public\nclass AD:\n    @beta_param(param=\"execution_type\")\n    @experimental_param(param=\"specs\")\n    def __init__(self, execution_type=None, specs=None): ...\n\nclass Checks(AD): ...\n\nclass Own(AD):\n    def __init__(self, other=None): ...\n\nclass Run(NamedTuple(\"_Run\", [(\"x\", int)])):\n    @experimental_param(param=\"exclude_subruns\")\n    def __new__(cls, x=None, exclude_subruns=None): ...\n",
+            ),
+        ]);
+        let object = |name: &str| {
+            c.objects
+                .get(c.exports[name].target.as_ref().unwrap())
+                .unwrap()
+        };
+        let ad = object("dagster.AD");
+        assert_eq!(ad.params["execution_type"][0].status, Status::Beta);
+        assert_eq!(ad.params["specs"][0].status, Status::Experimental);
+        assert!(
+            member(&c, "dagster.AD", "__init__").unwrap().params["execution_type"][0].status
+                == Status::Beta,
+            "the __init__ member keeps them too"
+        );
+        assert!(
+            object("dagster.Checks").params.contains_key("specs"),
+            "inherited with the __init__"
+        );
+        assert!(
+            object("dagster.Own").params.is_empty(),
+            "an own __init__ without the parameter drops it"
+        );
+        assert_eq!(
+            object("dagster.Run").params["exclude_subruns"][0].status,
+            Status::Experimental
+        );
+        let rows = c.rows();
+        assert!(rows.iter().any(|r| r.symbol == "dagster.AD"
+            && r.parameter.as_deref() == Some("execution_type")
+            && r.markers == ["beta"]));
+    }
+
+    #[test]
+    fn form13_hints_built_by_helpers_are_evaluated() {
+        let c = dagster(&[
+            ("dagster/__init__.py", "from dagster._ctx import Ctx as Ctx\n"),
+            ("dagster/_texts.py", "PREFIX = \"You have called\"\n"),
+            (
+                "dagster/_ctx.py",
+                concat!(
+                    "from dagster._annotations import deprecated, public\n",
+                    "from dagster._texts import PREFIX\n",
+                    "ALTERNATE_METHODS = {\"run_id\": \"run.run_id\"}\n",
+                    "ALTERNATE_EXPRESSIONS = {\"has_tag\": \"key in context.run.tags\"}\n",
+                    "USE_OP_CONTEXT = [\"op_config\"]\n",
+                    "\n",
+                    "def _kwargs(attr):\n",
+                    "    kw = {\"breaking_version\": \"a future release\"}\n",
+                    "    kw[\"subject\"] = f\"Ctx.{attr}\"\n",
+                    "    if attr in ALTERNATE_METHODS:\n",
+                    "        kw[\"additional_warn_text\"] = (\n",
+                    "            f\"{PREFIX} the deprecated method {attr} on Ctx. Use\"\n",
+                    "            f\" context.{ALTERNATE_METHODS[attr]} instead.\"\n",
+                    "        )\n",
+                    "    elif attr in ALTERNATE_EXPRESSIONS:\n",
+                    "        kw[\"additional_warn_text\"] = \"Use \" + ALTERNATE_EXPRESSIONS[attr] + \" instead.\"\n",
+                    "    elif attr not in USE_OP_CONTEXT:\n",
+                    "        return {\"breaking_version\": \"2.0\"}\n",
+                    "    else:\n",
+                    "        kw[\"additional_warn_text\"] = _op_text(attr)\n",
+                    "    return kw\n",
+                    "\n",
+                    "def _op_text(name, where=\"op_execution_context\"):\n",
+                    "    text = f\"Use context.{where}.\"\n",
+                    "    text += name\n",
+                    "    return text + \" instead.\"\n",
+                    "\n",
+                    "def _unknown(attr):\n",
+                    "    kw = {\"breaking_version\": \"1.0\"}\n",
+                    "    if attr.startswith(\"x\"):\n",
+                    "        kw[\"additional_warn_text\"] = \"maybe\"\n",
+                    "    return kw\n",
+                    "\n",
+                    "@public\n",
+                    "class Ctx:\n",
+                    "    @deprecated(**_kwargs(\"run_id\"))\n",
+                    "    @property\n",
+                    "    def run_id(self): ...\n",
+                    "    @deprecated(**_kwargs(\"has_tag\"))\n",
+                    "    def has_tag(self, key): ...\n",
+                    "    @deprecated(**_kwargs(\"op_config\"))\n",
+                    "    def op_config(self): ...\n",
+                    "    @deprecated(**_kwargs(\"other\"))\n",
+                    "    def other(self): ...\n",
+                    "    @deprecated(**_unknown(\"xy\"))\n",
+                    "    def unknown(self): ...\n",
+                    "    @deprecated(breaking_version=\"2.0\", additional_warn_text=_op_text(\"direct\"))\n",
+                    "    def direct(self): ...\n",
+                ),
+            ),
+        ]);
+        let hint = |name: &str| {
+            let m = &member(&c, "dagster.Ctx", name).unwrap().markers[0];
+            (m.breaking_version.clone(), m.message.clone())
+        };
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(
+            hint("run_id"),
+            (
+                s("a future release"),
+                s("You have called the deprecated method run_id on Ctx. Use context.run.run_id instead.")
+            )
+        );
+        assert_eq!(
+            hint("has_tag"),
+            (
+                s("a future release"),
+                s("Use key in context.run.tags instead.")
+            )
+        );
+        assert_eq!(
+            hint("op_config"),
+            (
+                s("a future release"),
+                s("Use context.op_execution_context.op_config instead.")
+            )
+        );
+        assert_eq!(hint("other"), (s("2.0"), None), "an early return");
+        assert_eq!(
+            hint("unknown"),
+            (s("1.0"), None),
+            "a branch that cannot be decided: unknown"
+        );
+        assert_eq!(
+            hint("direct"),
+            (
+                s("2.0"),
+                s("Use context.op_execution_context.direct instead.")
+            )
+        );
+    }
+
+    #[test]
+    fn form14_a_name_bound_over_its_submodule_is_the_name() {
+        let c = dagster(&[
+            (
+                "dagster/__init__.py",
+                "from dagster.components.definitions import definitions as definitions\n",
+            ),
+            (
+                "dagster/components/__init__.py",
+                "from dagster.components.definitions import definitions as definitions\n",
+            ),
+            (
+                "dagster/components/definitions.py",
+                "def definitions(fn): return fn\n",
+            ),
+        ]);
+        // The submodule exists (`import dagster.components.definitions` works) and the
+        // package's attribute is the function: both are recorded, and the export says which
+        // object the name is.
+        assert!(c
+            .modules
+            .contains(&"dagster.components.definitions".to_string()));
+        assert!(!c
+            .public_modules
+            .contains(&"dagster.components.definitions".to_string()));
+        let target = c.exports["dagster.components.definitions"]
+            .target
+            .as_deref();
+        assert_eq!(target, Some("dagster.components.definitions.definitions"));
+        assert_eq!(target, c.exports["dagster.definitions"].target.as_deref());
+        assert_eq!(
+            c.objects.get(target.unwrap()).unwrap().kind,
+            Some(Kind::Function)
+        );
+    }
+
+    #[test]
+    fn form15_enum_values_and_typing_aliases_carry_markers() {
+        let c = dagster(&[
+            ("dagster/__init__.py", "from dagster._impl import Severity as Severity, Client as Client\n"),
+            (
+                "dagster/_impl.py",
+                "from enum import Enum\nfrom typing import Annotated\nfrom dagster._annotations import experimental\n\nResourceParam = Annotated\n\n@experimental\nclass Severity(Enum):\n    WARN = \"WARN\"\n    _hidden = 1\n\n@experimental\nclass _Client: ...\n\nClient = ResourceParam[_Client]\n",
+            ),
+        ]);
+        let warn = member(&c, "dagster.Severity", "WARN").unwrap();
+        assert_eq!(
+            (warn.public, warn.markers[0].status),
+            (false, Status::Experimental)
+        );
+        assert!(member(&c, "dagster.Severity", "_hidden").is_none());
+        assert_eq!(statuses(&c, "dagster.Client"), vec!["experimental"]);
     }
 }

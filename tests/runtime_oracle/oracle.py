@@ -121,12 +121,21 @@ class Oracle:
 
     def add_params(self, symbol, public, obj):
         target = annotation_target(obj)
+        if isinstance(target, type):
+            # `@beta_param` above `def __init__` marks the function, not the class, but the
+            # runtime warns on `Class(param=...)`: the constructor's parameters are the class's.
+            for ctor in ("__init__", "__new__"):
+                fn = getattr(target, ctor, None)
+                if inspect.isfunction(fn):
+                    self.add_params_of(symbol, public, fn, accepted_params(target))
         # Parameters belong to callables. An instance (an IOManagerDefinition value, a typing
         # alias) answers get_*_params with its class's __init__ parameters through attribute
         # lookup; those are not parameters of the instance, so they are not reported.
         if not (isinstance(target, type) or inspect.isroutine(target)):
             return
-        accepted = accepted_params(target)
+        self.add_params_of(symbol, public, obj, accepted_params(target))
+
+    def add_params_of(self, symbol, public, obj, accepted):
         for marker, has_fn, get_fn in PARAM_FUNCS:
             if not self.call(has_fn, obj, default=False):
                 continue
