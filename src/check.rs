@@ -1025,8 +1025,9 @@ fn absent(catalog: &Catalog, path: &str, module: bool) -> Finding {
 fn since(catalog: &Catalog, symbol: &str, status: Status) -> Option<&'static str> {
     let id = object_of_path(catalog, symbol).map(|(id, _)| id);
     let (package, version) = (&catalog.package, &catalog.version);
+    // The object's own periods first (no index of the whole history needed), then the export's.
     id.as_deref()
-        .and_then(|id| shipped::marked_since(package, version, Some(id), symbol, status))
+        .and_then(|id| catalog.objects.marked_since(id, status).flatten())
         .or_else(|| shipped::marked_since(package, version, None, symbol, status))
 }
 

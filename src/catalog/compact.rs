@@ -228,7 +228,7 @@ pub struct HistoryIndex {
     /// Distribution name.
     pub distribution: &'static str,
     /// Every release, oldest first.
-    pub releases: Vec<&'static str>,
+    pub releases: &'static [&'static str],
     body: &'static [u8],
     /// What [`HistoryIndex::spans_of`] and [`HistoryIndex::marked_since`] read, made on first
     /// use (a check that reports nothing never needs it).
@@ -295,7 +295,8 @@ impl HistoryIndex {
         let package = d.str()?;
         let distribution = d.str()?;
         let n = d.r.len()?;
-        let releases = (0..n).map(|_| d.str()).collect::<Result<_, _>>()?;
+        let releases: Vec<&'static str> = (0..n).map(|_| d.str()).collect::<Result<_, _>>()?;
+        let releases: &'static [&'static str] = Vec::leak(releases);
         Ok(HistoryIndex {
             table,
             package,
@@ -309,7 +310,10 @@ impl HistoryIndex {
     /// The releases (index spans, the end excluded) that have `path`: an export, a module or
     /// an alias of either. Empty when no release has it.
     pub fn spans_of(&self, path: &str) -> &[(u32, u32)] {
-        self.presence().names.get(path).map_or(&[], Vec::as_slice)
+        self.presence()
+            .names
+            .get(path)
+            .map_or(&[], |spans| spans.as_slice())
     }
 
     /// Every export path, module name and alias that some release has.
@@ -333,43 +337,7 @@ impl HistoryIndex {
             Some(id) => (*presence.objects.get(id)?, true),
             None => (*presence.exports.get(path)?, false),
         };
-        let mut d = Decoder {
-            r: Reader { bytes },
-            table: self.table,
-        };
-        let mut runs: Vec<(u64, u64, bool)> = Vec::new();
-        for _ in 0..d.r.len().ok()? {
-            let start = d.r.uint().ok()?;
-            let end = d.r.uint().ok()?;
-            let markers = if object {
-                let len = d.r.len().ok()?;
-                let (body, rest) = d.r.bytes.split_at(len);
-                d.r.bytes = rest;
-                let mut o = Decoder {
-                    r: Reader { bytes: body },
-                    table: self.table,
-                };
-                o.r.byte().ok()?;
-                o.r.byte().ok()?;
-                o.markers().ok()?
-            } else {
-                d.opt_string().ok()?;
-                d.markers().ok()?
-            };
-            runs.push((start, end, markers.iter().any(|m| m.status == status)));
-        }
-        let release = release as u64;
-        let at = runs
-            .iter()
-            .position(|(s, e, _)| *s <= release && release < *e)?;
-        if !runs[at].2 {
-            return None;
-        }
-        let mut first = at;
-        while first > 0 && runs[first - 1].2 && runs[first - 1].1 == runs[first].0 {
-            first -= 1;
-        }
-        Some(runs[first].0 as usize)
+        run_start(bytes, self.table, object, status, release)
     }
 
     fn presence(&self) -> &Presence {
@@ -519,6 +487,7 @@ impl HistoryIndex {
         let mut entries = Vec::new();
         for _ in 0..d.r.len()? {
             let id = d.str()?;
+            let periods = d.r.bytes;
             for _ in 0..d.r.len()? {
                 let hit = covers(&mut d)?;
                 let len = d.r.len()?;
@@ -529,6 +498,9 @@ impl HistoryIndex {
                         id,
                         body,
                         table: self.table,
+                        periods,
+                        releases: self.releases,
+                        release: release as u32,
                     });
                 }
             }
@@ -560,12 +532,66 @@ impl HistoryIndex {
     }
 }
 
+/// The index of the first release of the uninterrupted run of periods, up to `release`, whose
+/// markers include `status`: `periods` are an object's (`object`) or an export's encoded
+/// periods; `None` when the period of `release` lacks `status`.
+fn run_start(
+    periods: &[u8],
+    table: &[&str],
+    object: bool,
+    status: Status,
+    release: usize,
+) -> Option<usize> {
+    let mut d = Decoder {
+        r: Reader { bytes: periods },
+        table,
+    };
+    let mut runs: Vec<(u64, u64, bool)> = Vec::new();
+    for _ in 0..d.r.len().ok()? {
+        let start = d.r.uint().ok()?;
+        let end = d.r.uint().ok()?;
+        let markers = if object {
+            let len = d.r.len().ok()?;
+            let (body, rest) = d.r.bytes.split_at(len);
+            d.r.bytes = rest;
+            let mut o = Decoder {
+                r: Reader { bytes: body },
+                table,
+            };
+            o.r.byte().ok()?;
+            o.r.byte().ok()?;
+            o.markers().ok()?
+        } else {
+            d.opt_string().ok()?;
+            d.markers().ok()?
+        };
+        runs.push((start, end, markers.iter().any(|m| m.status == status)));
+    }
+    let release = release as u64;
+    let at = runs
+        .iter()
+        .position(|(s, e, _)| *s <= release && release < *e)?;
+    if !runs[at].2 {
+        return None;
+    }
+    let mut first = at;
+    while first > 0 && runs[first - 1].2 && runs[first - 1].1 == runs[first].0 {
+        first -= 1;
+    }
+    Some(runs[first].0 as usize)
+}
+
 /// One encoded object of a [`LazyObjects`] table.
 #[derive(Clone, Copy)]
 pub struct LazyEntry {
     id: &'static str,
     body: &'static [u8],
     table: &'static [&'static str],
+    /// The object's periods over every release of its history (for [`LazyObjects::marked_since`]).
+    periods: &'static [u8],
+    /// The releases of its history, and the one it was chosen for.
+    releases: &'static [&'static str],
+    release: u32,
 }
 
 /// The objects of a catalog decoded from a history: their ids (in order) and encodings, each
@@ -601,6 +627,21 @@ impl LazyObjects {
     pub fn get(&self, id: &str) -> Option<&Object> {
         let i = self.position(id)?;
         Some(self.at(i))
+    }
+
+    /// The first release of the uninterrupted run of releases, up to the one this table is
+    /// of, in which the object `id` carries a marker of `status` (`None` inside: not marked
+    /// now, or marked since before the first release known); `None` without such an object.
+    pub fn marked_since(&self, id: &str, status: Status) -> Option<Option<&'static str>> {
+        let entry = self.entries[self.position(id)?];
+        let first = run_start(
+            entry.periods,
+            entry.table,
+            true,
+            status,
+            entry.release as usize,
+        );
+        Some(first.filter(|i| *i > 0).map(|i| entry.releases[i]))
     }
 
     /// True when an object has this id.

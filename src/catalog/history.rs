@@ -434,5 +434,19 @@ pub(crate) mod tests {
             Some(1)
         );
         assert_eq!(index.marked_since(old, "dagster.Old", deprecated, 0), None);
+        // The same answer from a release's own table, without indexing the whole history.
+        let at = |i| index.at(i, |_| None).unwrap();
+        assert_eq!(
+            at(1).objects.marked_since("dagster._core.Old", deprecated),
+            Some(Some("1.10.0"))
+        );
+        assert_eq!(
+            at(0).objects.marked_since("dagster._core.Old", deprecated),
+            Some(None)
+        );
+        assert_eq!(
+            at(0).objects.marked_since("dagster._core.Nope", deprecated),
+            None
+        );
     }
 }

@@ -87,6 +87,16 @@ impl Objects {
         }
     }
 
+    /// For an object decoded from a history: the first release of the run of releases in
+    /// which it has carried a marker of `status` (see
+    /// [`super::compact::LazyObjects::marked_since`]); `None` for other tables.
+    pub fn marked_since(&self, id: &str, status: Status) -> Option<Option<&'static str>> {
+        match &self.0 {
+            ObjectsRepr::Map(_) => None,
+            ObjectsRepr::Lazy(table) => table.marked_since(id, status),
+        }
+    }
+
     /// Every object id, in order (decodes nothing).
     pub fn ids(&self) -> Box<dyn Iterator<Item = &str> + '_> {
         match &self.0 {
