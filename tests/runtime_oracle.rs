@@ -61,6 +61,29 @@ oracle_tests! {
     dagster_1_13_29_matches_runtime_oracle: "1.13.29";
 }
 
+/// Integration libraries, at the release the tool ships (0.29.27, for dagster 1.13.27) and at
+/// the one for dagster 1.9.13 (0.25.13); the venv folders are the real-world test's where they
+/// overlap. dagster-dbt 0.29.27 imports `dateutil` without declaring it.
+macro_rules! library_tests {
+    ($($name:ident: $dist:literal $version:literal $(+ $extra:literal)*;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                check($dist, $version, &[$($extra),*]);
+            }
+        )*
+    };
+}
+
+library_tests! {
+    dagster_dbt_0_25_13_matches_runtime_oracle: "dagster-dbt" "0.25.13";
+    dagster_dbt_0_29_27_matches_runtime_oracle: "dagster-dbt" "0.29.27" + "python-dateutil";
+    dagster_aws_0_25_13_matches_runtime_oracle: "dagster-aws" "0.25.13";
+    dagster_aws_0_29_27_matches_runtime_oracle: "dagster-aws" "0.29.27";
+    dagster_k8s_0_25_13_matches_runtime_oracle: "dagster-k8s" "0.25.13";
+    dagster_k8s_0_29_27_matches_runtime_oracle: "dagster-k8s" "0.29.27";
+}
+
 fn cache_dir() -> PathBuf {
     match std::env::var_os("DAGSTER_API_LINT_CACHE") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
@@ -69,11 +92,19 @@ fn cache_dir() -> PathBuf {
 }
 
 fn check_version(version: &str, extra: &[&str]) {
+    check("dagster", version, extra);
+}
+
+/// Checks distribution `dist` (`dagster`, `dagster-dbt`, ...) at `version`; its import name
+/// is the distribution's with `_` for `-`.
+fn check(dist: &str, version: &str, extra: &[&str]) {
     let start = Instant::now();
-    let mut specs = vec![format!("dagster=={version}")];
+    let package = dist.replace('-', "_");
+    let package = package.as_str();
+    let mut specs = vec![format!("{dist}=={version}")];
     specs.extend(extra.iter().map(|s| s.to_string()));
     let spec = specs.join(" ");
-    let venv = cache_dir().join(format!("dagster-{version}"));
+    let venv = cache_dir().join(format!("{dist}-{version}"));
 
     if let Err(reason) = python3_works() {
         skip(version, &reason);
@@ -100,7 +131,7 @@ fn check_version(version: &str, extra: &[&str]) {
         text(&out)
     );
     eprintln!(
-        "dagster {version}: venv ready in {:.1}s: {}",
+        "{dist} {version}: venv ready in {:.1}s: {}",
         start.elapsed().as_secs_f64(),
         venv.display()
     );
@@ -113,18 +144,18 @@ fn check_version(version: &str, extra: &[&str]) {
     // 2. Runtime oracle, with the venv's Python.
     let out = run(Command::new(venv.join("bin/python"))
         .arg(repo().join("tests/runtime_oracle/oracle.py"))
-        .arg("dagster")
+        .arg(package)
         .arg("--extra-names")
         .arg(&extra_json));
     assert!(
         out.status.success(),
-        "oracle.py failed for dagster {version} ({}):\n{}",
+        "oracle.py failed for {dist} {version} ({}):\n{}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
         !out.stdout.is_empty(),
-        "oracle.py printed no rows for dagster {version}"
+        "oracle.py printed no rows for {dist} {version}"
     );
     std::fs::write(&oracle_jsonl, &out.stdout).expect("write oracle rows");
 
@@ -133,14 +164,14 @@ fn check_version(version: &str, extra: &[&str]) {
     //    `catalog show --catalog`).
     let show = |extra: &[&std::ffi::OsStr]| {
         run(Command::new(env!("CARGO_BIN_EXE_dagster-api-lint"))
-            .args(["catalog", "show", "--package", "dagster"])
+            .args(["catalog", "show", "--package", package])
             .args(extra)
             .args(["--format", "json-lines"]))
     };
     let mut out = show(&["--version".as_ref(), version.as_ref()]);
     if !out.status.success() && text(&out).contains("no shipped catalog") {
         let built = tmp.path().join("catalog.json");
-        build_from_wheels(version, &venv, &built);
+        build_from_wheels(dist, version, &venv, &built);
         out = show(&["--catalog".as_ref(), built.as_os_str()]);
     }
     assert!(
@@ -153,7 +184,7 @@ fn check_version(version: &str, extra: &[&str]) {
 
     // 4. Compare against the known differences for this release.
     let known = repo().join(format!(
-        "tests/runtime_oracle/known-differences-dagster-{version}.tsv"
+        "tests/runtime_oracle/known-differences-{dist}-{version}.tsv"
     ));
     assert!(known.is_file(), "missing {}", known.display());
     let out = run(Command::new("python3")
@@ -176,11 +207,11 @@ fn check_version(version: &str, extra: &[&str]) {
         })
         .collect();
     for line in &summary {
-        eprintln!("dagster {version}: {line}");
+        eprintln!("{dist} {version}: {line}");
     }
     assert!(
         out.status.success() && stdout.lines().any(|l| l.trim() == "PASS"),
-        "compare.py did not PASS for dagster {version} ({}); full output:\n{}",
+        "compare.py did not PASS for {dist} {version} ({}); full output:\n{}",
         out.status,
         text(&out)
     );
@@ -190,65 +221,89 @@ fn check_version(version: &str, extra: &[&str]) {
         "expected four summary lines (top-level, members, parameters, hints) from compare.py:\n{stdout}"
     );
     eprintln!(
-        "dagster {version}: PASS in {:.1}s",
+        "{dist} {version}: PASS in {:.1}s",
         start.elapsed().as_secs_f64()
     );
 }
 
-/// Builds the catalog of dagster `version` from its wheels (dagster, and dagster-shared from
-/// 1.10), taken from `$DAGSTER_API_LINT_WHEELS` (default `~/.cache/dagster-api-lint/wheels`,
-/// the cache `scripts/refresh-catalogs` fills) or downloaded there with the venv's pip.
-fn build_from_wheels(version: &str, venv: &Path, output: &Path) {
+/// Builds the catalog of `dist` at `version` from wheels: dagster's (and dagster-shared's from
+/// 1.10), or a library's with those of the dagster release it pins. Wheels are taken from
+/// `$DAGSTER_API_LINT_WHEELS` (default `~/.cache/dagster-api-lint/wheels`, the cache
+/// `scripts/refresh-catalogs` fills) or downloaded there with the venv's pip.
+fn build_from_wheels(dist: &str, version: &str, venv: &Path, output: &Path) {
     let cache = match std::env::var_os("DAGSTER_API_LINT_WHEELS") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
         _ => PathBuf::from(std::env::var_os("HOME").expect("HOME"))
             .join(".cache/dagster-api-lint/wheels"),
     };
     std::fs::create_dir_all(&cache).expect("create wheel cache");
-    let minor: u32 = version
-        .split('.')
-        .nth(1)
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(0);
-    let mut dists = vec!["dagster"];
-    if minor >= 10 {
-        dists.push("dagster_shared");
-    }
-    let wheels: Vec<PathBuf> = dists
-        .iter()
-        .map(|dist| {
-            let wheel = cache.join(format!("{dist}-{version}-py3-none-any.whl"));
-            if !wheel.is_file() {
-                let out = run(Command::new(venv.join("bin/python"))
-                    .args([
-                        "-m",
-                        "pip",
-                        "download",
-                        "--quiet",
-                        "--no-deps",
-                        "--only-binary=:all:",
-                    ])
-                    .arg("-d")
-                    .arg(&cache)
-                    .arg(format!("{}=={version}", dist.replace('_', "-"))));
-                assert!(
-                    out.status.success(),
-                    "pip download {dist}=={version}:\n{}",
-                    text(&out)
-                );
-            }
-            assert!(wheel.is_file(), "missing {}", wheel.display());
-            wheel
-        })
-        .collect();
+    let wheel = |dist: &str, version: &str| {
+        let file = cache.join(format!(
+            "{}-{version}-py3-none-any.whl",
+            dist.replace('-', "_")
+        ));
+        if !file.is_file() {
+            let out = run(Command::new(venv.join("bin/python"))
+                .args([
+                    "-m",
+                    "pip",
+                    "download",
+                    "--quiet",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                ])
+                .arg("-d")
+                .arg(&cache)
+                .arg(format!("{dist}=={version}")));
+            assert!(
+                out.status.success(),
+                "pip download {dist}=={version}:\n{}",
+                text(&out)
+            );
+        }
+        assert!(file.is_file(), "missing {}", file.display());
+        file
+    };
+    let core = |version: &str| {
+        let minor: u32 = version
+            .split('.')
+            .nth(1)
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(0);
+        let mut wheels = vec![wheel("dagster", version)];
+        if minor >= 10 {
+            wheels.push(wheel("dagster-shared", version));
+        }
+        wheels
+    };
+    let wheels = if dist == "dagster" {
+        core(version)
+    } else {
+        // The dagster release the library pins (`Requires-Dist: dagster==X` / `dagster ==X`).
+        let lib = wheel(dist, version);
+        let out = run(Command::new("unzip")
+            .arg("-p")
+            .arg(&lib)
+            .arg("*.dist-info/METADATA"));
+        let metadata = String::from_utf8_lossy(&out.stdout).into_owned();
+        let pinned = metadata
+            .lines()
+            .filter_map(|l| l.strip_prefix("Requires-Dist: dagster"))
+            .find_map(|rest| rest.trim_start().strip_prefix("=="))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_else(|| panic!("{dist} {version} pins no dagster release"));
+        let mut wheels = vec![lib];
+        wheels.extend(core(&pinned));
+        wheels
+    };
     let out = run(Command::new(env!("CARGO_BIN_EXE_dagster-api-lint"))
         .args(["catalog", "build"])
         .args(&wheels)
-        .args(["--package", "dagster", "-o"])
+        .args(["--package", &dist.replace('-', "_"), "-o"])
         .arg(output));
     assert!(
         out.status.success(),
-        "catalog build {version}:\n{}",
+        "catalog build {dist} {version}:\n{}",
         text(&out)
     );
 }
