@@ -136,7 +136,19 @@ impl<'a> Index<'a> {
     }
 
     /// Resolves an absolute dotted path (`dagster._core.definitions.asset_spec.AssetSpec`).
+    /// A name the parent module binds wins over a submodule of the same name, as in Python
+    /// (`from dagster_k8s.ops import k8s_job_op` is the function `dagster_k8s/ops/__init__.py`
+    /// imports over its `k8s_job_op` submodule).
     fn resolve_path(&self, path: &str, hops: &mut Vec<String>, depth: usize) -> Option<Target<'a>> {
+        if let Some((module, name)) = path.rsplit_once('.') {
+            if self
+                .modules
+                .get(module)
+                .is_some_and(|m| m.bindings.contains_key(name))
+            {
+                return self.resolve_name(module, name, hops, depth);
+            }
+        }
         if let Some((k, _)) = self.modules.get_key_value(path) {
             return Some(Target::Module(k));
         }
@@ -2074,6 +2086,27 @@ mod tests {
             c.objects.get(target.unwrap()).unwrap().kind,
             Some(Kind::Function)
         );
+        // Through an intermediate package whose `__init__` binds the function over the
+        // submodule (dagster-k8s's `k8s_job_op`).
+        let c = dagster(&[
+            (
+                "dagster/__init__.py",
+                "from dagster.ops import job_op as job_op\n",
+            ),
+            (
+                "dagster/ops/__init__.py",
+                "from dagster.ops.job_op import job_op as job_op\n",
+            ),
+            (
+                "dagster/ops/job_op.py",
+                "from dagster._annotations import beta\n\n@beta\ndef job_op(): ...\n",
+            ),
+        ]);
+        assert_eq!(
+            c.exports["dagster.job_op"].target.as_deref(),
+            Some("dagster.ops.job_op.job_op")
+        );
+        assert_eq!(statuses(&c, "dagster.job_op"), vec!["beta"]);
     }
 
     #[test]

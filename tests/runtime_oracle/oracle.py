@@ -94,6 +94,10 @@ class Oracle:
 
     def status(self, obj):
         """Return (markers, breaking_version, message) of an object."""
+        # dagster up to 1.3 unwraps only properties (`_get_target`), so it answers False for a
+        # `@staticmethod` over an `@experimental` function, whose calls still warn: unwrap here
+        # as later releases do (the same answer there).
+        obj = annotation_target(obj)
         infos = {}
         for marker, is_fn, get_fn in STATUS_FUNCS:
             if self.call(is_fn, obj, default=False):
@@ -157,11 +161,17 @@ class Oracle:
                         getattr(info, "breaking_version", None))
 
     def add_class_members(self, csym, cls):
-        for name in dir(cls):
+        # An enum's aliases (`PIPELINE_START = RUN_START`) are missing from dir() but are
+        # members all the same (`__members__` lists them).
+        names = set(dir(cls)) | set(getattr(cls, "__members__", None) or ())
+        for name in sorted(names):
             if name.startswith("__") and name.endswith("__") and name not in ("__init__", "__new__"):
                 continue
             try:
-                obj = inspect.getattr_static(cls, name)
+                try:
+                    obj = inspect.getattr_static(cls, name)
+                except AttributeError:
+                    obj = getattr(cls, name)
                 public = self.is_public(obj)
                 if public or self.status(obj)[0]:
                     self.add_object(f"{csym}.{name}", member_kind(obj), public, obj)
@@ -212,6 +222,10 @@ class Oracle:
             self.guarded(name, lambda: self.add(
                 f"{self.package}.{name}", value_kind(entry[0]), True,
                 ["deprecated"], opt_str(entry[1]), f"Use `{name}` instead."))
+            # The old name is the same class: its members are reachable through it.
+            if isinstance(entry[0], type):
+                self.guarded(name, lambda: self.add_class_members(
+                    f"{self.package}.{name}", entry[0]))
         for name, entry in dict(ns.get("_DEPRECATED_WITH_ERROR", {})).items():
             text = entry[-1] if isinstance(entry, tuple) else entry
             self.add(f"{self.package}.{name}", "value", True, ["removed"], None, opt_str(text))
