@@ -28,7 +28,11 @@
 //! build uses its own target directory, `<target>/install-tools/cargo-target`, kept between
 //! runs (the first build compiles every dependency in release mode: several minutes).
 //!
-//! The other tests here (completions, `--version`, `cargo package --list`) need neither.
+//! * `sdist_holds_what_the_build_needs`: `maturin sdist` (the release workflow's sdist job)
+//!   ships the sources, the build script, the catalogs and the Python package.
+//!
+//! The other tests here (completions, `--version`, `cargo package --list`, the version pins of
+//! `action.yml` and the pre-commit mirror) need neither.
 #![cfg(unix)]
 
 mod common;
@@ -744,6 +748,12 @@ fn cargo_package_ships_the_sources_and_the_catalogs() {
         assert!(files.contains(&wanted), "{wanted} not packaged:\n{listed}");
     }
     assert!(
+        !files
+            .iter()
+            .any(|f| f.starts_with("python/pre-commit-mirror")),
+        "{listed}"
+    );
+    assert!(
         files
             .iter()
             .any(|f| f.starts_with("api-catalog/") && f.ends_with(".json")),
@@ -754,5 +764,78 @@ fn cargo_package_ships_the_sources_and_the_catalogs() {
             .iter()
             .any(|f| f.starts_with("tests/") || f.starts_with("target/")),
         "{listed}"
+    );
+}
+
+#[test]
+fn sdist_holds_what_the_build_needs() {
+    if let Err(reason) = tools() {
+        eprintln!("SKIPPED: {reason}");
+        return;
+    }
+    let tmp = temp_dir();
+    let out = run(Command::new(venv_bin("maturin"))
+        .args(["sdist", "--out"])
+        .arg(tmp.path())
+        .current_dir(repo()));
+    assert!(out.status.success(), "maturin sdist\n{}", text(&out));
+    let sdist = tmp.path().join(format!(
+        "dagster_api_lint-{}.tar.gz",
+        env!("CARGO_PKG_VERSION")
+    ));
+    let listed = run(Command::new("tar").arg("tzf").arg(&sdist));
+    assert!(listed.status.success(), "{}", text(&listed));
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    let prefix = format!("dagster_api_lint-{}/", env!("CARGO_PKG_VERSION"));
+    let files: Vec<&str> = listed
+        .lines()
+        .filter_map(|l| l.strip_prefix(prefix.as_str()))
+        .collect();
+    for wanted in [
+        "pyproject.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+        "build.rs",
+        "src/main.rs",
+        "LICENSE",
+        "python/dagster_api_lint/__main__.py",
+    ] {
+        assert!(
+            files.contains(&wanted),
+            "{wanted} not in the sdist:\n{listed}"
+        );
+    }
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("api-catalog/") && f.ends_with(".json")),
+        "no catalog in the sdist:\n{listed}"
+    );
+    assert!(!files.iter().any(|f| f.starts_with("tests/")), "{listed}");
+}
+
+/// The version pins that a release bumps by hand agree with Cargo.toml's.
+#[test]
+fn pinned_versions_match_the_crate() {
+    let version = env!("CARGO_PKG_VERSION");
+    let action = std::fs::read_to_string(repo().join("action.yml")).unwrap();
+    let default = action
+        .split("\n  version:")
+        .nth(1)
+        .and_then(|rest| {
+            rest.lines()
+                .find(|l| l.trim_start().starts_with("default:"))
+        })
+        .expect("action.yml: inputs.version.default");
+    assert_eq!(default.trim(), format!("default: \"{version}\""));
+    let mirror =
+        std::fs::read_to_string(repo().join("python/pre-commit-mirror/pyproject.toml")).unwrap();
+    assert!(
+        mirror.contains(&format!("version = \"{version}\"")),
+        "{mirror}"
+    );
+    assert!(
+        mirror.contains(&format!("\"dagster-api-lint=={version}\"")),
+        "{mirror}"
     );
 }
