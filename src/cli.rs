@@ -30,7 +30,7 @@ pub const EXIT_ERROR: i32 = 2;
 #[derive(Parser)]
 #[command(
     name = "dagster-api-lint",
-    version,
+    version = version_text(),
     about = "Finds uses of Dagster APIs without a stability guarantee",
     long_about = None
 )]
@@ -73,6 +73,26 @@ enum Command {
     },
     /// Run the language server for editors (LSP over stdio).
     Server,
+    /// Print a shell completion script (e.g. `dagster-api-lint completions bash > ~/.local/share/bash-completion/completions/dagster-api-lint`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `--version`: the tool's version and the range of dagster releases its embedded catalogs
+/// cover, e.g. `0.1.0 (dagster 1.0.0 to 1.13.29)`.
+fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let versions = shipped::versions("dagster");
+        match (versions.first(), versions.last()) {
+            (Some(first), Some(last)) => {
+                format!("{} (dagster {first} to {last})", env!("CARGO_PKG_VERSION"))
+            }
+            _ => env!("CARGO_PKG_VERSION").to_string(),
+        }
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -274,6 +294,7 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
         "catalog",
         "server",
         "upgrade-report",
+        "completions",
         "help",
     ];
     let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
@@ -331,6 +352,16 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
             format,
         } => run_upgrade_report(paths, to, from, format),
         Command::Server => Ok(crate::server::run()),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dagster-api-lint", &mut script);
+            match std::io::stdout().write_all(&script) {
+                Ok(()) => Ok(EXIT_CLEAN),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_CLEAN),
+                Err(e) => Err(format!("cannot write the completion script: {e}")),
+            }
+        }
     };
     match result {
         Ok(code) => code,
