@@ -926,7 +926,7 @@ fn object_of_path<'c>(catalog: &'c Catalog, path: &str) -> Option<(String, &'c O
         .exports
         .get(path)
         .and_then(|e: &Export| e.target.clone())
-        .or_else(|| catalog.aliases.get(path).cloned())
+        .or_else(|| catalog.aliases.get(path).map(str::to_string))
         .or_else(|| catalog.objects.contains_key(path).then(|| path.to_string()));
     if let Some(id) = id {
         return catalog.objects.get(&id).map(|o| (id, o));
@@ -1547,7 +1547,8 @@ AssetSpec('a', auto_materialize_policy=None)
         );
         let deprecated = message("DAG001");
         assert!(
-            deprecated.starts_with("`ExpectationResult` is deprecated and will be removed in 2.0."),
+            deprecated.starts_with("`ExpectationResult` is deprecated since ")
+                && deprecated.contains(" and will be removed in 2.0."),
             "{deprecated}"
         );
     }

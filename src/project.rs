@@ -824,7 +824,8 @@ mod tests {
         );
         assert_eq!(
             judged(&project, root, "packages/excluded/src/x.py"),
-            ("packages/excluded".to_string(), "1.8.13".to_string())
+            // (the lowest release the range allows: every release has a catalog)
+            ("packages/excluded".to_string(), "1.8.0".to_string())
         );
     }
 

@@ -488,7 +488,7 @@ impl<'a> Analyzer<'_, 'a> {
             modules,
             module_aliases,
             exports,
-            aliases,
+            aliases: aliases.into(),
             objects: keep.into(),
         }
     }
@@ -1902,10 +1902,10 @@ mod tests {
         assert_eq!(c.aliases["dagster._core.other.ExpectationResult"], id);
         assert_eq!(c.aliases["dagster._core.other._ER"], id);
         assert!(
-            !c.aliases.contains_key("dagster._core.third.Unexported"),
+            c.aliases.get("dagster._core.third.Unexported").is_none(),
             "only objects a public module exports"
         );
-        assert!(!c.aliases.contains_key("dagster.ExpectationResult"));
+        assert!(c.aliases.get("dagster.ExpectationResult").is_none());
         assert_eq!(
             c.objects.get(id).unwrap().markers[0].status,
             Status::Deprecated

@@ -483,7 +483,18 @@ impl HistoryIndex {
                 }
             }
         }
-        let aliases = d.str_periods(&covers)?;
+        // Borrowed from the table: a release of dagster has thousands of aliases.
+        let mut aliases = Vec::new();
+        for _ in 0..d.r.len()? {
+            let key = d.str()?;
+            for _ in 0..d.r.len()? {
+                let hit = covers(&mut d)?;
+                let value = d.str()?;
+                if hit {
+                    aliases.push((key, value));
+                }
+            }
+        }
         let mut entries = Vec::new();
         for _ in 0..d.r.len()? {
             let id = d.str()?;
@@ -526,7 +537,7 @@ impl HistoryIndex {
             modules,
             module_aliases,
             exports: exports.into_iter().collect(),
-            aliases,
+            aliases: aliases.into(),
             objects: LazyObjects::new(entries).into(),
         })
     }

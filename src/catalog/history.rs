@@ -122,8 +122,8 @@ impl History {
             for (k, v) in &catalog.exports {
                 exports.add(i, k, v.clone());
             }
-            for (k, v) in &catalog.aliases {
-                aliases.add(i, k, v.clone());
+            for (k, v) in catalog.aliases.iter() {
+                aliases.add(i, k, v.to_string());
             }
             let pinned = match (base, &catalog.requires_dagster) {
                 (Some(base), Some(pin)) => base.at(pin, None),
@@ -239,7 +239,7 @@ impl History {
             modules: set(&self.modules),
             module_aliases: pick(&self.module_aliases, &covers),
             exports: pick(&self.exports, &covers),
-            aliases: pick(&self.aliases, &covers),
+            aliases: pick(&self.aliases, &covers).into(),
             objects: objects.into(),
         })
     }

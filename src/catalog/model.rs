@@ -34,8 +34,8 @@ pub struct Catalog {
     /// Names exported by the public modules, by their public dotted path.
     pub exports: BTreeMap<String, Export>,
     /// Other dotted paths (private re-export hops) that reach a catalogued object.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub aliases: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Aliases::is_empty")]
+    pub aliases: Aliases,
     /// Catalogued objects by their defining path (`dagster._core.definitions.asset_spec.AssetSpec`).
     pub objects: Objects,
 }
@@ -166,6 +166,103 @@ impl Serialize for Objects {
 impl<'de> Deserialize<'de> for Objects {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Objects, D::Error> {
         BTreeMap::<String, Object>::deserialize(deserializer).map(Objects::from)
+    }
+}
+
+/// The private re-export hops of a catalog (path -> object id): an ordinary map (built or read
+/// from JSON), or for a catalog decoded from a history a sorted table of the embedded strings,
+/// made without copying them (a release of dagster has thousands).
+#[derive(Clone)]
+pub struct Aliases(AliasesRepr);
+
+#[derive(Clone)]
+enum AliasesRepr {
+    Map(BTreeMap<String, String>),
+    Table(Vec<(&'static str, &'static str)>),
+}
+
+impl Aliases {
+    /// The object id that `path` reaches.
+    pub fn get(&self, path: &str) -> Option<&str> {
+        match &self.0 {
+            AliasesRepr::Map(map) => map.get(path).map(String::as_str),
+            AliasesRepr::Table(table) => table
+                .binary_search_by(|(k, _)| (*k).cmp(path))
+                .ok()
+                .map(|i| table[i].1),
+        }
+    }
+
+    /// How many aliases there are.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            AliasesRepr::Map(map) => map.len(),
+            AliasesRepr::Table(table) => table.len(),
+        }
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every alias with its object id, in path order.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = (&str, &str)> + '_> {
+        match &self.0 {
+            AliasesRepr::Map(map) => Box::new(map.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            AliasesRepr::Table(table) => Box::new(table.iter().copied()),
+        }
+    }
+}
+
+impl From<BTreeMap<String, String>> for Aliases {
+    fn from(map: BTreeMap<String, String>) -> Aliases {
+        Aliases(AliasesRepr::Map(map))
+    }
+}
+
+impl From<Vec<(&'static str, &'static str)>> for Aliases {
+    /// From a table sorted by path.
+    fn from(table: Vec<(&'static str, &'static str)>) -> Aliases {
+        Aliases(AliasesRepr::Table(table))
+    }
+}
+
+impl Default for Aliases {
+    fn default() -> Aliases {
+        BTreeMap::new().into()
+    }
+}
+
+impl std::ops::Index<&str> for Aliases {
+    type Output = str;
+    fn index(&self, path: &str) -> &str {
+        self.get(path)
+            .unwrap_or_else(|| panic!("no alias `{path}`"))
+    }
+}
+
+impl PartialEq for Aliases {
+    fn eq(&self, other: &Aliases) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl std::fmt::Debug for Aliases {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Aliases {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Aliases {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Aliases, D::Error> {
+        BTreeMap::<String, String>::deserialize(deserializer).map(Aliases::from)
     }
 }
 
