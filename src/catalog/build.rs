@@ -1804,7 +1804,7 @@ mod tests {
         );
         assert_eq!(statuses(c, "dagster.Deep"), vec!["beta"]);
         assert_eq!(
-            c.aliases["dagster._core.defs.Deep"],
+            &c.aliases["dagster._core.defs.Deep"],
             "dagster._core.defs.deep.Deep"
         );
         assert_eq!(statuses(c, "dagster.Err"), vec!["deprecated"]);
@@ -1898,9 +1898,12 @@ mod tests {
             ("dagster/_core/third.py", "from dagster._core.other import Unexported\n"),
         ]);
         let id = "dagster._core.definitions.events.ExpectationResult";
-        assert_eq!(c.aliases["dagster._core.definitions.ExpectationResult"], id);
-        assert_eq!(c.aliases["dagster._core.other.ExpectationResult"], id);
-        assert_eq!(c.aliases["dagster._core.other._ER"], id);
+        assert_eq!(
+            &c.aliases["dagster._core.definitions.ExpectationResult"],
+            id
+        );
+        assert_eq!(&c.aliases["dagster._core.other.ExpectationResult"], id);
+        assert_eq!(&c.aliases["dagster._core.other._ER"], id);
         assert!(
             c.aliases.get("dagster._core.third.Unexported").is_none(),
             "only objects a public module exports"
