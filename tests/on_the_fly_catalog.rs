@@ -1,4 +1,4 @@
-//! A dagster release without a shipped catalog, installed in the project's virtualenv: the
+//! A dagster build that is not a shipped release (a local `+dev` version), installed in the project's virtualenv: the
 //! catalog is built from the installed sources on the fly, cached, and used.
 //!
 //! Needs the network (PyPI, through pip) to download dagster 1.7.16; prints `SKIPPED` and passes
@@ -49,6 +49,14 @@ fn unshipped_release_in_a_venv_is_catalogued_from_its_sources() {
         .status()
         .unwrap();
     assert!(unpacked.success());
+    // Every release has a shipped catalog now: a local build of 1.7.16 (`1.7.16+dev`, as an
+    // editable or patched install reports itself) is not one, so it is catalogued from its
+    // sources.
+    std::fs::rename(
+        site.join("dagster-1.7.16.dist-info"),
+        site.join("dagster-1.7.16+dev.dist-info"),
+    )
+    .unwrap();
     // In 1.7: `SourceAsset` is stable (deprecated later), `build_metadata_bounds_checks` is new and
     // experimental (absent from the nearest older shipped catalog, 1.5.14, which would call it
     // removed), `AssetSelection.keys` is already deprecated.
@@ -70,7 +78,7 @@ fn unshipped_release_in_a_venv_is_catalogued_from_its_sources() {
     let settings =
         String::from_utf8_lossy(&run(&["check", "--show-settings", "defs.py"]).stdout).into_owned();
     assert!(
-        settings.contains("dagster 1.7.16: dagster 1.7.16 from virtualenv .venv/")
+        settings.contains("dagster 1.7.16+dev from virtualenv .venv/")
             && settings.contains("built from the installed sources"),
         "{settings}"
     );
@@ -78,7 +86,7 @@ fn unshipped_release_in_a_venv_is_catalogued_from_its_sources() {
     assert!(
         cached
             .iter()
-            .any(|p| p.contains("dagster-1.7.16-") && p.ends_with(".json")),
+            .any(|p| p.contains("dagster-1.7.16+dev-") && p.ends_with(".json")),
         "{cached:?}"
     );
 

@@ -70,7 +70,8 @@ const DAGSTER_DBT: Package = Package {
     dist: "dagster-dbt",
     version: "0.29.27",
     module: "dagster_dbt",
-    // Built for dagster==1.13.27; the nearest shipped catalog is 1.13.28.
+    // Built for dagster==1.13.27; checked against 1.13.28 (the release its known differences
+    // were taken with).
     dagster: "1.13.28",
     venv: "dagster-dbt-0.29.27",
     specs: &["dagster-dbt==0.29.27"],
@@ -109,7 +110,8 @@ const DAGSTER_AWS: Package = Package {
     dist: "dagster-aws",
     version: "0.29.27",
     module: "dagster_aws",
-    // Built for dagster==1.13.27; the nearest shipped catalog is 1.13.28.
+    // Built for dagster==1.13.27; checked against 1.13.28 (the release its known differences
+    // were taken with).
     dagster: "1.13.28",
     venv: "dagster-aws-0.29.27",
     specs: &["dagster-aws==0.29.27"],
