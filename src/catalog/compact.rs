@@ -22,7 +22,8 @@ use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use super::model::{
-    Catalog, Export, History, Kind, Marker, Object, Period, Status, FORMAT_VERSION, HISTORY_FORMAT,
+    Catalog, Export, History, Kind, Marker, Object, Objects, Period, Status, FORMAT_VERSION,
+    HISTORY_FORMAT,
 };
 
 const MAGIC: &[u8; 4] = b"DALH";
@@ -523,9 +524,11 @@ impl HistoryIndex {
             .releases
             .get(release as usize)
             .ok_or("no such release")?;
-        if let Some(pinned) = requires_dagster.and_then(base) {
-            entries = pinned.objects.merge_under(entries);
-        }
+        // A library's objects fall back on those of the dagster release it pins, shared with
+        // that release's own catalog (not copied into every library's table).
+        let base = requires_dagster
+            .and_then(base)
+            .map(|pinned| &pinned.objects);
         Ok(Catalog {
             format: FORMAT_VERSION,
             package: self.package.to_string(),
@@ -538,7 +541,7 @@ impl HistoryIndex {
             module_aliases,
             exports: exports.into_iter().collect(),
             aliases: aliases.into(),
-            objects: LazyObjects::new(entries).into(),
+            objects: LazyObjects::new(entries, base).into(),
         })
     }
 }
@@ -606,45 +609,57 @@ pub struct LazyEntry {
 }
 
 /// The objects of a catalog decoded from a history: their ids (in order) and encodings, each
-/// decoded the first time it is asked for.
+/// decoded the first time it is asked for; for a library, over the objects of the dagster
+/// release it pins (`base`), which its own entries hide.
 pub struct LazyObjects {
     entries: Vec<LazyEntry>,
     decoded: Vec<OnceLock<Box<Object>>>,
+    base: Option<&'static Objects>,
+}
+
+/// Merges two id-sorted sequences; on equal ids the first one's item wins.
+fn merge_by_id<'a, T: 'a>(
+    own: impl Iterator<Item = (&'a str, T)> + 'a,
+    base: impl Iterator<Item = (&'a str, T)> + 'a,
+) -> impl Iterator<Item = (&'a str, T)> + 'a {
+    let (mut own, mut base) = (own.peekable(), base.peekable());
+    std::iter::from_fn(move || match (own.peek(), base.peek()) {
+        (Some((a, _)), Some((b, _))) if a > b => base.next(),
+        (Some((a, _)), Some((b, _))) if a == b => {
+            base.next();
+            own.next()
+        }
+        (Some(_), _) => own.next(),
+        (None, _) => base.next(),
+    })
 }
 
 impl LazyObjects {
-    fn new(entries: Vec<LazyEntry>) -> LazyObjects {
+    fn new(entries: Vec<LazyEntry>, base: Option<&'static Objects>) -> LazyObjects {
         let decoded = entries.iter().map(|_| OnceLock::new()).collect();
-        LazyObjects { entries, decoded }
-    }
-
-    /// `own` (sorted by id) with this table's entries added where `own` has no entry of
-    /// the same id: a library's objects over those of the dagster release it pins.
-    pub fn merge_under(&self, own: Vec<LazyEntry>) -> Vec<LazyEntry> {
-        let mut out = Vec::with_capacity(own.len() + self.entries.len());
-        let mut base = self.entries.iter().peekable();
-        for entry in own {
-            while let Some(b) = base.next_if(|b| b.id < entry.id) {
-                out.push(*b);
-            }
-            base.next_if(|b| b.id == entry.id);
-            out.push(entry);
+        LazyObjects {
+            entries,
+            decoded,
+            base,
         }
-        out.extend(base.copied());
-        out
     }
 
     /// The object with this id.
     pub fn get(&self, id: &str) -> Option<&Object> {
-        let i = self.position(id)?;
-        Some(self.at(i))
+        match self.position(id) {
+            Some(i) => Some(self.at(i)),
+            None => self.base?.get(id),
+        }
     }
 
     /// The first release of the uninterrupted run of releases, up to the one this table is
     /// of, in which the object `id` carries a marker of `status` (`None` inside: not marked
     /// now, or marked since before the first release known); `None` without such an object.
     pub fn marked_since(&self, id: &str, status: Status) -> Option<Option<&'static str>> {
-        let entry = self.entries[self.position(id)?];
+        let Some(i) = self.position(id) else {
+            return self.base?.marked_since(id, status);
+        };
+        let entry = self.entries[i];
         let first = run_start(
             entry.periods,
             entry.table,
@@ -657,7 +672,7 @@ impl LazyObjects {
 
     /// True when an object has this id.
     pub fn contains_key(&self, id: &str) -> bool {
-        self.position(id).is_some()
+        self.position(id).is_some() || self.base.is_some_and(|b| b.contains_key(id))
     }
 
     fn position(&self, id: &str) -> Option<usize> {
@@ -666,20 +681,34 @@ impl LazyObjects {
 
     /// How many objects there are.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match self.base {
+            None => self.entries.len(),
+            Some(_) => self.ids().count(),
+        }
     }
 
     /// Every object id, in order.
-    pub fn ids(&self) -> impl Iterator<Item = &str> + '_ {
-        self.entries.iter().map(|e| e.id)
+    pub fn ids(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        let own = self.entries.iter().map(|e| (e.id, ()));
+        match self.base {
+            None => Box::new(own.map(|(id, ())| id)),
+            Some(base) => {
+                Box::new(merge_by_id(own, base.ids().map(|id| (id, ()))).map(|(id, ())| id))
+            }
+        }
     }
 
     /// Every object with its id, in id order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Object)> + '_ {
-        self.entries
+    pub fn iter(&self) -> Box<dyn Iterator<Item = (&str, &Object)> + '_> {
+        let own = self
+            .entries
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.id, self.at(i)))
+            .map(|(i, e)| (e.id, self.at(i)));
+        match self.base {
+            None => Box::new(own),
+            Some(base) => Box::new(merge_by_id(own, base.iter())),
+        }
     }
 
     fn at(&self, i: usize) -> &Object {

@@ -75,18 +75,6 @@ impl Objects {
         }
     }
 
-    /// `own` (sorted by id) over this table's objects: a library's objects over those of the
-    /// dagster release it pins (only a table decoded from a history has any to add).
-    pub fn merge_under(
-        &self,
-        own: Vec<super::compact::LazyEntry>,
-    ) -> Vec<super::compact::LazyEntry> {
-        match &self.0 {
-            ObjectsRepr::Map(_) => own,
-            ObjectsRepr::Lazy(table) => table.merge_under(own),
-        }
-    }
-
     /// For an object decoded from a history: the first release of the run of releases in
     /// which it has carried a marker of `status` (see
     /// [`super::compact::LazyObjects::marked_since`]); `None` for other tables.
