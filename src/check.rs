@@ -183,11 +183,8 @@ impl Index {
                 })
                 .or_insert(path);
         }
-        let mut object_packages: Vec<&'static str> = catalog.objects.ids().map(top).collect();
-        object_packages.sort_unstable();
-        object_packages.dedup();
         Index {
-            object_packages,
+            object_packages: catalog.objects.packages(),
             modules: catalog.modules.iter().map(String::as_str).collect(),
             public_modules: catalog.public_modules.iter().map(String::as_str).collect(),
             public_paths,

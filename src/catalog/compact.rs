@@ -3,22 +3,29 @@
 //! `api-catalog/*.json` stays the source of truth: `build.rs` parses each history and encodes
 //! it with [`encode`] (this file is compiled into the build script too), and the checker decodes
 //! only the packages it needs with [`HistoryIndex::decode`], then only the release it needs
-//! with [`HistoryIndex::at`], whose objects are decoded one at a time on first access (a check
-//! touches a few dozen of the thousands of objects).
+//! with [`HistoryIndex::at`]. Both read a few fixed-width headers and the small sections; the
+//! thousands of aliases and objects are looked up one at a time, by binary search, when asked
+//! for (a check touches a few dozen of them), so loading a release costs the same whatever the
+//! length of the history.
 //!
-//! Layout: the magic `DALH`, a format byte, a table of the distinct strings (their count, their
-//! lengths, then their UTF-8 texts back to back: validated once, sliced without copying), then
-//! the fields of [`History`] in declaration order. Integers are LEB128 varints; a string is its
-//! index in the table; an `Option` is a 0/1 byte then the value; a sequence or map is its length
-//! then its items (maps in key order, so that they are built in bulk). A period is the index of
-//! its first release and of the release after it (the release count while it is open), then
-//! its value; an object's value is the length of its encoding, then the encoding, so that a
-//! reader can skip the periods of other releases without decoding them.
+//! Layout: the magic `DALH`, a format byte, a table of the distinct strings (their count and
+//! `count + 1` offsets as 32-bit little-endian integers, then their UTF-8 texts back to back,
+//! validated as a whole), then the fields of [`History`] in declaration order.
+//! Integers are LEB128 varints; a string is its index in the table; an `Option` is a 0/1 byte
+//! then the value; a sequence or map is its length then its items. A period is the index of its
+//! first release and of the release after it (the release count while it is open), then its
+//! value; an object's value is the length of its encoding, then the encoding, so that a reader
+//! can skip the periods of other releases without decoding them. The exports, the aliases and
+//! the objects are *keyed sections*: their count and, per key in key order, the key's string
+//! index and the end of its periods in the data (32-bit little-endian integers), then the data.
+//! The objects are followed by the packages their ids belong to, each with the release spans in
+//! which it has objects, and by a last keyed section: every export path, module name and alias
+//! with the release spans that have it (what "when was this removed" asks), so that no question
+//! over all releases builds a map of the whole history.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use super::model::{
@@ -27,7 +34,7 @@ use super::model::{
 };
 
 const MAGIC: &[u8; 4] = b"DALH";
-const VERSION: u8 = 4;
+const VERSION: u8 = 6;
 const KINDS: [Kind; 9] = [
     Kind::Class,
     Kind::Function,
@@ -48,6 +55,11 @@ const STATUSES: [Status; 6] = [
     Status::Removed,
     Status::Superseded,
 ];
+
+/// The top-level package of a dotted path.
+fn top_package(path: &str) -> &str {
+    path.split_once('.').map_or(path, |(top, _)| top)
+}
 
 /// Encodes a history (in `build.rs`; the checker only decodes, and tests round-trip).
 #[cfg_attr(not(test), allow(dead_code))]
@@ -85,38 +97,107 @@ pub fn encode(history: &History) -> Vec<u8> {
             }
         }
     }
-    e.str_periods(&history.module_aliases, &span);
-    e.uint(history.exports.len() as u64);
-    for (path, periods) in &history.exports {
-        e.str(path);
+    e.uint(history.module_aliases.len() as u64);
+    for (key, periods) in &history.module_aliases {
+        e.str(key);
+        e.str_periods(periods, &span);
+    }
+    e.keyed(&history.exports, |e, periods| {
         e.uint(periods.len() as u64);
         for p in periods {
-            span(&mut e, &p.added, p.removed.as_deref());
+            span(e, &p.added, p.removed.as_deref());
             e.opt_str(p.value.target.as_deref());
             e.markers(&p.value.markers);
         }
-    }
-    e.str_periods(&history.aliases, &span);
-    e.uint(history.objects.len() as u64);
-    for (id, periods) in &history.objects {
-        e.str(id);
+    });
+    e.keyed(&history.aliases, |e, periods| e.str_periods(periods, &span));
+    e.keyed(&history.objects, |e, periods| {
         e.uint(periods.len() as u64);
         for p in periods {
-            span(&mut e, &p.added, p.removed.as_deref());
+            span(e, &p.added, p.removed.as_deref());
             let outer = std::mem::take(&mut e.body);
             e.object(&p.value);
             let encoded = std::mem::replace(&mut e.body, outer);
             e.uint(encoded.0.len() as u64);
             e.body.0.extend_from_slice(&encoded.0);
         }
+    });
+    // The packages of the object ids, each with the releases in which it has objects.
+    let mut packages: BTreeMap<&str, Vec<(u64, u64)>> = BTreeMap::new();
+    for (id, periods) in &history.objects {
+        let spans = packages.entry(top_package(id)).or_default();
+        for p in periods {
+            spans.push((
+                index[p.added.as_str()],
+                p.removed.as_deref().map_or(end, |r| index[r]),
+            ));
+        }
     }
-    // Header, then the string table (count, lengths, then the texts back to back), then the body.
+    e.uint(packages.len() as u64);
+    for (package, mut spans) in packages {
+        spans.sort_unstable();
+        let mut merged: Vec<(u64, u64)> = Vec::new();
+        for (start, stop) in spans {
+            match merged.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(stop),
+                _ => merged.push((start, stop)),
+            }
+        }
+        e.str(package);
+        e.uint(merged.len() as u64);
+        for (start, stop) in merged {
+            e.uint(start);
+            e.uint(stop);
+        }
+    }
+    // Every export path, module name and alias (of a module or an object) with the releases
+    // that have it, for the questions asked over all releases (when was a name removed).
+    let mut names: BTreeMap<String, Vec<(u64, u64)>> = BTreeMap::new();
+    let mut add = |name: &str, added: &str, removed: Option<&str>| {
+        names
+            .entry(name.to_string())
+            .or_default()
+            .push((index[added], removed.map_or(end, |r| index[r])));
+    };
+    for (name, spans) in &history.modules {
+        for s in spans {
+            add(name, &s.added, s.removed.as_deref());
+        }
+    }
+    for (name, periods) in &history.module_aliases {
+        for p in periods {
+            add(name, &p.added, p.removed.as_deref());
+        }
+    }
+    for (name, periods) in &history.exports {
+        for p in periods {
+            add(name, &p.added, p.removed.as_deref());
+        }
+    }
+    for (name, periods) in &history.aliases {
+        for p in periods {
+            add(name, &p.added, p.removed.as_deref());
+        }
+    }
+    e.keyed(&names, |e, spans| {
+        let mut spans = spans.clone();
+        spans.sort_unstable();
+        e.uint(spans.len() as u64);
+        for (start, stop) in spans {
+            e.uint(start);
+            e.uint(stop);
+        }
+    });
+    // Header, then the string table (count, offsets, then the texts back to back), the body.
     let mut out = Writer(Vec::with_capacity(e.body.0.len() + (1 << 16)));
     out.0.extend_from_slice(MAGIC);
     out.0.push(VERSION);
-    out.uint(e.table.len() as u64);
+    out.u32(e.table.len());
+    let mut offset = 0;
+    out.u32(offset);
     for s in &e.table {
-        out.uint(s.len() as u64);
+        offset += s.len();
+        out.u32(offset);
     }
     for s in &e.table {
         out.0.extend_from_slice(s.as_bytes());
@@ -141,7 +222,12 @@ impl Encoder {
     }
 
     fn str(&mut self, s: &str) {
-        let i = match self.index.get(s) {
+        let i = self.intern(s);
+        self.body.uint(i);
+    }
+
+    fn intern(&mut self, s: &str) -> u64 {
+        match self.index.get(s) {
             Some(&i) => i,
             None => {
                 let i = self.table.len() as u64;
@@ -149,8 +235,7 @@ impl Encoder {
                 self.index.insert(s.to_string(), i);
                 i
             }
-        };
-        self.body.uint(i);
+        }
     }
 
     fn opt_str(&mut self, s: Option<&str>) {
@@ -170,20 +255,36 @@ impl Encoder {
         }
     }
 
+    /// The periods of one key of a map of strings.
     fn str_periods(
         &mut self,
-        map: &BTreeMap<String, Vec<Period<String>>>,
+        periods: &[Period<String>],
         span: &dyn Fn(&mut Encoder, &str, Option<&str>),
     ) {
-        self.uint(map.len() as u64);
-        for (key, periods) in map {
-            self.str(key);
-            self.uint(periods.len() as u64);
-            for p in periods {
-                span(self, &p.added, p.removed.as_deref());
-                self.str(&p.value);
-            }
+        self.uint(periods.len() as u64);
+        for p in periods {
+            span(self, &p.added, p.removed.as_deref());
+            self.str(&p.value);
         }
+    }
+
+    /// A keyed section: the count, a fixed-width entry per key (its string index and the end
+    /// of its encoded value in the data), then the data.
+    fn keyed<V>(&mut self, map: &BTreeMap<String, V>, mut value: impl FnMut(&mut Encoder, &V)) {
+        let outer = std::mem::take(&mut self.body);
+        let mut entries = Vec::with_capacity(map.len());
+        for (key, v) in map {
+            let key = self.intern(key);
+            value(self, v);
+            entries.push((key, self.body.0.len()));
+        }
+        let data = std::mem::replace(&mut self.body, outer);
+        self.body.u32(map.len());
+        for (key, end) in entries {
+            self.body.u32(key as usize);
+            self.body.u32(end);
+        }
+        self.body.0.extend_from_slice(&data.0);
     }
 
     fn object(&mut self, object: &Object) {
@@ -220,10 +321,128 @@ impl Encoder {
     }
 }
 
-/// A decoded history's string table and header; the releases' contents stay encoded until
-/// [`HistoryIndex::at`] asks for one.
+/// Reads a 32-bit little-endian integer at item `i` of a table of `width`-byte items, at byte
+/// `at` within the item.
+#[inline]
+fn fixed(bytes: &[u8], i: usize, width: usize, at: usize) -> usize {
+    let start = i * width + at;
+    u32::from_le_bytes(bytes[start..start + 4].try_into().expect("four bytes")) as usize
+}
+
+/// The string table of an encoded history: strings are read by index without decoding the
+/// others.
+#[derive(Clone, Copy)]
+struct Strings {
+    /// `count + 1` offsets into `text`, 32-bit little-endian.
+    offsets: &'static [u8],
+    /// Every string, one after the other (checked to be UTF-8 once, as a whole).
+    text: &'static str,
+}
+
+impl Strings {
+    fn len(&self) -> usize {
+        self.offsets.len() / 4 - 1
+    }
+
+    /// String number `i`; an error when its offsets are out of order, out of the text or
+    /// inside a character.
+    #[inline]
+    fn get(&self, i: usize) -> Result<&'static str, String> {
+        if i >= self.len() {
+            return Err("bad string index".into());
+        }
+        let (start, end) = (
+            fixed(self.offsets, i, 4, 0),
+            fixed(self.offsets, i + 1, 4, 0),
+        );
+        Ok(self.text.get(start..end).ok_or("bad string offset")?)
+    }
+
+    /// String number `i` of data that decoded before (an invariant of shipped histories).
+    fn known(&self, i: usize) -> &'static str {
+        self.get(i).expect("shipped histories are valid (tested)")
+    }
+}
+
+/// A keyed section of an encoded history: its keys in order, each with its encoded periods,
+/// found by binary search.
+#[derive(Clone, Copy)]
+struct Keyed {
+    /// Eight bytes per key: its string index and the end of its periods in `data`.
+    entries: &'static [u8],
+    data: &'static [u8],
+    strings: Strings,
+}
+
+impl Keyed {
+    /// Reads a keyed section's table from `r`, leaving `r` after its data.
+    fn read(r: &mut Reader<'static>, strings: Strings) -> Result<Keyed, String> {
+        let header = r.bytes.get(..4).ok_or("truncated keyed section")?;
+        let n = fixed(header, 0, 4, 0);
+        let entries = r.bytes.get(4..4 + n * 8).ok_or("truncated keyed section")?;
+        let len = if n == 0 {
+            0
+        } else {
+            fixed(entries, n - 1, 8, 4)
+        };
+        let data = r
+            .bytes
+            .get(4 + n * 8..4 + n * 8 + len)
+            .ok_or("truncated keyed section")?;
+        r.bytes = &r.bytes[4 + n * 8 + len..];
+        // The keys' strings and order are not walked here (that would cost a pass over every
+        // key of the section for each release asked for): shipped histories, the only ones
+        // decoded, are checked whole by the tests in `shipped.rs`.
+        Ok(Keyed {
+            entries,
+            data,
+            strings,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.entries.len() / 8
+    }
+
+    fn end(&self, i: usize) -> usize {
+        fixed(self.entries, i, 8, 4)
+    }
+
+    /// The key at `i` of a shipped history (checked whole by the tests).
+    fn known_key(&self, i: usize) -> &'static str {
+        self.strings.known(fixed(self.entries, i, 8, 0))
+    }
+
+    /// A reader over the encoded periods of the key at `i`.
+    fn periods(&self, i: usize) -> Decoder {
+        let start = if i == 0 { 0 } else { self.end(i - 1) };
+        Decoder {
+            r: Reader {
+                bytes: &self.data[start..self.end(i)],
+            },
+            strings: self.strings,
+        }
+    }
+
+    /// The position of `key`.
+    fn find(&self, key: &str) -> Option<usize> {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.known_key(mid).cmp(key) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+}
+
+/// A decoded history's header; the releases' contents stay encoded until [`HistoryIndex::at`]
+/// asks for one.
 pub struct HistoryIndex {
-    table: &'static [&'static str],
+    strings: Strings,
     /// Import name of the package.
     pub package: &'static str,
     /// Distribution name.
@@ -231,24 +450,32 @@ pub struct HistoryIndex {
     /// Every release, oldest first.
     pub releases: &'static [&'static str],
     body: &'static [u8],
-    /// What [`HistoryIndex::spans_of`] and [`HistoryIndex::marked_since`] read, made on first
+    /// What [`HistoryIndex::spans_of`] and [`HistoryIndex::marked_since`] read, found on first
     /// use (a check that reports nothing never needs it).
-    presence: OnceLock<Presence>,
+    sections: OnceLock<Sections>,
 }
 
-/// Where each name's periods are, over every release.
-struct Presence {
-    /// Releases (index spans, the end excluded) that have each export path, module name and
-    /// alias path.
-    names: FxHashMap<&'static str, SmallVec<[(u32, u32); 2]>>,
-    /// Each export's encoded periods, by path.
-    exports: FxHashMap<&'static str, &'static [u8]>,
-    /// Each object's encoded periods, by id.
-    objects: FxHashMap<&'static str, &'static [u8]>,
+/// The keyed sections that questions over every release read.
+#[derive(Clone, Copy)]
+struct Sections {
+    /// Each export's periods.
+    exports: Keyed,
+    /// Each object's periods.
+    objects: Keyed,
+    /// The releases (index spans, the end excluded) that have each export path, module name
+    /// and alias path.
+    names: Keyed,
+}
+
+/// Whether a period covers a release; reads the period's span.
+fn covers(d: &mut Decoder, release: u64) -> Result<bool, String> {
+    let start = d.r.uint()?;
+    let end = d.r.uint()?;
+    Ok(start <= release && release < end)
 }
 
 impl HistoryIndex {
-    /// Reads the string table and the header of what [`encode`] wrote.
+    /// Reads the string table's header and the history's header, as [`encode`] wrote them.
     pub fn decode(bytes: &'static [u8]) -> Result<HistoryIndex, String> {
         let rest = bytes
             .strip_prefix(MAGIC.as_slice())
@@ -259,33 +486,22 @@ impl HistoryIndex {
                 "compact history version {version}, expected {VERSION}"
             ));
         }
-        let mut r = Reader { bytes: rest };
-        // The string table: validated as UTF-8 once, then sliced.
-        let n = r.len()?;
-        let mut lens = Vec::with_capacity(n);
-        for _ in 0..n {
-            lens.push(r.uint()? as usize);
-        }
-        let total = lens.iter().sum::<usize>();
-        if total > r.bytes.len() {
-            return Err("truncated string table".into());
-        }
-        let (text, body) = r.bytes.split_at(total);
-        let text = std::str::from_utf8(text).map_err(|e| e.to_string())?;
-        let mut table = Vec::with_capacity(n);
-        let mut at = 0;
-        for len in lens {
-            table.push(
-                text.get(at..at + len)
-                    .ok_or("string not on a char boundary")?,
-            );
-            at += len;
-        }
-        // Held for the life of the process, as the embedded bytes are.
-        let table: &'static [&'static str] = Vec::leak(table);
+        let count = fixed(rest.get(..4).ok_or("truncated")?, 0, 4, 0);
+        let offsets = rest
+            .get(4..4 + (count + 1) * 4)
+            .ok_or("truncated string table")?;
+        let total = fixed(offsets, count, 4, 0);
+        let start = 4 + (count + 1) * 4;
+        let text = rest
+            .get(start..start + total)
+            .ok_or("truncated string table")?;
+        let text = std::str::from_utf8(text).map_err(|e| format!("string table: {e}"))?;
+        let strings = Strings { offsets, text };
         let mut d = Decoder {
-            r: Reader { bytes: body },
-            table,
+            r: Reader {
+                bytes: &rest[start + total..],
+            },
+            strings,
         };
         let format = d.r.uint()?;
         if format != u64::from(HISTORY_FORMAT) {
@@ -297,29 +513,38 @@ impl HistoryIndex {
         let distribution = d.str()?;
         let n = d.r.len()?;
         let releases: Vec<&'static str> = (0..n).map(|_| d.str()).collect::<Result<_, _>>()?;
+        // Held for the life of the process, as the embedded bytes are.
         let releases: &'static [&'static str] = Vec::leak(releases);
         Ok(HistoryIndex {
-            table,
+            strings,
             package,
             distribution,
             releases,
             body: d.r.bytes,
-            presence: OnceLock::new(),
+            sections: OnceLock::new(),
         })
     }
 
     /// The releases (index spans, the end excluded) that have `path`: an export, a module or
     /// an alias of either. Empty when no release has it.
-    pub fn spans_of(&self, path: &str) -> &[(u32, u32)] {
-        self.presence()
-            .names
-            .get(path)
-            .map_or(&[], |spans| spans.as_slice())
+    pub fn spans_of(&self, path: &str) -> SmallVec<[(u32, u32); 2]> {
+        let names = self.sections().names;
+        let Some(i) = names.find(path) else {
+            return SmallVec::new();
+        };
+        let mut d = names.periods(i);
+        let read = |d: &mut Decoder| -> Result<SmallVec<[(u32, u32); 2]>, String> {
+            (0..d.r.len()?)
+                .map(|_| Ok((d.r.uint()? as u32, d.r.uint()? as u32)))
+                .collect()
+        };
+        read(&mut d).expect("shipped histories are valid (tested)")
     }
 
     /// Every export path, module name and alias that some release has.
     pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.presence().names.keys().copied()
+        let names = self.sections().names;
+        (0..names.len()).map(move |i| names.known_key(i))
     }
 
     /// The index of the first release of the uninterrupted run of releases, up to `release`,
@@ -333,121 +558,94 @@ impl HistoryIndex {
         status: Status,
         release: usize,
     ) -> Option<usize> {
-        let presence = self.presence();
-        let (bytes, object) = match id {
-            Some(id) => (*presence.objects.get(id)?, true),
-            None => (*presence.exports.get(path)?, false),
+        let sections = self.sections();
+        let (periods, object) = match id {
+            Some(id) => (sections.objects.periods(sections.objects.find(id)?), true),
+            None => (
+                sections.exports.periods(sections.exports.find(path)?),
+                false,
+            ),
         };
-        run_start(bytes, self.table, object, status, release)
+        run_start(periods, object, status, release)
     }
 
-    fn presence(&self) -> &Presence {
-        self.presence.get_or_init(|| {
-            self.read_presence()
+    fn sections(&self) -> &Sections {
+        self.sections.get_or_init(|| {
+            self.read_sections()
                 .expect("shipped histories are valid (tested)")
         })
     }
 
-    fn read_presence(&self) -> Result<Presence, String> {
-        let mut d = Decoder {
+    /// A reader at the start of the body (after the release list).
+    fn body(&self) -> Decoder {
+        Decoder {
             r: Reader { bytes: self.body },
-            table: self.table,
-        };
-        let mut names: FxHashMap<&'static str, SmallVec<[(u32, u32); 2]>> =
-            FxHashMap::with_capacity_and_hasher(1 << 12, Default::default());
-        let mut exports = FxHashMap::with_capacity_and_hasher(1 << 10, Default::default());
-        let mut objects = FxHashMap::with_capacity_and_hasher(1 << 13, Default::default());
-        let span = |d: &mut Decoder<'static, 'static>| -> Result<(u32, u32), String> {
-            Ok((d.r.uint()? as u32, d.r.uint()? as u32))
+            strings: self.strings,
+        }
+    }
+
+    /// Finds the keyed sections, reading past the small sections before them.
+    fn read_sections(&self) -> Result<Sections, String> {
+        let mut d = self.body();
+        let skip_span = |d: &mut Decoder| -> Result<(), String> {
+            d.r.uint()?;
+            d.r.uint()?;
+            Ok(())
         };
         for _ in 0..2 {
             for _ in 0..d.r.len()? {
-                span(&mut d)?;
+                skip_span(&mut d)?;
                 d.str()?;
             }
         }
-        for section in 0..2 {
+        for _ in 0..2 {
             for _ in 0..d.r.len()? {
-                let name = d.str()?;
+                d.str()?;
                 for _ in 0..d.r.len()? {
-                    let s = span(&mut d)?;
-                    if section == 1 {
-                        names.entry(name).or_default().push(s);
-                    }
+                    skip_span(&mut d)?;
                 }
             }
-        }
-        let mut aliases = |d: &mut Decoder<'static, 'static>| -> Result<(), String> {
-            for _ in 0..d.r.len()? {
-                let key = d.str()?;
-                for _ in 0..d.r.len()? {
-                    let s = span(d)?;
-                    d.str()?;
-                    names.entry(key).or_default().push(s);
-                }
-            }
-            Ok(())
-        };
-        aliases(&mut d)?;
-        let n = d.r.len()?;
-        let mut paths = Vec::with_capacity(n);
-        for _ in 0..n {
-            let path = d.str()?;
-            exports.insert(path, d.r.bytes);
-            let mut spans = Vec::new();
-            for _ in 0..d.r.len()? {
-                spans.push(span(&mut d)?);
-                d.opt_string()?;
-                d.markers()?;
-            }
-            paths.push((path, spans));
-        }
-        aliases(&mut d)?;
-        for (path, spans) in paths {
-            names.entry(path).or_default().extend(spans);
         }
         for _ in 0..d.r.len()? {
-            let id = d.str()?;
-            objects.insert(id, d.r.bytes);
+            d.str()?;
             for _ in 0..d.r.len()? {
-                span(&mut d)?;
-                let len = d.r.len()?;
-                d.r.bytes = &d.r.bytes[len..];
+                skip_span(&mut d)?;
+                d.str()?;
             }
         }
-        for spans in names.values_mut() {
-            spans.sort_unstable();
+        let exports = Keyed::read(&mut d.r, self.strings)?;
+        Keyed::read(&mut d.r, self.strings)?;
+        let objects = Keyed::read(&mut d.r, self.strings)?;
+        for _ in 0..d.r.len()? {
+            d.str()?;
+            for _ in 0..d.r.len()? {
+                skip_span(&mut d)?;
+            }
         }
-        Ok(Presence {
-            names,
+        let names = Keyed::read(&mut d.r, self.strings)?;
+        Ok(Sections {
             exports,
             objects,
+            names,
         })
     }
 
     /// The catalog of release number `release` (an index into [`HistoryIndex::releases`]),
-    /// with its objects left encoded until asked for. `base` is the catalog of the dagster
-    /// release the library pins, whose objects fill in those the library's history left out.
+    /// with its aliases and objects left encoded until asked for. `base` is the catalog of the
+    /// dagster release the library pins, whose objects fill in those the library's history
+    /// left out.
     pub fn at(
         &self,
         release: usize,
         base: impl FnOnce(&str) -> Option<&'static Catalog>,
     ) -> Result<Catalog, String> {
+        let version = *self.releases.get(release).ok_or("no such release")?;
         let release = release as u64;
-        let mut d = Decoder {
-            r: Reader { bytes: self.body },
-            table: self.table,
-        };
-        // Whether the period that starts here covers the release (reads its span).
-        let covers = |d: &mut Decoder<'static, 'static>| -> Result<bool, String> {
-            let start = d.r.uint()?;
-            let end = d.r.uint()?;
-            Ok(start <= release && release < end)
-        };
-        let single = |d: &mut Decoder<'static, 'static>| -> Result<Option<&'static str>, String> {
+        let mut d = self.body();
+        let single = |d: &mut Decoder| -> Result<Option<&'static str>, String> {
             let mut found = None;
             for _ in 0..d.r.len()? {
-                let hit = covers(d)?;
+                let hit = covers(d, release)?;
                 let value = d.str()?;
                 if hit {
                     found = Some(value);
@@ -463,7 +661,7 @@ impl HistoryIndex {
                 let name = d.str()?;
                 let mut hit = false;
                 for _ in 0..d.r.len()? {
-                    hit |= covers(&mut d)?;
+                    hit |= covers(&mut d, release)?;
                 }
                 if hit {
                     set.push(name.to_string());
@@ -471,64 +669,59 @@ impl HistoryIndex {
             }
         }
         let [public_modules, modules] = sets;
-        let module_aliases = d.str_periods(&covers)?;
-        let mut exports = Vec::new();
-        for _ in 0..d.r.len()? {
-            let path = d.str()?;
-            for _ in 0..d.r.len()? {
-                let hit = covers(&mut d)?;
-                let target = d.opt_string()?;
-                let markers = d.markers()?;
-                if hit {
-                    exports.push((path.to_string(), Export { target, markers }));
-                }
-            }
-        }
-        // Borrowed from the table: a release of dagster has thousands of aliases.
-        let mut aliases = Vec::new();
+        let mut module_aliases = BTreeMap::new();
         for _ in 0..d.r.len()? {
             let key = d.str()?;
+            if let Some(value) = single(&mut d)? {
+                module_aliases.insert(key.to_string(), value.to_string());
+            }
+        }
+        let mut exports = Vec::new();
+        let exports_section = Keyed::read(&mut d.r, self.strings)?;
+        for i in 0..exports_section.len() {
+            let path = exports_section.known_key(i);
+            let mut d = exports_section.periods(i);
             for _ in 0..d.r.len()? {
-                let hit = covers(&mut d)?;
-                let value = d.str()?;
-                if hit {
-                    aliases.push((key, value));
+                if covers(&mut d, release)? {
+                    let target = d.opt_string()?;
+                    let markers = d.markers()?;
+                    exports.push((path.to_string(), Export { target, markers }));
+                } else {
+                    d.opt_str()?;
+                    d.skip_markers()?;
                 }
             }
         }
-        let mut entries = Vec::new();
+        let aliases = Keyed::read(&mut d.r, self.strings)?;
+        let objects = Keyed::read(&mut d.r, self.strings)?;
+        let mut packages = Vec::new();
         for _ in 0..d.r.len()? {
-            let id = d.str()?;
-            let periods = d.r.bytes;
+            let package = d.str()?;
+            let mut hit = false;
             for _ in 0..d.r.len()? {
-                let hit = covers(&mut d)?;
-                let len = d.r.len()?;
-                let (body, rest) = d.r.bytes.split_at(len);
-                d.r.bytes = rest;
-                if hit {
-                    entries.push(LazyEntry {
-                        id,
-                        body,
-                        table: self.table,
-                        periods,
-                        releases: self.releases,
-                        release: release as u32,
-                    });
-                }
+                hit |= covers(&mut d, release)?;
+            }
+            if hit {
+                packages.push(package);
             }
         }
+        Keyed::read(&mut d.r, self.strings)?;
         if !d.r.bytes.is_empty() {
             return Err("trailing bytes".into());
         }
-        let version = *self
-            .releases
-            .get(release as usize)
-            .ok_or("no such release")?;
         // A library's objects fall back on those of the dagster release it pins, shared with
         // that release's own catalog (not copied into every library's table).
         let base = requires_dagster
             .and_then(base)
             .map(|pinned| &pinned.objects);
+        let objects = LazyObjects {
+            decoded: (0..objects.len()).map(|_| OnceLock::new()).collect(),
+            section: objects,
+            releases: self.releases,
+            release: release as u32,
+            packages,
+            base,
+        };
         Ok(Catalog {
             format: FORMAT_VERSION,
             package: self.package.to_string(),
@@ -540,26 +733,20 @@ impl HistoryIndex {
             modules,
             module_aliases,
             exports: exports.into_iter().collect(),
-            aliases: aliases.into(),
-            objects: LazyObjects::new(entries, base).into(),
+            aliases: LazyAliases {
+                section: aliases,
+                release: release as u32,
+            }
+            .into(),
+            objects: objects.into(),
         })
     }
 }
 
 /// The index of the first release of the uninterrupted run of periods, up to `release`, whose
-/// markers include `status`: `periods` are an object's (`object`) or an export's encoded
+/// markers include `status`: `periods` reads an object's (`object`) or an export's encoded
 /// periods; `None` when the period of `release` lacks `status`.
-fn run_start(
-    periods: &[u8],
-    table: &[&str],
-    object: bool,
-    status: Status,
-    release: usize,
-) -> Option<usize> {
-    let mut d = Decoder {
-        r: Reader { bytes: periods },
-        table,
-    };
+fn run_start(mut d: Decoder, object: bool, status: Status, release: usize) -> Option<usize> {
     let mut runs: Vec<(u64, u64, bool)> = Vec::new();
     for _ in 0..d.r.len().ok()? {
         let start = d.r.uint().ok()?;
@@ -570,7 +757,7 @@ fn run_start(
             d.r.bytes = rest;
             let mut o = Decoder {
                 r: Reader { bytes: body },
-                table,
+                strings: d.strings,
             };
             o.r.byte().ok()?;
             o.r.byte().ok()?;
@@ -595,25 +782,56 @@ fn run_start(
     Some(runs[first].0 as usize)
 }
 
-/// One encoded object of a [`LazyObjects`] table.
+/// The aliases of a catalog decoded from a history: looked up in the history's keyed section
+/// (binary search, then the key's periods), without copying or indexing the thousands a
+/// release has.
 #[derive(Clone, Copy)]
-pub struct LazyEntry {
-    id: &'static str,
-    body: &'static [u8],
-    table: &'static [&'static str],
-    /// The object's periods over every release of its history (for [`LazyObjects::marked_since`]).
-    periods: &'static [u8],
-    /// The releases of its history, and the one it was chosen for.
-    releases: &'static [&'static str],
+pub struct LazyAliases {
+    section: Keyed,
     release: u32,
 }
 
-/// The objects of a catalog decoded from a history: their ids (in order) and encodings, each
-/// decoded the first time it is asked for; for a library, over the objects of the dagster
-/// release it pins (`base`), which its own entries hide.
+impl LazyAliases {
+    /// The object id that `path` reaches at this release.
+    pub fn get(&self, path: &str) -> Option<&'static str> {
+        self.value(self.section.find(path)?)
+    }
+
+    /// The value of the key at `i` at this release, if it has one.
+    fn value(&self, i: usize) -> Option<&'static str> {
+        let mut d = self.section.periods(i);
+        let mut found = None;
+        let n = d.r.len().expect("shipped histories are valid (tested)");
+        for _ in 0..n {
+            let hit = covers(&mut d, u64::from(self.release));
+            let value = d.str();
+            match (hit, value) {
+                (Ok(true), Ok(value)) => found = Some(value),
+                (Ok(false), Ok(_)) => {}
+                _ => panic!("shipped histories are valid (tested)"),
+            }
+        }
+        found
+    }
+
+    /// Every alias of this release with its object id, in path order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        (0..self.section.len()).filter_map(|i| Some((self.section.known_key(i), self.value(i)?)))
+    }
+}
+
+/// The objects of a catalog decoded from a history: looked up in the history's keyed section,
+/// each decoded the first time it is asked for; for a library, over the objects of the dagster
+/// release it pins (`base`), which its own objects hide.
 pub struct LazyObjects {
-    entries: Vec<LazyEntry>,
+    section: Keyed,
+    /// The decoded object of each key of the section, made on first access.
     decoded: Vec<OnceLock<Box<Object>>>,
+    /// The releases of the history, and the one this table is of.
+    releases: &'static [&'static str],
+    release: u32,
+    /// The packages the objects of this release belong to, in order.
+    packages: Vec<&'static str>,
     base: Option<&'static Objects>,
 }
 
@@ -635,19 +853,10 @@ fn merge_by_id<'a, T: 'a>(
 }
 
 impl LazyObjects {
-    fn new(entries: Vec<LazyEntry>, base: Option<&'static Objects>) -> LazyObjects {
-        let decoded = entries.iter().map(|_| OnceLock::new()).collect();
-        LazyObjects {
-            entries,
-            decoded,
-            base,
-        }
-    }
-
     /// The object with this id.
     pub fn get(&self, id: &str) -> Option<&Object> {
         match self.position(id) {
-            Some(i) => Some(self.at(i)),
+            Some((i, body)) => Some(self.decoded(i, body)),
             None => self.base?.get(id),
         }
     }
@@ -656,18 +865,11 @@ impl LazyObjects {
     /// of, in which the object `id` carries a marker of `status` (`None` inside: not marked
     /// now, or marked since before the first release known); `None` without such an object.
     pub fn marked_since(&self, id: &str, status: Status) -> Option<Option<&'static str>> {
-        let Some(i) = self.position(id) else {
+        let Some((i, _)) = self.position(id) else {
             return self.base?.marked_since(id, status);
         };
-        let entry = self.entries[i];
-        let first = run_start(
-            entry.periods,
-            entry.table,
-            true,
-            status,
-            entry.release as usize,
-        );
-        Some(first.filter(|i| *i > 0).map(|i| entry.releases[i]))
+        let first = run_start(self.section.periods(i), true, status, self.release as usize);
+        Some(first.filter(|i| *i > 0).map(|i| self.releases[i]))
     }
 
     /// True when an object has this id.
@@ -675,21 +877,41 @@ impl LazyObjects {
         self.position(id).is_some() || self.base.is_some_and(|b| b.contains_key(id))
     }
 
-    fn position(&self, id: &str) -> Option<usize> {
-        self.entries.binary_search_by(|e| e.id.cmp(id)).ok()
+    /// The key position and encoded body of the object `id` at this release.
+    fn position(&self, id: &str) -> Option<(usize, &'static [u8])> {
+        let i = self.section.find(id)?;
+        Some((i, self.body(i)?))
+    }
+
+    /// The encoded body of the key at `i` at this release, if it has one.
+    fn body(&self, i: usize) -> Option<&'static [u8]> {
+        let mut d = self.section.periods(i);
+        let valid = "shipped histories are valid (tested)";
+        for _ in 0..d.r.len().expect(valid) {
+            let hit = covers(&mut d, u64::from(self.release)).expect(valid);
+            let len = d.r.len().expect(valid);
+            let (body, rest) = d.r.bytes.split_at(len);
+            if hit {
+                return Some(body);
+            }
+            d.r.bytes = rest;
+        }
+        None
+    }
+
+    /// The objects of this release in the section, in id order.
+    fn own(&self) -> impl Iterator<Item = (usize, &'static str, &'static [u8])> + '_ {
+        (0..self.section.len()).filter_map(|i| Some((i, self.section.known_key(i), self.body(i)?)))
     }
 
     /// How many objects there are.
     pub fn len(&self) -> usize {
-        match self.base {
-            None => self.entries.len(),
-            Some(_) => self.ids().count(),
-        }
+        self.ids().count()
     }
 
     /// Every object id, in order.
     pub fn ids(&self) -> Box<dyn Iterator<Item = &str> + '_> {
-        let own = self.entries.iter().map(|e| (e.id, ()));
+        let own = self.own().map(|(_, id, _)| (id, ()));
         match self.base {
             None => Box::new(own.map(|(id, ())| id)),
             Some(base) => {
@@ -698,25 +920,31 @@ impl LazyObjects {
         }
     }
 
+    /// The distinct top-level packages of the object ids, in order.
+    pub fn packages(&self) -> Vec<&str> {
+        let mut packages: Vec<&str> = self.packages.clone();
+        if let Some(base) = self.base {
+            packages.extend(base.packages());
+            packages.sort_unstable();
+            packages.dedup();
+        }
+        packages
+    }
+
     /// Every object with its id, in id order.
     pub fn iter(&self) -> Box<dyn Iterator<Item = (&str, &Object)> + '_> {
-        let own = self
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id, self.at(i)));
+        let own = self.own().map(|(i, id, body)| (id, self.decoded(i, body)));
         match self.base {
             None => Box::new(own),
             Some(base) => Box::new(merge_by_id(own, base.iter())),
         }
     }
 
-    fn at(&self, i: usize) -> &Object {
+    fn decoded(&self, i: usize, body: &'static [u8]) -> &Object {
         self.decoded[i].get_or_init(|| {
-            let entry = self.entries[i];
             let mut d = Decoder {
-                r: Reader { bytes: entry.body },
-                table: entry.table,
+                r: Reader { bytes: body },
+                strings: self.section.strings,
             };
             let object = d
                 .object()
@@ -725,7 +953,10 @@ impl LazyObjects {
                     false => Err("trailing bytes".into()),
                 })
                 .unwrap_or_else(|e| {
-                    panic!("shipped catalog object {} decodes (tested): {e}", entry.id)
+                    panic!(
+                        "shipped catalog object {} decodes (tested): {e}",
+                        self.section.known_key(i)
+                    )
                 });
             Box::new(object)
         })
@@ -733,20 +964,17 @@ impl LazyObjects {
 }
 
 /// Reads the body: strings are indexes into the table.
-struct Decoder<'a, 't> {
-    r: Reader<'a>,
-    table: &'t [&'a str],
+struct Decoder {
+    r: Reader<'static>,
+    strings: Strings,
 }
 
-impl<'a> Decoder<'a, '_> {
+impl Decoder {
     /// A string of the table, borrowed.
     #[inline]
-    fn str(&mut self) -> Result<&'a str, String> {
+    fn str(&mut self) -> Result<&'static str, String> {
         let i = self.r.uint()? as usize;
-        self.table
-            .get(i)
-            .copied()
-            .ok_or_else(|| "bad string index".to_string())
+        self.strings.get(i)
     }
 
     #[inline]
@@ -782,11 +1010,15 @@ impl<'a> Decoder<'a, '_> {
         })
     }
 
-    fn opt_string(&mut self) -> Result<Option<String>, String> {
+    fn opt_str(&mut self) -> Result<Option<&'static str>, String> {
         match self.r.byte()? {
             0 => Ok(None),
-            _ => self.string().map(Some),
+            _ => self.str().map(Some),
         }
+    }
+
+    fn opt_string(&mut self) -> Result<Option<String>, String> {
+        Ok(self.opt_str()?.map(str::to_owned))
     }
 
     fn strings(&mut self) -> Result<Vec<String>, String> {
@@ -795,25 +1027,6 @@ impl<'a> Decoder<'a, '_> {
             return Ok(Vec::new());
         }
         (0..n).map(|_| self.string()).collect()
-    }
-
-    /// A map of string periods, keeping the values of the periods that `covers` accepts.
-    fn str_periods(
-        &mut self,
-        covers: &dyn Fn(&mut Self) -> Result<bool, String>,
-    ) -> Result<BTreeMap<String, String>, String> {
-        let mut out = Vec::new();
-        for _ in 0..self.r.len()? {
-            let key = self.str()?;
-            for _ in 0..self.r.len()? {
-                let hit = covers(self)?;
-                let value = self.str()?;
-                if hit {
-                    out.push((key.to_string(), value.to_string()));
-                }
-            }
-        }
-        Ok(out.into_iter().collect())
     }
 
     /// Reads `n` entries written in key order into a map (built in bulk from the sorted run).
@@ -827,6 +1040,17 @@ impl<'a> Decoder<'a, '_> {
             entries.push(item(self)?);
         }
         Ok(entries.into_iter().collect())
+    }
+
+    /// Reads past markers that are not needed, checking them as [`Decoder::markers`] does.
+    fn skip_markers(&mut self) -> Result<(), String> {
+        for _ in 0..self.r.len()? {
+            let b = self.r.byte()?;
+            STATUSES.get((b & 0x7f) as usize).ok_or("bad status")?;
+            self.opt_str()?;
+            self.opt_str()?;
+        }
+        Ok(())
     }
 
     fn markers(&mut self) -> Result<Vec<Marker>, String> {
@@ -865,6 +1089,12 @@ impl Writer {
             }
             self.0.push(byte | 0x80);
         }
+    }
+
+    /// A 32-bit little-endian integer (fixed width, for tables read by position).
+    pub fn u32(&mut self, v: usize) {
+        let v = u32::try_from(v).expect("fits in 32 bits");
+        self.0.extend_from_slice(&v.to_le_bytes());
     }
 
     /// A length-prefixed string.

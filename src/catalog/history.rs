@@ -424,8 +424,8 @@ pub(crate) mod tests {
         for (i, c) in catalogs.iter().enumerate() {
             assert_eq!(&index.at(i, |_| None).unwrap(), c, "{}", c.version);
         }
-        assert_eq!(index.spans_of("dagster.Old"), [(0, 2)]);
-        assert_eq!(index.spans_of("dagster.New"), [(2, 3)]);
+        assert_eq!(index.spans_of("dagster.Old")[..], [(0, 2)]);
+        assert_eq!(index.spans_of("dagster.New")[..], [(2, 3)]);
         assert!(index.spans_of("dagster.Never").is_empty());
         let deprecated = crate::catalog::Status::Deprecated;
         let old = Some("dagster._core.Old");

@@ -93,6 +93,22 @@ impl Objects {
         }
     }
 
+    /// The distinct top-level packages of the object ids, in order (decodes nothing).
+    pub fn packages(&self) -> Vec<&str> {
+        match &self.0 {
+            ObjectsRepr::Map(map) => {
+                let mut packages: Vec<&str> = map
+                    .keys()
+                    .map(|id| id.split_once('.').map_or(id.as_str(), |(top, _)| top))
+                    .collect();
+                packages.sort_unstable();
+                packages.dedup();
+                packages
+            }
+            ObjectsRepr::Lazy(table) => table.packages(),
+        }
+    }
+
     /// Every object with its id, in id order (decodes all of a lazy table).
     pub fn iter(&self) -> Box<dyn Iterator<Item = (&str, &Object)> + '_> {
         match &self.0 {
@@ -166,7 +182,7 @@ pub struct Aliases(AliasesRepr);
 #[derive(Clone)]
 enum AliasesRepr {
     Map(BTreeMap<String, String>),
-    Table(Vec<(&'static str, &'static str)>),
+    Lazy(super::compact::LazyAliases),
 }
 
 impl Aliases {
@@ -174,10 +190,7 @@ impl Aliases {
     pub fn get(&self, path: &str) -> Option<&str> {
         match &self.0 {
             AliasesRepr::Map(map) => map.get(path).map(String::as_str),
-            AliasesRepr::Table(table) => table
-                .binary_search_by(|(k, _)| (*k).cmp(path))
-                .ok()
-                .map(|i| table[i].1),
+            AliasesRepr::Lazy(table) => table.get(path),
         }
     }
 
@@ -185,7 +198,7 @@ impl Aliases {
     pub fn len(&self) -> usize {
         match &self.0 {
             AliasesRepr::Map(map) => map.len(),
-            AliasesRepr::Table(table) => table.len(),
+            AliasesRepr::Lazy(table) => table.iter().count(),
         }
     }
 
@@ -198,7 +211,9 @@ impl Aliases {
     pub fn iter(&self) -> Box<dyn Iterator<Item = (&str, &str)> + '_> {
         match &self.0 {
             AliasesRepr::Map(map) => Box::new(map.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-            AliasesRepr::Table(table) => Box::new(table.iter().copied()),
+            AliasesRepr::Lazy(table) => {
+                Box::new(table.iter().map(|(k, v)| -> (&str, &str) { (k, v) }))
+            }
         }
     }
 }
@@ -209,10 +224,9 @@ impl From<BTreeMap<String, String>> for Aliases {
     }
 }
 
-impl From<Vec<(&'static str, &'static str)>> for Aliases {
-    /// From a table sorted by path.
-    fn from(table: Vec<(&'static str, &'static str)>) -> Aliases {
-        Aliases(AliasesRepr::Table(table))
+impl From<super::compact::LazyAliases> for Aliases {
+    fn from(table: super::compact::LazyAliases) -> Aliases {
+        Aliases(AliasesRepr::Lazy(table))
     }
 }
 

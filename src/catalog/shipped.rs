@@ -283,6 +283,32 @@ mod tests {
                 history_of(package).unwrap().releases.to_vec(),
                 history.releases
             );
+            // The all-releases index of names holds exactly the names of the JSON, each with
+            // the release spans of its periods.
+            let index = history_of(package).unwrap();
+            let span = |added: &str, removed: Option<&str>| {
+                let at = |r: &str| history.releases.iter().position(|x| x == r).unwrap() as u32;
+                (at(added), removed.map_or(history.releases.len() as u32, at))
+            };
+            let mut names: std::collections::BTreeMap<&str, Vec<(u32, u32)>> = Default::default();
+            for (name, spans) in &history.modules {
+                let entry = names.entry(name).or_default();
+                entry.extend(spans.iter().map(|s| span(&s.added, s.removed.as_deref())));
+            }
+            let periods = history.module_aliases.iter().chain(&history.aliases);
+            for (name, periods) in periods {
+                let entry = names.entry(name).or_default();
+                entry.extend(periods.iter().map(|p| span(&p.added, p.removed.as_deref())));
+            }
+            for (name, periods) in &history.exports {
+                let entry = names.entry(name).or_default();
+                entry.extend(periods.iter().map(|p| span(&p.added, p.removed.as_deref())));
+            }
+            assert!(index.names().eq(names.keys().copied()), "{package}: names");
+            for (name, mut spans) in names {
+                spans.sort_unstable();
+                assert_eq!(index.spans_of(name)[..], spans, "{package}: {name}");
+            }
             let n = history.releases.len();
             for i in (0..n).filter(|i| i % 25 == 0 || *i == n - 1) {
                 let release = &history.releases[i];
@@ -331,7 +357,7 @@ mod tests {
     #[test]
     fn compact_decoding_rejects_garbage() {
         assert!(HistoryIndex::decode(b"").is_err());
-        assert!(HistoryIndex::decode(b"DALH\x04\xff\xff").is_err());
+        assert!(HistoryIndex::decode(b"DALH\x06\xff\xff").is_err());
         let (_, _, bytes, _) = SHIPPED[0];
         let half: &'static [u8] = &bytes[..bytes.len() / 2];
         let truncated = match HistoryIndex::decode(half) {
