@@ -12,7 +12,8 @@
 //! [`fingerprint`](crate::check::Checker::fingerprint) of all of those names the cache file
 //! (`<tool version>/<fingerprint>`), and inside it each entry is keyed by
 //! [`cache_key`](crate::check::Checker::cache_key): the 128-bit XXH3 hash of the file's package
-//! and text. What is cached is the checker's raw output before the user's rule selection,
+//! and text. What is cached is the checker's raw output (every field of each finding,
+//! severity included: upgrade planning escalates some) before the user's rule selection,
 //! per-file ignores, severities and `# noqa` are applied, so those settings are applied afresh
 //! on every run and cannot make an entry stale; the file name is not stored either (it labels
 //! the diagnostics when they are re-emitted), so a moved or copied file hits.
@@ -46,7 +47,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::catalog::compact::{Reader, Writer};
 use crate::check::{Diagnostic, Text};
-use crate::rules;
+use crate::rules::{self, Severity};
 use crate::syntax::{Location, Span};
 
 /// The name of the cache directory (in the project root unless configured).
@@ -59,7 +60,7 @@ pub const KEEP_DAYS: u64 = 30;
 pub const RACY_SECS: u64 = 2;
 
 const MAGIC: &[u8; 4] = b"DALR";
-const FORMAT: u8 = 5;
+const FORMAT: u8 = 6;
 
 /// The hash of a file's bytes (with its package, it keys the results; see
 /// [`crate::check::Checker::cache_key`]).
@@ -574,13 +575,15 @@ fn encode_entry(hash: u128, last_used: u64, body: &[u8]) -> Vec<u8> {
     w.0
 }
 
-/// A file's findings: their count, then each (the file name is not stored; severity is the
-/// rule's, since the checker's output is raw).
+/// A file's findings: their count, then each (the file name is not stored). The severity is
+/// stored: the checker's raw output already differs from the rule's default where upgrade
+/// planning escalates a finding (see [`crate::upgrade`]).
 fn encode_diagnostics(diagnostics: &[Diagnostic]) -> Vec<u8> {
     let mut w = Writer(Vec::with_capacity(8 + 256 * diagnostics.len()));
     w.uint(diagnostics.len() as u64);
     for d in diagnostics {
         w.str(d.rule.code);
+        w.0.push(severity_byte(d.severity));
         w.str(&d.message);
         for n in [
             d.span.start,
@@ -710,6 +713,7 @@ fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
     };
     for _ in 0..count {
         let rule = rules::by_code(r.str()?).ok_or("unknown rule")?;
+        let severity = severity_of_byte(r.byte()?)?;
         let message = text(&mut r)?;
         let mut numbers = [0u32; 6];
         for x in &mut numbers {
@@ -718,7 +722,7 @@ fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
         let [span_start, span_end, start_row, start_column, end_row, end_column] = numbers;
         diagnostics.push(Diagnostic {
             rule,
-            severity: rule.severity,
+            severity,
             message,
             filename: unnamed.clone(),
             span: Span {
@@ -744,6 +748,25 @@ fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
         return Err("trailing bytes".into());
     }
     Ok(diagnostics)
+}
+
+/// A severity as one byte in [`encode_diagnostics`].
+fn severity_byte(severity: Severity) -> u8 {
+    match severity {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    }
+}
+
+/// Reads what [`severity_byte`] wrote.
+fn severity_of_byte(byte: u8) -> Result<Severity, String> {
+    match byte {
+        0 => Ok(Severity::Error),
+        1 => Ok(Severity::Warning),
+        2 => Ok(Severity::Info),
+        _ => Err("bad severity".into()),
+    }
 }
 
 fn hash128(r: &mut Reader) -> Result<u128, String> {
@@ -818,6 +841,19 @@ mod tests {
         // A later run that adds one entry keeps the others.
         run(dir.path(), 7, &[("c", vec![])], &["a"]);
         assert_eq!(Cache::open(dir.path(), 7).len(), 3);
+    }
+
+    #[test]
+    fn severities_other_than_the_rules_default_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut escalated = diagnostic("DAG001", "`SourceAsset` breaks at the target.");
+        escalated.severity = Severity::Error;
+        let mut lowered = diagnostic("DAG101", "beta");
+        lowered.severity = Severity::Info;
+        run(dir.path(), 4, &[("a", vec![escalated, lowered])], &[]);
+        let got = Cache::open(dir.path(), 4).get(content_hash(b"a")).unwrap();
+        let severities: Vec<Severity> = got.iter().map(|d| d.severity).collect();
+        assert_eq!(severities, [Severity::Error, Severity::Info]);
     }
 
     #[test]
