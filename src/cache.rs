@@ -416,8 +416,7 @@ impl Cache {
     fn ensure_file(&self, update: &mut Update) -> std::io::Result<()> {
         if update.file.is_none() {
             let dir = self.path.parent().expect("cache file has a directory");
-            std::fs::create_dir_all(dir)?;
-            mark_cache_dir(dir.parent().expect("version directory has a parent"));
+            create_dir(dir)?;
             let tmp = dir.join(format!(
                 ".{}.{}.tmp",
                 self.path.file_name().unwrap().to_string_lossy(),
@@ -544,8 +543,52 @@ fn today() -> u64 {
         .map_or(0, |d| d.as_secs() / 86_400)
 }
 
-/// Marks the cache directory like ruff does: ignored by git, skipped by backup tools.
-pub fn mark_cache_dir(root: &Path) {
+/// Refuses a cache directory that would put the cache's files among the project's own: an
+/// empty path, the project root (`project_root`), the configuration's folder (`config_root`)
+/// or a folder above either. Anywhere else is accepted, also outside the project.
+pub fn check_dir(
+    dir: &Path,
+    project_root: &Path,
+    config_root: Option<&Path>,
+) -> Result<(), String> {
+    if dir.as_os_str().is_empty() {
+        return Err("the results cache directory is empty: name a folder of its own".into());
+    }
+    let absolute = |p: &Path| {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        p.canonicalize().unwrap_or(p)
+    };
+    let cache = absolute(dir);
+    for root in std::iter::once(project_root).chain(config_root) {
+        if absolute(root).starts_with(&cache) {
+            return Err(format!(
+                "the results cache directory {} is {} or holds it: the cache needs a folder of \
+                 its own (for instance {})",
+                dir.display(),
+                root.display(),
+                root.join(DIR_NAME).display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Creates `version_dir`, a folder of the cache directory; the cache directory itself, when
+/// this creates it, is marked as ruff marks its own (ignored by git, skipped by backup tools).
+/// A folder that existed already is never marked: its `.gitignore` could hide what is not ours.
+pub fn create_dir(version_dir: &Path) -> std::io::Result<()> {
+    let root = version_dir
+        .parent()
+        .expect("version directory has a parent");
+    if !root.exists() {
+        std::fs::create_dir_all(root)?;
+        mark_cache_dir(root);
+    }
+    std::fs::create_dir_all(version_dir)
+}
+
+/// Marks a cache directory like ruff does: ignored by git, skipped by backup tools.
+fn mark_cache_dir(root: &Path) {
     let gitignore = root.join(".gitignore");
     if !gitignore.exists() {
         let _ = std::fs::write(
@@ -818,11 +861,12 @@ mod tests {
 
     #[test]
     fn round_trips_without_file_names() {
-        let dir = tempfile::tempdir().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("cache");
         let d = diagnostic("DAG001", "`SourceAsset` is deprecated.");
-        assert_eq!(Cache::open(dir.path(), 7).len(), 0);
-        run(dir.path(), 7, &[("a", vec![d.clone()]), ("b", vec![])], &[]);
-        let cache = Cache::open(dir.path(), 7);
+        assert_eq!(Cache::open(&dir, 7).len(), 0);
+        run(&dir, 7, &[("a", vec![d.clone()]), ("b", vec![])], &[]);
+        let cache = Cache::open(&dir, 7);
         assert_eq!(cache.len(), 2);
         let got = cache.get(content_hash(b"a")).unwrap();
         assert_eq!(got.len(), 1);
@@ -836,11 +880,45 @@ mod tests {
         assert!(same(&got[0].in_file(&"ignored.py".into()), &d));
         assert!(cache.get(content_hash(b"b")).unwrap().is_empty());
         assert!(cache.get(content_hash(b"c")).is_none());
-        assert!(dir.path().join("CACHEDIR.TAG").exists());
-        assert!(dir.path().join(".gitignore").exists());
+        assert!(dir.join("CACHEDIR.TAG").exists());
+        assert!(dir.join(".gitignore").exists());
         // A later run that adds one entry keeps the others.
-        run(dir.path(), 7, &[("c", vec![])], &["a"]);
-        assert_eq!(Cache::open(dir.path(), 7).len(), 3);
+        run(&dir, 7, &[("c", vec![])], &["a"]);
+        assert_eq!(Cache::open(&dir, 7).len(), 3);
+    }
+
+    #[test]
+    fn only_a_cache_directory_this_created_is_marked() {
+        let existing = tempfile::tempdir().unwrap();
+        run(existing.path(), 7, &[("a", vec![])], &[]);
+        assert_eq!(Cache::open(existing.path(), 7).len(), 1);
+        assert!(!existing.path().join(".gitignore").exists());
+        assert!(!existing.path().join("CACHEDIR.TAG").exists());
+    }
+
+    #[test]
+    fn a_cache_directory_among_the_projects_files_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("project");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        for bad in [
+            PathBuf::new(),
+            root.clone(),
+            root.join("sub/.."),
+            tmp.path().into(),
+        ] {
+            let err = check_dir(&bad, &root, None).unwrap_err();
+            assert!(err.contains("folder of its own"), "{err}");
+        }
+        let config_root = root.join("sub");
+        assert!(check_dir(&config_root, &root, Some(&config_root)).is_err());
+        for good in [
+            root.join(DIR_NAME),
+            root.join("sub"),
+            tmp.path().join("elsewhere"),
+        ] {
+            assert_eq!(check_dir(&good, &root, None), Ok(()), "{good:?}");
+        }
     }
 
     #[test]

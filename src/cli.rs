@@ -797,8 +797,10 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             threads: args.threads,
             ..Walk::default()
         };
-        let cache_dir = (!args.no_cache && !args.parse_only)
-            .then(|| project.cache_dir(args.cache_dir.as_deref()).0);
+        let cache_dir = match !args.no_cache && !args.parse_only {
+            true => Some(project.cache_dir(args.cache_dir.as_deref())?.0),
+            false => None,
+        };
         // The cache of the first path's project is read while the tree is walked (most runs
         // have one project); those of other projects once the files' projects are known.
         let opening = match &cache_dir {

@@ -922,3 +922,44 @@ fn stdout_write_failures_exit_2_and_a_closed_pipe_is_quiet() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(stderr(&out), "", "no error for a closed pipe");
 }
+
+/// Issue 19, item 8: a cache directory that is the project root (or empty) is refused, and a
+/// folder the tool did not create never gets its `.gitignore`.
+#[test]
+fn cache_dir_in_place_of_the_project_is_refused() {
+    let source = "import dagster as dg\nx = dg.SourceAsset(key='a')\n";
+    for setting in ["\".\"", "\"\"", "\"..\""] {
+        let config = format!("[project]\ndependencies = [\"dagster==1.12.22\"]\n[tool.dagster-api-lint]\ncache-dir = {setting}\n");
+        let dir = project(&[
+            ("pyproject.toml", config.as_bytes()),
+            ("a.py", source.as_bytes()),
+        ]);
+        for args in [
+            &["check", "."][..],
+            &["check", "--show-settings", "a.py"][..],
+        ] {
+            let out = run(dir.path(), args);
+            assert_eq!(out.status.code(), Some(2), "{setting} {args:?}");
+            assert!(
+                stderr(&out).contains("pyproject.toml: cache-dir:"),
+                "{}",
+                stderr(&out)
+            );
+        }
+        assert!(!dir.path().join(".gitignore").exists(), "{setting}");
+        let out = run(dir.path(), &["check", "--no-cache", "."]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "--no-cache needs no cache directory"
+        );
+    }
+    let dir = project(&[("a.py", source.as_bytes()), ("existing/keep.txt", b"mine")]);
+    let out = run(dir.path(), &["check", "--cache-dir", "existing", "a.py"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!dir.path().join("existing/.gitignore").exists());
+    let out = run(dir.path(), &["check", "--cache-dir", "new/cache", "a.py"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(dir.path().join("new/cache/.gitignore").exists());
+    assert!(!dir.path().join("new/.gitignore").exists());
+}
