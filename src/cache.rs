@@ -12,7 +12,8 @@
 //! [`fingerprint`](crate::check::Checker::fingerprint) of all of those names the cache file
 //! (`<tool version>/<fingerprint>`), and inside it each entry is keyed by
 //! [`cache_key`](crate::check::Checker::cache_key): the 128-bit XXH3 hash of the file's package
-//! and text. What is cached is the checker's raw output before the user's rule selection,
+//! and text. What is cached is the checker's raw output (every field of each finding,
+//! severity included: upgrade planning escalates some) before the user's rule selection,
 //! per-file ignores, severities and `# noqa` are applied, so those settings are applied afresh
 //! on every run and cannot make an entry stale; the file name is not stored either (it labels
 //! the diagnostics when they are re-emitted), so a moved or copied file hits.
@@ -46,7 +47,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::catalog::compact::{Reader, Writer};
 use crate::check::{Diagnostic, Text};
-use crate::rules;
+use crate::rules::{self, Severity};
 use crate::syntax::{Location, Span};
 
 /// The name of the cache directory (in the project root unless configured).
@@ -59,7 +60,7 @@ pub const KEEP_DAYS: u64 = 30;
 pub const RACY_SECS: u64 = 2;
 
 const MAGIC: &[u8; 4] = b"DALR";
-const FORMAT: u8 = 5;
+const FORMAT: u8 = 6;
 
 /// The hash of a file's bytes (with its package, it keys the results; see
 /// [`crate::check::Checker::cache_key`]).
@@ -415,8 +416,7 @@ impl Cache {
     fn ensure_file(&self, update: &mut Update) -> std::io::Result<()> {
         if update.file.is_none() {
             let dir = self.path.parent().expect("cache file has a directory");
-            std::fs::create_dir_all(dir)?;
-            mark_cache_dir(dir.parent().expect("version directory has a parent"));
+            create_dir(dir)?;
             let tmp = dir.join(format!(
                 ".{}.{}.tmp",
                 self.path.file_name().unwrap().to_string_lossy(),
@@ -543,8 +543,52 @@ fn today() -> u64 {
         .map_or(0, |d| d.as_secs() / 86_400)
 }
 
-/// Marks the cache directory like ruff does: ignored by git, skipped by backup tools.
-pub fn mark_cache_dir(root: &Path) {
+/// Refuses a cache directory that would put the cache's files among the project's own: an
+/// empty path, the project root (`project_root`), the configuration's folder (`config_root`)
+/// or a folder above either. Anywhere else is accepted, also outside the project.
+pub fn check_dir(
+    dir: &Path,
+    project_root: &Path,
+    config_root: Option<&Path>,
+) -> Result<(), String> {
+    if dir.as_os_str().is_empty() {
+        return Err("the results cache directory is empty: name a folder of its own".into());
+    }
+    let absolute = |p: &Path| {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        p.canonicalize().unwrap_or(p)
+    };
+    let cache = absolute(dir);
+    for root in std::iter::once(project_root).chain(config_root) {
+        if absolute(root).starts_with(&cache) {
+            return Err(format!(
+                "the results cache directory {} is {} or holds it: the cache needs a folder of \
+                 its own (for instance {})",
+                dir.display(),
+                root.display(),
+                root.join(DIR_NAME).display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Creates `version_dir`, a folder of the cache directory; the cache directory itself, when
+/// this creates it, is marked as ruff marks its own (ignored by git, skipped by backup tools).
+/// A folder that existed already is never marked: its `.gitignore` could hide what is not ours.
+pub fn create_dir(version_dir: &Path) -> std::io::Result<()> {
+    let root = version_dir
+        .parent()
+        .expect("version directory has a parent");
+    if !root.exists() {
+        std::fs::create_dir_all(root)?;
+        mark_cache_dir(root);
+    }
+    std::fs::create_dir_all(version_dir)
+}
+
+/// Marks a cache directory like ruff does: ignored by git, skipped by backup tools.
+fn mark_cache_dir(root: &Path) {
     let gitignore = root.join(".gitignore");
     if !gitignore.exists() {
         let _ = std::fs::write(
@@ -574,13 +618,15 @@ fn encode_entry(hash: u128, last_used: u64, body: &[u8]) -> Vec<u8> {
     w.0
 }
 
-/// A file's findings: their count, then each (the file name is not stored; severity is the
-/// rule's, since the checker's output is raw).
+/// A file's findings: their count, then each (the file name is not stored). The severity is
+/// stored: the checker's raw output already differs from the rule's default where upgrade
+/// planning escalates a finding (see [`crate::upgrade`]).
 fn encode_diagnostics(diagnostics: &[Diagnostic]) -> Vec<u8> {
     let mut w = Writer(Vec::with_capacity(8 + 256 * diagnostics.len()));
     w.uint(diagnostics.len() as u64);
     for d in diagnostics {
         w.str(d.rule.code);
+        w.0.push(severity_byte(d.severity));
         w.str(&d.message);
         for n in [
             d.span.start,
@@ -710,6 +756,7 @@ fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
     };
     for _ in 0..count {
         let rule = rules::by_code(r.str()?).ok_or("unknown rule")?;
+        let severity = severity_of_byte(r.byte()?)?;
         let message = text(&mut r)?;
         let mut numbers = [0u32; 6];
         for x in &mut numbers {
@@ -718,7 +765,7 @@ fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
         let [span_start, span_end, start_row, start_column, end_row, end_column] = numbers;
         diagnostics.push(Diagnostic {
             rule,
-            severity: rule.severity,
+            severity,
             message,
             filename: unnamed.clone(),
             span: Span {
@@ -744,6 +791,25 @@ fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
         return Err("trailing bytes".into());
     }
     Ok(diagnostics)
+}
+
+/// A severity as one byte in [`encode_diagnostics`].
+fn severity_byte(severity: Severity) -> u8 {
+    match severity {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    }
+}
+
+/// Reads what [`severity_byte`] wrote.
+fn severity_of_byte(byte: u8) -> Result<Severity, String> {
+    match byte {
+        0 => Ok(Severity::Error),
+        1 => Ok(Severity::Warning),
+        2 => Ok(Severity::Info),
+        _ => Err("bad severity".into()),
+    }
 }
 
 fn hash128(r: &mut Reader) -> Result<u128, String> {
@@ -795,11 +861,12 @@ mod tests {
 
     #[test]
     fn round_trips_without_file_names() {
-        let dir = tempfile::tempdir().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("cache");
         let d = diagnostic("DAG001", "`SourceAsset` is deprecated.");
-        assert_eq!(Cache::open(dir.path(), 7).len(), 0);
-        run(dir.path(), 7, &[("a", vec![d.clone()]), ("b", vec![])], &[]);
-        let cache = Cache::open(dir.path(), 7);
+        assert_eq!(Cache::open(&dir, 7).len(), 0);
+        run(&dir, 7, &[("a", vec![d.clone()]), ("b", vec![])], &[]);
+        let cache = Cache::open(&dir, 7);
         assert_eq!(cache.len(), 2);
         let got = cache.get(content_hash(b"a")).unwrap();
         assert_eq!(got.len(), 1);
@@ -813,11 +880,58 @@ mod tests {
         assert!(same(&got[0].in_file(&"ignored.py".into()), &d));
         assert!(cache.get(content_hash(b"b")).unwrap().is_empty());
         assert!(cache.get(content_hash(b"c")).is_none());
-        assert!(dir.path().join("CACHEDIR.TAG").exists());
-        assert!(dir.path().join(".gitignore").exists());
+        assert!(dir.join("CACHEDIR.TAG").exists());
+        assert!(dir.join(".gitignore").exists());
         // A later run that adds one entry keeps the others.
-        run(dir.path(), 7, &[("c", vec![])], &["a"]);
-        assert_eq!(Cache::open(dir.path(), 7).len(), 3);
+        run(&dir, 7, &[("c", vec![])], &["a"]);
+        assert_eq!(Cache::open(&dir, 7).len(), 3);
+    }
+
+    #[test]
+    fn only_a_cache_directory_this_created_is_marked() {
+        let existing = tempfile::tempdir().unwrap();
+        run(existing.path(), 7, &[("a", vec![])], &[]);
+        assert_eq!(Cache::open(existing.path(), 7).len(), 1);
+        assert!(!existing.path().join(".gitignore").exists());
+        assert!(!existing.path().join("CACHEDIR.TAG").exists());
+    }
+
+    #[test]
+    fn a_cache_directory_among_the_projects_files_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("project");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        for bad in [
+            PathBuf::new(),
+            root.clone(),
+            root.join("sub/.."),
+            tmp.path().into(),
+        ] {
+            let err = check_dir(&bad, &root, None).unwrap_err();
+            assert!(err.contains("folder of its own"), "{err}");
+        }
+        let config_root = root.join("sub");
+        assert!(check_dir(&config_root, &root, Some(&config_root)).is_err());
+        for good in [
+            root.join(DIR_NAME),
+            root.join("sub"),
+            tmp.path().join("elsewhere"),
+        ] {
+            assert_eq!(check_dir(&good, &root, None), Ok(()), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn severities_other_than_the_rules_default_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut escalated = diagnostic("DAG001", "`SourceAsset` breaks at the target.");
+        escalated.severity = Severity::Error;
+        let mut lowered = diagnostic("DAG101", "beta");
+        lowered.severity = Severity::Info;
+        run(dir.path(), 4, &[("a", vec![escalated, lowered])], &[]);
+        let got = Cache::open(dir.path(), 4).get(content_hash(b"a")).unwrap();
+        let severities: Vec<Severity> = got.iter().map(|d| d.severity).collect();
+        assert_eq!(severities, [Severity::Error, Severity::Info]);
     }
 
     #[test]

@@ -356,11 +356,7 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
             use clap::CommandFactory;
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "dagster-api-lint", &mut script);
-            match std::io::stdout().write_all(&script) {
-                Ok(()) => Ok(EXIT_CLEAN),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_CLEAN),
-                Err(e) => Err(format!("cannot write the completion script: {e}")),
-            }
+            stdout_written(std::io::stdout().write_all(&script)).map(|()| EXIT_CLEAN)
         }
     };
     match result {
@@ -801,8 +797,10 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             threads: args.threads,
             ..Walk::default()
         };
-        let cache_dir = (!args.no_cache && !args.parse_only)
-            .then(|| project.cache_dir(args.cache_dir.as_deref()).0);
+        let cache_dir = match !args.no_cache && !args.parse_only {
+            true => Some(project.cache_dir(args.cache_dir.as_deref())?.0),
+            false => None,
+        };
         // The cache of the first path's project is read while the tree is walked (most runs
         // have one project); those of other projects once the files' projects are known.
         let opening = match &cache_dir {
@@ -869,8 +867,10 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     }
     let (report, write_error) = emitter.finish(totals.files_checked, totals.suppressed_by_noqa);
     drop(out);
-    if let (Some(path), Some(e)) = (&args.output_file, write_error) {
-        return Err(format!("{}: {e}", path.display()));
+    match (&args.output_file, write_error) {
+        (Some(path), Some(e)) => return Err(format!("{}: {e}", path.display())),
+        (None, Some(e)) => stdout_written(Err(e))?,
+        (_, None) => {}
     }
 
     let human = report::is_human(args.output_format) || args.statistics;
@@ -878,7 +878,8 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         let mut summary = Vec::new();
         report::write_summary(&mut summary, &report).map_err(|e| e.to_string())?;
         if human && args.output_file.is_none() {
-            let _ = std::io::stdout().write_all(&summary);
+            let mut stdout = std::io::stdout().lock();
+            stdout_written(stdout.write_all(&summary).and_then(|()| stdout.flush()))?;
         } else {
             let _ = std::io::stderr().write_all(&summary);
         }
@@ -890,6 +891,17 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     } else {
         EXIT_FINDINGS
     })
+}
+
+/// The outcome of writing to stdout: a reader that closed the pipe (`| head -1`) wanted no
+/// more, which is no error; any other failure (a full disk, `> /dev/full`) is one (exit 2).
+fn stdout_written(result: std::io::Result<()>) -> Result<(), String> {
+    match result {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to stdout: {e}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The rule settings and version projects of the found files, by folder (see

@@ -429,19 +429,28 @@ impl Project {
     /// The results cache directory and where that choice comes from: `flag` (the command line
     /// or `DAGSTER_API_LINT_CACHE_DIR`), else the root configuration's `cache-dir` (relative to
     /// its folder), else [`crate::cache::DIR_NAME`] in the project root, as ruff keeps
-    /// `.ruff_cache` (so that a run from a subfolder, an editor or a hook shares it).
-    pub fn cache_dir(&self, flag: Option<&Path>) -> (PathBuf, String) {
-        if let Some(dir) = flag {
-            return (dir.to_path_buf(), "command line or environment".into());
-        }
-        let configured = self.root_config.as_ref().and_then(|c| {
-            let dir = c.options.cache_dir.as_ref()?;
-            Some((c.root().join(dir), c.path.display().to_string()))
-        });
-        configured.unwrap_or_else(|| {
+    /// `.ruff_cache` (so that a run from a subfolder, an editor or a hook shares it). A
+    /// directory that is empty, the project root or above it is an error naming where it came
+    /// from (see [`crate::cache::check_dir`]).
+    pub fn cache_dir(&self, flag: Option<&Path>) -> Result<(PathBuf, String), String> {
+        let config = self.root_config.as_ref();
+        let (dir, origin) = if let Some(dir) = flag {
+            (dir.to_path_buf(), "command line or environment".to_string())
+        } else if let Some((c, dir)) = config.and_then(|c| Some((c, c.options.cache_dir.as_ref()?)))
+        {
+            // (An empty setting stays empty rather than naming the configuration's folder.)
+            let dir = match dir.as_os_str().is_empty() {
+                true => PathBuf::new(),
+                false => c.root().join(dir),
+            };
+            (dir, c.path.display().to_string())
+        } else {
             let dir = relative_to_cwd(&self.root.join(crate::cache::DIR_NAME));
             (dir, "default: in the project root".into())
-        })
+        };
+        crate::cache::check_dir(&dir, &self.root, config.map(|c| c.root()))
+            .map_err(|e| format!("{origin}: cache-dir: {e}"))?;
+        Ok((dir, origin))
     }
 
     /// Exclusions from the root configuration.
@@ -567,7 +576,7 @@ impl Project {
             let _ = writeln!(out, "  {key} = {value}  ({origin})");
         }
         let _ = writeln!(out, "  exclude = {:?}", self.exclude());
-        let (cache_dir, cache_origin) = self.cache_dir(cache_flag);
+        let (cache_dir, cache_origin) = self.cache_dir(cache_flag)?;
         let _ = writeln!(
             out,
             "  cache-dir = {}  ({cache_origin})",

@@ -866,3 +866,100 @@ fn a_nested_dagster_version_setting_and_the_fallback_note() {
         stderr(&quiet)
     );
 }
+
+/// Issue 19, item 2: findings that cannot be written to stdout are an error (exit 2, said on
+/// stderr) as with `-o`; a reader that stops reading (`| head -1`) is no error.
+#[cfg(unix)]
+#[test]
+fn stdout_write_failures_exit_2_and_a_closed_pipe_is_quiet() {
+    use std::io::{BufRead, BufReader};
+    let tool = assert_cmd::cargo::cargo_bin("dagster-api-lint");
+    let source =
+        "import dagster as dg\n".to_string() + &"x = dg.SourceAsset(key='a')\n".repeat(3000);
+    let dir = project(&[("a.py", source.as_bytes())]);
+    for format in ["full", "concise", "json"] {
+        for quiet in [&[][..], &["-q"][..]] {
+            let full = std::fs::File::create("/dev/full").unwrap();
+            let out = std::process::Command::new(&tool)
+                .current_dir(dir.path())
+                .args(["check", "--no-cache", "--output-format", format, "a.py"])
+                .args(quiet)
+                .stdout(full)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{format} {quiet:?}");
+            assert!(
+                stderr(&out).contains("cannot write to stdout"),
+                "{}",
+                stderr(&out)
+            );
+        }
+    }
+    // Nothing found: the summary alone cannot be written either.
+    let clean = project(&[("b.py", b"import os\n")]);
+    let out = std::process::Command::new(&tool)
+        .current_dir(clean.path())
+        .args(["check", "--no-cache", "b.py"])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+
+    let mut child = std::process::Command::new(&tool)
+        .current_dir(dir.path())
+        .args(["check", "--no-cache", "--output-format", "concise", "a.py"])
+        .args(["--dagster-version", "1.12.22"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("DAG001"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "no error for a closed pipe");
+}
+
+/// Issue 19, item 8: a cache directory that is the project root (or empty) is refused, and a
+/// folder the tool did not create never gets its `.gitignore`.
+#[test]
+fn cache_dir_in_place_of_the_project_is_refused() {
+    let source = "import dagster as dg\nx = dg.SourceAsset(key='a')\n";
+    for setting in ["\".\"", "\"\"", "\"..\""] {
+        let config = format!("[project]\ndependencies = [\"dagster==1.12.22\"]\n[tool.dagster-api-lint]\ncache-dir = {setting}\n");
+        let dir = project(&[
+            ("pyproject.toml", config.as_bytes()),
+            ("a.py", source.as_bytes()),
+        ]);
+        for args in [
+            &["check", "."][..],
+            &["check", "--show-settings", "a.py"][..],
+        ] {
+            let out = run(dir.path(), args);
+            assert_eq!(out.status.code(), Some(2), "{setting} {args:?}");
+            assert!(
+                stderr(&out).contains("pyproject.toml: cache-dir:"),
+                "{}",
+                stderr(&out)
+            );
+        }
+        assert!(!dir.path().join(".gitignore").exists(), "{setting}");
+        let out = run(dir.path(), &["check", "--no-cache", "."]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "--no-cache needs no cache directory"
+        );
+    }
+    let dir = project(&[("a.py", source.as_bytes()), ("existing/keep.txt", b"mine")]);
+    let out = run(dir.path(), &["check", "--cache-dir", "existing", "a.py"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!dir.path().join("existing/.gitignore").exists());
+    let out = run(dir.path(), &["check", "--cache-dir", "new/cache", "a.py"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(dir.path().join("new/cache/.gitignore").exists());
+    assert!(!dir.path().join("new/.gitignore").exists());
+}

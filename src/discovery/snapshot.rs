@@ -530,8 +530,7 @@ pub fn walk_remembered(
 /// Writes `bytes` to `path` through a temporary file renamed over it.
 fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().expect("snapshot file has a directory");
-    std::fs::create_dir_all(dir)?;
-    cache::mark_cache_dir(dir.parent().expect("version directory has a parent"));
+    cache::create_dir(dir)?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
