@@ -197,6 +197,11 @@ Flags imports from and attribute paths into private modules (`dagster._core...`,
 starting with `_`, and the old `dagster.core` aliases of them), and private members of Dagster
 objects (`context._step_execution_context`).
 
+A name imported from a private module is reported once, at the import, where the fix is: its
+uses are reported only where they reach a private path themselves (`dg._core.x`,
+`Imported._member`). Markers of what it reaches (deprecated, beta, ...) are still reported at
+every use, since every call site needs a change.
+
 ## Why is this bad?
 Private modules carry no stability guarantee at all: they are reorganised in minor and patch
 releases. When the object is also exported publicly, the message says so.
@@ -220,7 +225,8 @@ from dagster import AssetsDefinition
         doc: "## What it does
 Flags names imported from non-underscore Dagster modules that are not public namespaces
 (for example `dagster.components.core.context`), and methods and properties of Dagster classes
-that exist but are not marked `@public`. Data attributes (record fields, config fields, enum
+that exist but are not marked `@public`. A name from a non-public module is reported at its
+import, not at each use. Data attributes (record fields, config fields, enum
 values) are not reported: `@public` is how dagster marks methods and properties.
 
 ## Why is this bad?

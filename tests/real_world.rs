@@ -262,13 +262,6 @@ const DAGSTER_DELTA: Package = Package {
             "dagster._core.storage.db_io_manager.DbIOManager",
             None,
         ),
-        (
-            "_db_io_manager/custom_db_io_manager.py",
-            35,
-            "DAG201",
-            "dagster._core.storage.db_io_manager.DbIOManager",
-            None,
-        ),
         // The `except ModuleNotFoundError:` fallback for dagster < 1.11.
         (
             "_db_io_manager/custom_db_io_manager.py",
@@ -286,6 +279,14 @@ const DAGSTER_DELTA: Package = Package {
         ),
     ],
     absent: &[
+        // A use of a privately imported name (the base class): reported at the import only.
+        (
+            "_db_io_manager/custom_db_io_manager.py",
+            35,
+            "DAG201",
+            "dagster._core.storage.db_io_manager.DbIOManager",
+            None,
+        ),
         // A data attribute (class constant or record field): not reported since DAG202 covers
         // methods and properties only.
         (
@@ -307,13 +308,6 @@ const DAGSTER_RAY: Package = Package {
     venv: "dagster-1.13.29",
     specs: &["dagster==1.13.29"],
     present: &[
-        (
-            "core/run_launcher.py",
-            284,
-            "DAG201",
-            "dagster._core.storage.dagster_run.DagsterRun",
-            None,
-        ),
         (
             "core/run_launcher.py",
             162,
@@ -360,6 +354,14 @@ const DAGSTER_RAY: Package = Package {
         ),
     ],
     absent: &[
+        // A use (an annotation) of a privately imported name: reported at the import only.
+        (
+            "core/run_launcher.py",
+            284,
+            "DAG201",
+            "dagster._core.storage.dagster_run.DagsterRun",
+            None,
+        ),
         // A data attribute (record field): not reported since DAG202 covers methods and
         // properties only.
         (
