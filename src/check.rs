@@ -1231,7 +1231,7 @@ fn member_findings(catalog: Cat, class: &str, name: &str, via: &str) -> Vec<Find
         Some((_, object)) => {
             let kind = object.and_then(|o| o.kind).map_or("member", Kind::as_str);
             vec![Finding {
-                code: "DAG202",
+                code: "DAG203",
                 message: format!(
                     "`{display}` is not a public {kind}: dagster's stability guarantee covers only `@public` members.{via_text}"
                 ),
@@ -1684,7 +1684,7 @@ TextMetadataValue._private_member
         );
         assert!(
             f.iter()
-                .any(|x| x.starts_with("DAG202") && x.contains(".get_resource_context @ 8")),
+                .any(|x| x.starts_with("DAG203") && x.contains(".get_resource_context @ 8")),
             "{f:#?}"
         );
         let f = findings(&outside.to_string_lossy(), source);
@@ -1692,7 +1692,7 @@ TextMetadataValue._private_member
             f.contains(&"DAG101 dagster_dbt.cloud.DbtCloudResource @ 1".to_string()),
             "{f:#?}"
         );
-        // `DbtCliInvocation.manifest` is a plain data attribute: not reported (see rules DAG202).
+        // `DbtCliInvocation.manifest` is a plain data attribute: not reported (see rule DAG203).
         assert!(!f.iter().any(|x| x.contains(".manifest")), "{f:#?}");
     }
 

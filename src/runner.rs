@@ -20,7 +20,8 @@ pub const WORKER_STACK: usize = 256 << 20;
 /// Which rules apply where, and how severe they are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleSettings {
-    /// Selected codes or prefixes (`ALL` by default).
+    /// Selected codes or prefixes (by default the rules selected by default, see
+    /// [`rules::default_selection`]; `ALL` selects every rule).
     pub select: Vec<String>,
     /// Added to `select`.
     pub extend_select: Vec<String>,
@@ -35,7 +36,7 @@ pub struct RuleSettings {
 impl Default for RuleSettings {
     fn default() -> Self {
         RuleSettings {
-            select: vec!["ALL".into()],
+            select: rules::default_selection(),
             extend_select: Vec::new(),
             ignore: Vec::new(),
             per_file_ignores: Vec::new(),
@@ -802,6 +803,27 @@ mod tests {
         assert!(!settings.enabled("tests/test_a.py", "DAG101"));
         assert!(settings.enabled("src/test_a.py", "DAG101"));
         assert!(settings.enabled("src/a.py", "E902"));
+    }
+
+    #[test]
+    fn opt_in_rules_run_only_when_selected_explicitly() {
+        let with = |select: &[&str], extend: &[&str], ignore: &[&str]| RuleSettings {
+            select: match select {
+                [] => RuleSettings::default().select,
+                given => given.iter().map(|s| s.to_string()).collect(),
+            },
+            extend_select: extend.iter().map(|s| s.to_string()).collect(),
+            ignore: ignore.iter().map(|s| s.to_string()).collect(),
+            ..RuleSettings::default()
+        };
+        let defaults = with(&[], &[], &[]);
+        assert!(defaults.enabled("a.py", "DAG202"));
+        assert!(!defaults.enabled("a.py", "DAG203"));
+        assert!(with(&[], &["DAG203"], &[]).enabled("a.py", "DAG203"));
+        assert!(with(&["ALL"], &[], &[]).enabled("a.py", "DAG203"));
+        assert!(with(&["DAG2"], &[], &[]).enabled("a.py", "DAG203"));
+        assert!(!with(&["ALL"], &[], &["DAG203"]).enabled("a.py", "DAG203"));
+        assert!(!with(&["DAG0"], &[], &[]).enabled("a.py", "DAG203"));
     }
 
     #[test]

@@ -128,6 +128,59 @@ fn exit_codes_and_selection() {
 }
 
 #[test]
+fn info_findings_do_not_fail_and_member_findings_are_opt_in() {
+    let dir = project(&[
+        (
+            "superseded.py",
+            b"from dagster import build_last_update_freshness_checks\n",
+        ),
+        (
+            "member.py",
+            b"import dagster as dg\n\n@dg.asset\ndef a(context: dg.AssetExecutionContext):\n    return context.run\n",
+        ),
+        ("loud.toml", b"severity = { DAG104 = \"warning\" }\n"),
+    ]);
+    let check = |args: &[&str]| {
+        let mut all = vec!["--dagster-version", "1.13.28", "--output-format", "concise"];
+        all.extend_from_slice(args);
+        let out = run(dir.path(), &all);
+        (out.status.code(), stdout(&out))
+    };
+    // An info finding is shown but does not fail the run, unless asked.
+    let (code, text) = check(&["superseded.py"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("superseded.py:1:21: DAG104"), "{text}");
+    assert_eq!(check(&["superseded.py", "--fail-on", "info"]).0, Some(1));
+    assert_eq!(
+        check(&["superseded.py", "--config", "loud.toml"]).0,
+        Some(1),
+        "a raised severity fails"
+    );
+    // A non-public member is the opt-in DAG203: off by default, on when selected.
+    let (code, text) = check(&["member.py"]);
+    assert_eq!((code, text.contains("DAG20")), (Some(0), false), "{text}");
+    for selection in [&["--extend-select", "DAG203"][..], &["--select", "ALL"]] {
+        let mut args = vec!["member.py"];
+        args.extend_from_slice(selection);
+        let (code, text) = check(&args);
+        assert!(
+            text.contains(
+                "member.py:5:12: DAG203 `AssetExecutionContext.run` is not a public property"
+            ),
+            "{selection:?}: {text}"
+        );
+        assert_eq!(code, Some(0), "{selection:?}: info does not fail");
+    }
+    let doc = stdout(&run(&repo(), &["rule", "DAG203"]));
+    assert!(doc.contains("not selected by default"), "{doc}");
+    let doc = stdout(&run(&repo(), &["rule", "DAG104"]));
+    assert!(
+        doc.contains("does not fail the run unless `--fail-on info`"),
+        "{doc}"
+    );
+}
+
+#[test]
 fn noqa_comments() {
     let dir = project(&[(
         "a.py",
