@@ -344,19 +344,24 @@ impl Checker {
             }))
     }
 
-    /// Checks one module's source. `filename` labels the diagnostics; when it names a file inside
+    /// Checks one module's source, returning its findings and the records of its noqa
+    /// directives (see [`crate::noqa::records`]). `filename` labels the diagnostics; when it names a file inside
     /// a package, that package's uses of itself are not reported (a library's own modules carry
     /// no stability promise towards it, like its relative imports).
     pub fn check_source(&self, filename: &str, source: &str) -> Vec<Diagnostic> {
         let parsed = syntax::parse(source);
         let current = self.check_parsed(filename, source, &parsed);
-        match &self.target {
+        let mut found = match &self.target {
             None => current,
             Some((version, target, exact)) => {
                 let judged = target.check_parsed(filename, source, &parsed);
                 crate::upgrade::merge(current, judged, version, *exact)
             }
-        }
+        };
+        // The file's noqa directives go with its findings (and into the results cache), to be
+        // applied with the settings.
+        found.extend(crate::noqa::records(filename, source, &parsed));
+        found
     }
 
     fn check_parsed(

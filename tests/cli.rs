@@ -195,6 +195,65 @@ fn noqa_comments() {
 }
 
 #[test]
+fn file_level_noqa_and_unused_noqa() {
+    let dir = project(&[
+        (
+            "whole.py",
+            b"# dagster-api-lint: noqa\nfrom dagster import SourceAsset\nfrom dagster._core.definitions import AssetsDefinition\n",
+        ),
+        (
+            "codes.py",
+            b"from dagster import SourceAsset\nfrom dagster._core.definitions import AssetsDefinition\n# dagster-api-lint: noqa: DAG201,DAG202\n",
+        ),
+        // `# noqa` inside strings is text, not a directive.
+        (
+            "strings.py",
+            b"from dagster import SourceAsset; x = '# noqa'\nNOTE = '''\n# dagster-api-lint: noqa\n'''\n",
+        ),
+        (
+            "unused.py",
+            b"# dagster-api-lint: noqa: DAG104\nimport dagster as dg  # noqa: DAG001, E501\nfrom dagster import SourceAsset  # noqa: DAG001, DAG101\nx = 1  # noqa\n",
+        ),
+    ]);
+    let check = |args: &[&str]| {
+        let mut all = vec!["--output-format", "concise", "--no-cache"];
+        all.extend_from_slice(args);
+        stdout(&run(dir.path(), &all))
+    };
+    let text = check(&["whole.py", "codes.py", "strings.py"]);
+    assert!(!text.contains("whole.py:"), "{text}");
+    assert!(text.contains("codes.py:1:21: DAG001"), "{text}");
+    assert!(!text.contains("codes.py:2:"), "{text}");
+    assert!(text.contains("strings.py:1:21: DAG001"), "{text}");
+    assert!(text.contains("3 hidden (3 by noqa"), "{text}");
+    // Unused directives: off by default, reported when selected (a bare `# noqa` and other
+    // tools' codes are not ours to judge).
+    assert!(!check(&["unused.py"]).contains("DAG900"));
+    let text = check(&["unused.py", "--extend-select", "DAG900"]);
+    let unused: Vec<&str> = text.lines().filter(|l| l.contains("DAG900")).collect();
+    assert_eq!(
+        unused,
+        [
+            "unused.py:1:1: DAG900 Unused file-level `noqa` directive (unused: `DAG104`).",
+            "unused.py:2:23: DAG900 Unused `noqa` directive (unused: `DAG001`).",
+            "unused.py:3:34: DAG900 Unused `noqa` directive (unused: `DAG101`).",
+        ],
+        "{text}"
+    );
+    // A warm run (from the results cache) applies the directives the same way.
+    let cold = stdout(&run(
+        dir.path(),
+        &["--extend-select", "DAG900", "--output-format", "concise"],
+    ));
+    let warm = stdout(&run(
+        dir.path(),
+        &["--extend-select", "DAG900", "--output-format", "concise"],
+    ));
+    assert_eq!(cold, warm);
+    assert!(warm.contains("unused.py:1:1: DAG900"), "{warm}");
+}
+
+#[test]
 fn dagster_version_changes_findings() {
     let dir = project(&[("a.py", b"from dagster import FreshnessPolicy\n")]);
     let v15 = stdout(&run(
