@@ -341,19 +341,24 @@ impl Checker {
             }))
     }
 
-    /// Checks one module's source. `filename` labels the diagnostics; when it names a file inside
+    /// Checks one module's source, returning its findings and the records of its noqa
+    /// directives (see [`crate::noqa::records`]). `filename` labels the diagnostics; when it names a file inside
     /// a package, that package's uses of itself are not reported (a library's own modules carry
     /// no stability promise towards it, like its relative imports).
     pub fn check_source(&self, filename: &str, source: &str) -> Vec<Diagnostic> {
         let parsed = syntax::parse(source);
         let current = self.check_parsed(filename, source, &parsed);
-        match &self.target {
+        let mut found = match &self.target {
             None => current,
             Some((version, target, exact)) => {
                 let judged = target.check_parsed(filename, source, &parsed);
                 crate::upgrade::merge(current, judged, version, *exact)
             }
-        }
+        };
+        // The file's noqa directives go with its findings (and into the results cache), to be
+        // applied with the settings.
+        found.extend(crate::noqa::records(filename, source, &parsed));
+        found
     }
 
     fn check_parsed(
@@ -615,11 +620,15 @@ impl Checker {
             (Target::Path(path), RefKind::ImportFrom { module }) => {
                 self.judge_import_from(module, path)
             }
-            (Target::Path(path), RefKind::ImportModule) => self.judge_path(path, true, true),
-            (Target::Path(path), RefKind::Use { chained }) => {
-                self.judge_path(path, !chained, false)
+            (Target::Path(path), RefKind::ImportModule) => {
+                self.judge_path(path, Reach::Whole, true)
             }
-            (Target::Path(path), RefKind::Member { .. }) => self.judge_path(path, false, false),
+            (Target::Path(path), RefKind::Use { chained: false }) => {
+                self.judge_path(path, Reach::Name, false)
+            }
+            (Target::Path(path), RefKind::Use { chained: true } | RefKind::Member { .. }) => {
+                self.judge_path(path, Reach::Last, false)
+            }
         }
     }
 
@@ -628,10 +637,10 @@ impl Checker {
             return private_only(path);
         };
         if private_segment(module).is_some() || alias_prefix(&catalog, module).is_some() {
-            return self.judge_path(path, true, false);
+            return self.judge_path(path, Reach::Whole, false);
         }
         if catalog.index.public_modules.contains(module) {
-            return self.judge_path(path, true, false);
+            return self.judge_path(path, Reach::Whole, false);
         }
         if catalog.index.modules.contains(module) {
             let mut out = vec![Finding {
@@ -657,28 +666,32 @@ impl Checker {
         vec![absent(&catalog, module, true)]
     }
 
-    /// Judges a dotted path. `whole` (imports, names) judges every segment; an attribute chained
-    /// on another reference judges only its last segment, since the shorter chain
-    /// (`dg.AssetSelection` in `dg.AssetSelection.keys`) is a reference of its own.
+    /// Judges a dotted path, on the segments `reach` says the reference writes.
     /// `as_module`: the path is imported as a module (`import a.b.c`); otherwise a name that a
     /// public module exports wins over a submodule of the same name (`dagster.components
     /// .definitions` is the function the package binds over its `definitions` submodule).
-    fn judge_path(&self, path: &str, whole: bool, as_module: bool) -> Vec<Finding> {
+    fn judge_path(&self, path: &str, reach: Reach, as_module: bool) -> Vec<Finding> {
         let Some(catalog) = self.catalog_for(path) else {
             return private_only(path);
         };
         let segments: Vec<&str> = path.split('.').collect();
         let last = segments.len() - 1;
+        let whole = reach != Reach::Last;
         let mut out = Vec::new();
 
         // Private paths: `dagster._core...` or an alias of one (`dagster.core` up to 1.12).
         let private_at = private_segment(path);
         let alias = alias_prefix(&catalog, path);
         if private_at.is_some() || alias.is_some() {
-            let reported_here = match (private_at, &alias) {
-                (Some(i), _) => whole || i == last,
-                (None, Some((prefix, _))) => whole || prefix.split('.').count() - 1 == last,
-                _ => false,
+            let reported_here = match reach {
+                Reach::Whole => true,
+                Reach::Name => false,
+                Reach::Last => {
+                    private_segment(segments[last]).is_some()
+                        || alias
+                            .as_ref()
+                            .is_some_and(|(prefix, _)| prefix.matches('.').count() == last)
+                }
             };
             let resolved = match &alias {
                 Some((prefix, target)) => format!("{target}{}", &path[prefix.len()..]),
@@ -718,7 +731,12 @@ impl Checker {
                     .public_modules
                     .iter()
                     .any(|m| path.starts_with(&format!("{m}.")));
-                if whole || under_public {
+                let written = match reach {
+                    Reach::Whole => true,
+                    Reach::Name => false,
+                    Reach::Last => under_public,
+                };
+                if written {
                     out.push(Finding {
                         code: "DAG202",
                         message: format!(
@@ -776,6 +794,8 @@ impl Checker {
                 // Module dunders (`__version__`, `__file__`, ...) always exist.
                 (true, None) if is_dunder(segments[module_len]) => {}
                 (true, None) => out.push(absent(&catalog, &name_path, false)),
+                // Where a bound name comes from was reported where it was bound.
+                (false, _) if reach == Reach::Name => {}
                 (false, _) => out.push(Finding {
                     code: "DAG202",
                     message: format!(
@@ -810,6 +830,21 @@ impl Checker {
         }
         out
     }
+}
+
+/// Which segments of a dotted path a reference writes itself: where the path leads through
+/// (private segments, non-public modules) is reported only there, once; what the object is
+/// (deprecated, beta, ...) at every use, since every use needs a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// An import: every segment.
+    Whole,
+    /// A use of a name bound to the path: none (its import or assignment wrote them), but the
+    /// markers of every object on the path are still reported.
+    Name,
+    /// An attribute chained on another reference: its last segment (`dg.AssetSelection` in
+    /// `dg.AssetSelection.keys` is a reference of its own).
+    Last,
 }
 
 impl Default for Finding {
@@ -1198,7 +1233,7 @@ fn member_findings(catalog: Cat, class: &str, name: &str, via: &str) -> Vec<Find
         Some((_, object)) => {
             let kind = object.and_then(|o| o.kind).map_or("member", Kind::as_str);
             vec![Finding {
-                code: "DAG202",
+                code: "DAG203",
                 message: format!(
                     "`{display}` is not a public {kind}: dagster's stability guarantee covers only `@public` members.{via_text}"
                 ),
@@ -1551,6 +1586,57 @@ AssetSpec('a', auto_materialize_policy=None)
     }
 
     #[test]
+    fn a_private_import_is_reported_once_and_uses_only_where_they_reach_a_private_path() {
+        let f = findings(
+            "a.py",
+            "from dagster._core.definitions.metadata import TextMetadataValue
+from dagster._core.definitions import ExpectationResult
+import dagster as dg
+import dagster._core.definitions as defs
+from dagster._core.definitions.metadata import *
+TextMetadataValue('a')
+TextMetadataValue('b')
+ExpectationResult(True)
+ExpectationResult(False)
+dg._core.definitions.metadata
+defs._private_thing
+defs.AssetsDefinition
+TextMetadataValue._private_member
+",
+        );
+        assert_eq!(
+            f,
+            [
+                "DAG201 dagster._core.definitions.metadata.TextMetadataValue @ 1",
+                "DAG001 dagster._core.definitions.ExpectationResult @ 2",
+                "DAG201 dagster._core.definitions.ExpectationResult @ 2",
+                "DAG201 dagster._core.definitions @ 4",
+                "DAG201 dagster._core.definitions.metadata @ 5",
+                // Each use of a deprecated name needs a change: each is reported.
+                "DAG001 dagster._core.definitions.ExpectationResult @ 8",
+                "DAG001 dagster._core.definitions.ExpectationResult @ 9",
+                "DAG201 dagster._core @ 10",
+                "DAG201 dagster._core.definitions._private_thing @ 11",
+                "DAG201 dagster._core.definitions.metadata.TextMetadataValue._private_member @ 13",
+            ],
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn a_name_from_a_non_public_module_is_reported_at_its_import_only() {
+        let f = findings(
+            "a.py",
+            "from dagster.components.core.context import ComponentLoadContext\ndef f(c: ComponentLoadContext) -> ComponentLoadContext: ...\n",
+        );
+        assert_eq!(
+            f,
+            ["DAG202 dagster.components.core.context.ComponentLoadContext @ 1"],
+            "{f:#?}"
+        );
+    }
+
+    #[test]
     fn a_function_bound_over_its_submodule_is_not_a_module() {
         let f = findings(
             "a.py",
@@ -1600,7 +1686,7 @@ AssetSpec('a', auto_materialize_policy=None)
         );
         assert!(
             f.iter()
-                .any(|x| x.starts_with("DAG202") && x.contains(".get_resource_context @ 8")),
+                .any(|x| x.starts_with("DAG203") && x.contains(".get_resource_context @ 8")),
             "{f:#?}"
         );
         let f = findings(&outside.to_string_lossy(), source);
@@ -1608,7 +1694,7 @@ AssetSpec('a', auto_materialize_policy=None)
             f.contains(&"DAG101 dagster_dbt.cloud.DbtCloudResource @ 1".to_string()),
             "{f:#?}"
         );
-        // `DbtCliInvocation.manifest` is a plain data attribute: not reported (see rules DAG202).
+        // `DbtCliInvocation.manifest` is a plain data attribute: not reported (see rule DAG203).
         assert!(!f.iter().any(|x| x.contains(".manifest")), "{f:#?}");
     }
 

@@ -335,11 +335,16 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
         Command::Rules { .. } => {
             for rule in rules::RULES {
                 println!(
-                    "{}\t{:<22}{:<8}{}",
+                    "{}\t{:<22}{:<8}{}{}",
                     rule.code,
                     rule.name,
                     rule.severity.as_str(),
-                    rule.summary
+                    rule.summary,
+                    if rule.selected_by_default {
+                        ""
+                    } else {
+                        " (opt-in)"
+                    }
                 );
             }
             Ok(EXIT_CLEAN)

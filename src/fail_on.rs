@@ -52,12 +52,20 @@ fn statuses() -> Vec<&'static str> {
     out
 }
 
-/// True when the findings fail the run: any finding when `fail_on` is empty, else a finding
-/// that one of the values matches.
+/// What fails the run when neither `--fail-on` nor `fail-on` is given: warnings and errors,
+/// not info findings (as ruff, whose informational output never fails a run).
+pub const DEFAULT: FailOn = FailOn::Severity(Severity::Warning);
+
+/// True when the findings fail the run: a finding that one of the values matches ([`DEFAULT`]
+/// when `fail_on` is empty).
 pub fn fails(fail_on: &[FailOn], diagnostics: &[Diagnostic]) -> bool {
+    let fail_on = match fail_on {
+        [] => &[DEFAULT][..],
+        given => given,
+    };
     diagnostics
         .iter()
-        .any(|d| fail_on.is_empty() || fail_on.iter().any(|f| f.matches(d)))
+        .any(|d| fail_on.iter().any(|f| f.matches(d)))
 }
 
 #[cfg(test)]
@@ -111,9 +119,23 @@ mod tests {
     }
 
     #[test]
-    fn empty_means_any_finding() {
+    fn by_default_info_findings_do_not_fail() {
+        assert!(!fails(&[], &[finding("DAG104")]));
+        assert!(!fails(&[], &[finding("DAG202")]));
+        assert!(fails(&[], &[finding("DAG104"), finding("DAG101")]));
+        assert!(fails(&[], &[finding("DAG003")]));
+        let mut raised = finding("DAG104");
+        raised.severity = Severity::Warning;
+        assert!(fails(&[], &[raised]), "a severity override counts");
+        assert!(fails(
+            &[FailOn::Severity(Severity::Info)],
+            &[finding("DAG104")]
+        ));
+    }
+
+    #[test]
+    fn explicit_values_replace_the_default() {
         let found = vec![finding("DAG104")];
-        assert!(fails(&[], &found));
         assert!(!fails(&[], &[]));
         assert!(!fails(&[FailOn::Status("beta")], &found));
         assert!(fails(

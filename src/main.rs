@@ -10,6 +10,7 @@ mod config;
 mod discovery;
 mod fail_on;
 mod gate;
+mod noqa;
 mod project;
 mod report;
 mod resolve;

@@ -393,6 +393,13 @@ impl<'m> Resolver<'_, 'm> {
                 for alias in aliases.iter() {
                     if alias.name == "*" {
                         if tracked {
+                            // The module is judged here (a private or non-public one is
+                            // reported once, not at each name used from it).
+                            self.refs.push(Reference {
+                                target: Target::Path(joined(&[module])),
+                                span: alias.span,
+                                kind: RefKind::ImportModule,
+                            });
                             self.any_star_import = true;
                             self.scopes[self.current]
                                 .star_imports
@@ -1301,6 +1308,8 @@ mod tests {
         let r = refs("from dagster import *\nx = SourceAsset('a')\ny = something_else\n");
         assert!(has(&r, "use dagster.SourceAsset @ SourceAsset"));
         assert!(!r.iter().any(|x| x.contains("something_else")));
+        // The module itself is judged at the import (a private one is reported there).
+        assert!(has(&r, "import dagster @ *"), "{r:#?}");
     }
 
     #[test]

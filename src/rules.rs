@@ -39,6 +39,9 @@ pub struct Rule {
     pub status: &'static str,
     /// Default severity.
     pub severity: Severity,
+    /// False for a noisy rule that runs only when selected explicitly (by its code, a prefix
+    /// of it, or `ALL`), as ruff's rules outside its default selection.
+    pub selected_by_default: bool,
     /// One-line summary.
     pub summary: &'static str,
     /// Full documentation in Markdown (what it does, why, example, how to fix).
@@ -63,6 +66,7 @@ pub static RULES: &[Rule] = &[
         name: "deprecated-symbol",
         status: "deprecated",
         severity: Severity::Warning,
+        selected_by_default: true,
         summary: "Use of a deprecated Dagster API",
         doc: "## What it does
 Flags imports and uses of Dagster names, class members and decorators marked `@deprecated`
@@ -94,6 +98,7 @@ Follow the hint in the message; it comes from Dagster's own deprecation text.",
         name: "deprecated-parameter",
         status: "deprecated",
         severity: Severity::Warning,
+        selected_by_default: true,
         summary: "Use of a deprecated parameter of a Dagster API",
         doc: "## What it does
 Flags keyword arguments that Dagster marks with `deprecated_param` or `hidden_param`, in calls,
@@ -119,6 +124,7 @@ def orders(): ...
         name: "removed-symbol",
         status: "removed",
         severity: Severity::Error,
+        selected_by_default: true,
         summary: "Use of a Dagster name that does not exist in the selected version",
         doc: "## What it does
 Flags names that the selected Dagster version no longer has, or that now raise `ImportError`
@@ -136,6 +142,7 @@ Use the replacement named in the message, or pin a Dagster version that still ha
         name: "beta-symbol",
         status: "beta",
         severity: Severity::Warning,
+        selected_by_default: true,
         summary: "Use of a beta (formerly experimental) Dagster API",
         doc: "## What it does
 Flags uses of names and members marked `@beta` (called `@experimental` up to Dagster 1.9).
@@ -153,6 +160,7 @@ Pin Dagster tightly while you depend on it, or use a stable alternative. Suppres
         name: "beta-parameter",
         status: "beta",
         severity: Severity::Warning,
+        selected_by_default: true,
         summary: "Use of a beta parameter of a Dagster API",
         doc: "## What it does
 Flags keyword arguments marked `beta_param` (or `experimental_param` up to Dagster 1.9).
@@ -165,6 +173,7 @@ A beta parameter may change meaning or disappear in any release, even on a stabl
         name: "preview-symbol",
         status: "preview",
         severity: Severity::Warning,
+        selected_by_default: true,
         summary: "Use of a preview Dagster API",
         doc: "## What it does
 Flags uses of names marked `@preview` (and everything under `dagster.preview`).
@@ -178,6 +187,7 @@ without notice.",
         name: "superseded-symbol",
         status: "superseded",
         severity: Severity::Info,
+        selected_by_default: true,
         summary: "Use of a superseded Dagster API",
         doc: "## What it does
 Flags uses of names marked `@superseded`: APIs that still work and are not scheduled for
@@ -191,11 +201,17 @@ New features land on the replacement; the superseded API may be deprecated later
         name: "private-import",
         status: "private",
         severity: Severity::Warning,
+        selected_by_default: true,
         summary: "Use of a private Dagster module or attribute",
         doc: "## What it does
 Flags imports from and attribute paths into private modules (`dagster._core...`, any segment
 starting with `_`, and the old `dagster.core` aliases of them), and private members of Dagster
 objects (`context._step_execution_context`).
+
+A name imported from a private module is reported once, at the import, where the fix is: its
+uses are reported only where they reach a private path themselves (`dg._core.x`,
+`Imported._member`). Markers of what it reaches (deprecated, beta, ...) are still reported at
+every use, since every call site needs a change.
 
 ## Why is this bad?
 Private modules carry no stability guarantee at all: they are reorganised in minor and patch
@@ -216,23 +232,45 @@ from dagster import AssetsDefinition
         name: "non-public-api",
         status: "non-public",
         severity: Severity::Info,
-        summary: "Use of a Dagster name or member that is not public API",
+        selected_by_default: true,
+        summary: "Use of a Dagster name from a module that is not public API",
         doc: "## What it does
 Flags names imported from non-underscore Dagster modules that are not public namespaces
-(for example `dagster.components.core.context`), and methods and properties of Dagster classes
-that exist but are not marked `@public`. Data attributes (record fields, config fields, enum
-values) are not reported: `@public` is how dagster marks methods and properties.
+(for example `dagster.components.core.context`). A name from a non-public module is reported
+at its import, not at each use. Members of classes that are not marked `@public` are the
+opt-in rule DAG203 (non-public-member).
 
 ## Why is this bad?
 Dagster's promise covers the names exported at the top level of each package (and a few
-documented namespaces) and the `@public` members of their classes. Anything else may change in
-any release.",
+documented namespaces). Anything else may change in any release.",
+    },
+    Rule {
+        code: "DAG203",
+        name: "non-public-member",
+        status: "non-public",
+        severity: Severity::Info,
+        selected_by_default: false,
+        summary: "Use of a method or property of a Dagster class that is not marked `@public`",
+        doc: "## What it does
+Flags methods and properties of Dagster classes that exist but are not marked `@public`
+(`result.success`, `SensorEvaluationContext.log`, `DuckDBResource.get_connection`). Data
+attributes (record fields, config fields, enum values) are not reported, nor members of a
+library that marks nothing `@public` at all (such as `dagster_pipes`).
+
+Not selected by default: dagster's own tutorials use many such members, so the rule is noisy.
+Enable it with `--extend-select DAG203` (or `extend-select = [\"DAG203\"]`, or
+`select = [\"ALL\"]`).
+
+## Why is this bad?
+Dagster's promise covers the `@public` members of its classes; other members may change in any
+release, though many are long-standing idioms.",
     },
     Rule {
         code: "DAG301",
         name: "unsupported-python",
         status: "unsupported-python",
         severity: Severity::Warning,
+        selected_by_default: true,
         summary: "The project allows a Python version the selected Dagster does not support",
         doc: "## What it does
 Compares the project's `requires-python` (pyproject.toml) with the `Requires-Python` of the
@@ -243,10 +281,41 @@ does not support.
 Installs on those Python versions resolve to an older Dagster or fail.",
     },
     Rule {
+        code: "DAG900",
+        name: "unused-noqa",
+        status: "unused-noqa",
+        severity: Severity::Warning,
+        selected_by_default: false,
+        summary: "A `noqa` directive that hides no finding",
+        doc: "## What it does
+Flags `# noqa: CODE` comments whose codes (of this tool's rules) hide no finding of the line,
+and file directives (`# dagster-api-lint: noqa`, `# dagster-api-lint: noqa: CODE`) that hide
+nothing in the file, like ruff's RUF100. A bare line `# noqa` is not reported (it speaks to
+every linter), nor are codes of other tools (`# noqa: E501`).
+
+Not selected by default: enable it with `--extend-select DAG900` (or `select = [\"ALL\"]`).
+Selection, `ignore` and `per-file-ignores` apply to it; noqa directives do not.
+
+## Why is this bad?
+A directive left behind after the code was fixed hides the next real finding on that line or
+in that file.
+
+## Example
+```python
+from dagster import AssetSpec  # noqa: DAG001
+```
+
+Use instead:
+```python
+from dagster import AssetSpec
+```",
+    },
+    Rule {
         code: "E902",
         name: "io-error",
         status: "io-error",
         severity: Severity::Error,
+        selected_by_default: true,
         summary: "A file could not be read or decoded",
         doc: "## What it does
 Reports files that could not be checked: unreadable, not valid text in their declared encoding
@@ -258,6 +327,7 @@ still checked; the exit code is 2.",
         name: "syntax-error",
         status: "syntax-error",
         severity: Severity::Error,
+        selected_by_default: true,
         summary: "A file has a syntax error",
         doc: "## What it does
 Reports Python syntax errors with their location. The parser recovers, so the rest of the file
@@ -270,13 +340,39 @@ pub fn by_code(code: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
+/// The codes of the rules selected by default (the default `select`).
+pub fn default_selection() -> Vec<String> {
+    RULES
+        .iter()
+        .filter(|r| r.selected_by_default)
+        .map(|r| r.code.to_string())
+        .collect()
+}
+
+/// The defaults line of a rule's documentation: severity, whether it fails the run by default
+/// (see [`crate::fail_on`]) and whether it is selected by default.
+fn defaults(rule: &Rule) -> String {
+    let fails = match rule.severity {
+        Severity::Info => "does not fail the run unless `--fail-on info`",
+        _ => "fails the run",
+    };
+    let selected = match rule.selected_by_default {
+        true => "selected by default",
+        false => "not selected by default (opt in with `--extend-select`)",
+    };
+    format!(
+        "Default severity: {} ({fails}); {selected}.",
+        rule.severity.as_str()
+    )
+}
+
 /// The whole documentation of a rule, as `rule CODE` prints it.
 pub fn render_doc(rule: &Rule) -> String {
     format!(
-        "# {} ({})\n\nDefault severity: {}. {}.\n\n{}\n",
+        "# {} ({})\n\n{} {}.\n\n{}\n",
         rule.name,
         rule.code,
-        rule.severity.as_str(),
+        defaults(rule),
         rule.summary,
         rule.doc
     )
@@ -284,24 +380,29 @@ pub fn render_doc(rule: &Rule) -> String {
 
 /// All rule docs as one Markdown page (`rules --format markdown`, committed as docs/rules.md).
 pub fn render_markdown() -> String {
-    let mut out = String::from("# Rules\n\nGenerated by `dagster-api-lint rules --format markdown`; do not edit.\n\n| Code | Name | Default severity | Summary |\n|---|---|---|---|\n");
+    let mut out = String::from("# Rules\n\nGenerated by `dagster-api-lint rules --format markdown`; do not edit.\n\nBy default every rule runs except those marked *opt-in* (enable them with `--extend-select CODE`, or `select = [\"ALL\"]`), and only findings of severity `warning` or `error` fail the run (`--fail-on` changes that).\n\n| Code | Name | Default severity | Summary |\n|---|---|---|---|\n");
     for r in RULES {
         out.push_str(&format!(
-            "| [{}](#{}) | {} | {} | {} |\n",
+            "| [{}](#{}) | {} | {}{} | {} |\n",
             r.code,
             r.code.to_ascii_lowercase(),
             r.name,
             r.severity.as_str(),
+            if r.selected_by_default {
+                ""
+            } else {
+                ", opt-in"
+            },
             r.summary
         ));
     }
     for r in RULES {
         out.push_str(&format!(
-            "\n<a id=\"{}\"></a>\n## {} ({})\n\nDefault severity: {}. {}.\n\n{}\n",
+            "\n<a id=\"{}\"></a>\n## {} ({})\n\n{} {}.\n\n{}\n",
             r.code.to_ascii_lowercase(),
             r.code,
             r.name,
-            r.severity.as_str(),
+            defaults(r),
             r.summary,
             r.doc.replace("## ", "### ")
         ));

@@ -10,6 +10,7 @@ use crate::cache::{self, Cache, Content, Stamp, Stamper};
 use crate::check::{Checker, Diagnostic};
 use crate::discovery::{self, Found};
 use crate::gate::{Gate, Scan};
+use crate::noqa;
 use crate::report::Report;
 use crate::rules::{self, Severity};
 use crate::syntax::{self, Location, Span};
@@ -20,7 +21,8 @@ pub const WORKER_STACK: usize = 256 << 20;
 /// Which rules apply where, and how severe they are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleSettings {
-    /// Selected codes or prefixes (`ALL` by default).
+    /// Selected codes or prefixes (by default the rules selected by default, see
+    /// [`rules::default_selection`]; `ALL` selects every rule).
     pub select: Vec<String>,
     /// Added to `select`.
     pub extend_select: Vec<String>,
@@ -35,7 +37,7 @@ pub struct RuleSettings {
 impl Default for RuleSettings {
     fn default() -> Self {
         RuleSettings {
-            select: vec!["ALL".into()],
+            select: rules::default_selection(),
             extend_select: Vec::new(),
             ignore: Vec::new(),
             per_file_ignores: Vec::new(),
@@ -87,80 +89,9 @@ pub fn glob_matches(glob: &str, path: &str) -> bool {
 /// The rule settings that apply to a file (shared: most files of a run have the same).
 pub type SettingsOf<'a> = &'a (dyn Fn(&Path) -> Arc<RuleSettings> + Sync);
 
-/// A `# noqa` comment found on a line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Noqa {
-    /// The codes after `# noqa:`, uppercased; empty for a bare `# noqa` (all codes).
-    pub codes: Vec<String>,
-    /// Byte offset in the line just past the last code (or past `noqa` when there are none):
-    /// where another code can be appended.
-    pub end: usize,
-}
-
-/// Finds the `# noqa` comment of a line. Its codes are the tokens after the colon, separated
-/// by commas or whitespace, up to the first one that is not a code (letters then digits, such
-/// as `DAG001` or the prefix `DAG1`), so `# noqa: DAG001 reason` lists only `DAG001`; a colon
-/// followed by text but no code is not a directive.
-pub fn parse_noqa(line: &str) -> Option<Noqa> {
-    memchr::memchr(b'#', line.as_bytes())?;
-    let lower = line.to_ascii_lowercase();
-    let mut search = 0;
-    while let Some(found) = lower[search..].find('#') {
-        let hash = search + found;
-        let after = lower[hash + 1..].trim_start();
-        if let Some(rest) = after.strip_prefix("noqa") {
-            let noqa_end = line.len() - rest.len();
-            let Some(list) = rest.trim_start().strip_prefix(':') else {
-                return Some(Noqa {
-                    codes: Vec::new(),
-                    end: noqa_end,
-                });
-            };
-            let (mut codes, mut end) = (Vec::new(), noqa_end);
-            let mut at = line.len() - list.len();
-            for token in line[at..].split_inclusive([',', ' ', '\t']) {
-                let code = token.trim_end_matches([',', ' ', '\t']);
-                if !code.is_empty() {
-                    if !is_code(code) {
-                        break;
-                    }
-                    codes.push(code.to_ascii_uppercase());
-                    end = at + code.len();
-                }
-                at += token.len();
-            }
-            if !codes.is_empty() || list.trim().is_empty() {
-                return Some(Noqa { codes, end });
-            }
-            // `# noqa: text` without a code is no directive; a later `#` may hold one.
-        }
-        search = hash + 1;
-    }
-    None
-}
-
-/// Letters followed by digits: a rule code or code prefix.
-fn is_code(token: &str) -> bool {
-    let digits = token.trim_start_matches(|c: char| c.is_ascii_alphabetic());
-    digits.len() < token.len() && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
-}
-
-/// The codes of a line's `# noqa` comment: `Some(vec![])` for a bare `# noqa` (all codes),
-/// `Some(codes)` for `# noqa: A, B`, `None` without one.
-pub fn noqa_codes(line: &str) -> Option<Vec<String>> {
-    parse_noqa(line).map(|noqa| noqa.codes)
-}
-
-/// What a file's settings do to one of its findings.
-enum Verdict {
-    /// Not shown: its rule is off for the file, or a `# noqa` hides it (`suppressed`).
-    Dropped { suppressed: bool },
-    /// Shown, with this severity.
-    Kept(Severity),
-}
-
-/// Decides each finding of the file `filename` under `settings`. Whether a code is enabled
-/// depends on the code and the file only: it is decided once per code.
+/// Decides each finding of the file `filename` under `settings`: its severity, or `None` when
+/// its rule is off for the file. Whether a code is enabled depends on the code and the file
+/// only: it is decided once per code.
 struct Judge<'s> {
     settings: &'s RuleSettings,
     filename: &'s str,
@@ -176,38 +107,32 @@ impl<'s> Judge<'s> {
         }
     }
 
-    fn verdict(&mut self, d: &Diagnostic) -> Verdict {
-        let code = d.rule.code;
-        let on = match self.enabled.iter().find(|(c, _)| *c == code) {
+    fn enabled(&mut self, code: &'static str) -> bool {
+        match self.enabled.iter().find(|(c, _)| *c == code) {
             Some((_, on)) => *on,
             None => {
                 let on = self.settings.enabled(self.filename, code);
                 self.enabled.push((code, on));
                 on
             }
-        };
-        if !on {
-            return Verdict::Dropped { suppressed: false };
         }
-        if code != "E902" {
-            if let Some(codes) = noqa_codes(&d.line_text) {
-                if codes.is_empty() || codes.iter().any(|c| rules::matches(c, code)) {
-                    return Verdict::Dropped { suppressed: true };
-                }
-            }
-        }
-        Verdict::Kept(
+    }
+
+    fn verdict(&mut self, d: &Diagnostic) -> Option<Severity> {
+        let code = d.rule.code;
+        self.enabled(code).then(|| {
             self.settings
                 .severity
                 .get(code)
                 .copied()
-                .unwrap_or(d.severity),
-        )
+                .unwrap_or(d.severity)
+        })
     }
 }
 
-/// Applies rule selection, severity overrides and noqa to one file's diagnostics. Returns the
-/// kept diagnostics and how many noqa hid.
+/// Applies rule selection, severity overrides and noqa directives (see [`crate::noqa`]) to one
+/// file's raw findings, and reports the directives that hid nothing when DAG900 is selected.
+/// Returns the kept diagnostics and how many noqa hid.
 pub fn apply_settings(
     mut diagnostics: Vec<Diagnostic>,
     settings: &RuleSettings,
@@ -217,27 +142,40 @@ pub fn apply_settings(
         return (diagnostics, 0);
     };
     let filename = first.filename.clone();
+    let mut directives = noqa::Directives::take(&mut diagnostics);
     let mut judge = Judge::new(settings, &filename);
     diagnostics.retain_mut(|d| match judge.verdict(d) {
-        Verdict::Dropped { suppressed: hidden } => {
-            suppressed += usize::from(hidden);
+        None => false,
+        Some(_) if directives.hides(d) => {
+            suppressed += 1;
             false
         }
-        Verdict::Kept(severity) => {
+        Some(severity) => {
             d.severity = severity;
             true
         }
     });
+    if judge.enabled(noqa::UNUSED) {
+        let unused = directives.unused();
+        if !unused.is_empty() {
+            for mut d in unused {
+                d.severity = judge.verdict(&d).unwrap_or(d.severity);
+                diagnostics.push(d);
+            }
+            // Stable: findings at one place keep their order.
+            diagnostics.sort_by_key(|d| d.start);
+        }
+    }
     (diagnostics, suppressed)
 }
 
 /// True when `settings` leave the findings of the file `filename` as they are: every one is
-/// shown, with its severity.
+/// shown, with its severity, and no noqa directive is among them.
 fn keeps_unchanged(diagnostics: &[Diagnostic], filename: &str, settings: &RuleSettings) -> bool {
     let mut judge = Judge::new(settings, filename);
     diagnostics
         .iter()
-        .all(|d| matches!(judge.verdict(d), Verdict::Kept(s) if s == d.severity))
+        .all(|d| !noqa::is_record(d) && judge.verdict(d) == Some(d.severity))
 }
 
 /// An error diagnostic for a file that could not be read.
@@ -738,8 +676,11 @@ mod tests {
         louder.severity.insert("DAG001".into(), Severity::Error);
         assert_ne!(d.severity, Severity::Error);
         assert!(!keeps_unchanged(&findings, "x.py", &louder));
-        d.line_text = "from dagster import SourceAsset  # noqa".into();
-        assert!(!keeps_unchanged(&[d], "x.py", &defaults));
+        let source = "from dagster import SourceAsset  # noqa\n";
+        let mut with_directive = vec![d];
+        with_directive.extend(noqa::records("x.py", source, &syntax::parse(source)));
+        assert_eq!(with_directive.len(), 2);
+        assert!(!keeps_unchanged(&with_directive, "x.py", &defaults));
     }
 
     #[test]
@@ -755,42 +696,6 @@ mod tests {
     }
 
     #[test]
-    fn parses_noqa_comments() {
-        assert_eq!(noqa_codes("x = 1  # noqa"), Some(vec![]));
-        assert_eq!(
-            noqa_codes("x = 1  # noqa: DAG001, dag101"),
-            Some(vec!["DAG001".to_string(), "DAG101".to_string()])
-        );
-        assert_eq!(
-            noqa_codes("x = 1  # NOQA:DAG1"),
-            Some(vec!["DAG1".to_string()])
-        );
-        assert_eq!(noqa_codes("x = 1  # a comment"), None);
-        assert_eq!(
-            noqa_codes("x = 1  # noqa: DAG001 because, reasons"),
-            Some(vec!["DAG001".to_string()])
-        );
-        assert_eq!(
-            noqa_codes("x = '#'  # noqa:E999"),
-            Some(vec!["E999".to_string()])
-        );
-    }
-
-    #[test]
-    fn noqa_list_end_is_where_codes_are_appended() {
-        let line = "x = 1  # noqa: DAG101, DAG2 reason";
-        let noqa = parse_noqa(line).unwrap();
-        assert_eq!(&line[..noqa.end], "x = 1  # noqa: DAG101, DAG2");
-        let bare = "x = 1  # noqa";
-        assert_eq!(parse_noqa(bare).unwrap().end, bare.len());
-        let empty = "x  # NOQA:  ";
-        assert_eq!(parse_noqa(empty).unwrap().end, "x  # NOQA".len());
-        assert_eq!(parse_noqa("x  # noqa: see below"), None);
-        let later = "x  # noqa: see below  # noqa: DAG001";
-        assert_eq!(parse_noqa(later).unwrap().end, later.len());
-    }
-
-    #[test]
     fn selection_and_per_file_ignores() {
         let settings = RuleSettings {
             ignore: vec!["DAG2".into()],
@@ -802,6 +707,27 @@ mod tests {
         assert!(!settings.enabled("tests/test_a.py", "DAG101"));
         assert!(settings.enabled("src/test_a.py", "DAG101"));
         assert!(settings.enabled("src/a.py", "E902"));
+    }
+
+    #[test]
+    fn opt_in_rules_run_only_when_selected_explicitly() {
+        let with = |select: &[&str], extend: &[&str], ignore: &[&str]| RuleSettings {
+            select: match select {
+                [] => RuleSettings::default().select,
+                given => given.iter().map(|s| s.to_string()).collect(),
+            },
+            extend_select: extend.iter().map(|s| s.to_string()).collect(),
+            ignore: ignore.iter().map(|s| s.to_string()).collect(),
+            ..RuleSettings::default()
+        };
+        let defaults = with(&[], &[], &[]);
+        assert!(defaults.enabled("a.py", "DAG202"));
+        assert!(!defaults.enabled("a.py", "DAG203"));
+        assert!(with(&[], &["DAG203"], &[]).enabled("a.py", "DAG203"));
+        assert!(with(&["ALL"], &[], &[]).enabled("a.py", "DAG203"));
+        assert!(with(&["DAG2"], &[], &[]).enabled("a.py", "DAG203"));
+        assert!(!with(&["ALL"], &[], &["DAG203"]).enabled("a.py", "DAG203"));
+        assert!(!with(&["DAG0"], &[], &[]).enabled("a.py", "DAG203"));
     }
 
     #[test]

@@ -128,6 +128,59 @@ fn exit_codes_and_selection() {
 }
 
 #[test]
+fn info_findings_do_not_fail_and_member_findings_are_opt_in() {
+    let dir = project(&[
+        (
+            "superseded.py",
+            b"from dagster import build_last_update_freshness_checks\n",
+        ),
+        (
+            "member.py",
+            b"import dagster as dg\n\n@dg.asset\ndef a(context: dg.AssetExecutionContext):\n    return context.run\n",
+        ),
+        ("loud.toml", b"severity = { DAG104 = \"warning\" }\n"),
+    ]);
+    let check = |args: &[&str]| {
+        let mut all = vec!["--dagster-version", "1.13.28", "--output-format", "concise"];
+        all.extend_from_slice(args);
+        let out = run(dir.path(), &all);
+        (out.status.code(), stdout(&out))
+    };
+    // An info finding is shown but does not fail the run, unless asked.
+    let (code, text) = check(&["superseded.py"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("superseded.py:1:21: DAG104"), "{text}");
+    assert_eq!(check(&["superseded.py", "--fail-on", "info"]).0, Some(1));
+    assert_eq!(
+        check(&["superseded.py", "--config", "loud.toml"]).0,
+        Some(1),
+        "a raised severity fails"
+    );
+    // A non-public member is the opt-in DAG203: off by default, on when selected.
+    let (code, text) = check(&["member.py"]);
+    assert_eq!((code, text.contains("DAG20")), (Some(0), false), "{text}");
+    for selection in [&["--extend-select", "DAG203"][..], &["--select", "ALL"]] {
+        let mut args = vec!["member.py"];
+        args.extend_from_slice(selection);
+        let (code, text) = check(&args);
+        assert!(
+            text.contains(
+                "member.py:5:12: DAG203 `AssetExecutionContext.run` is not a public property"
+            ),
+            "{selection:?}: {text}"
+        );
+        assert_eq!(code, Some(0), "{selection:?}: info does not fail");
+    }
+    let doc = stdout(&run(&repo(), &["rule", "DAG203"]));
+    assert!(doc.contains("not selected by default"), "{doc}");
+    let doc = stdout(&run(&repo(), &["rule", "DAG104"]));
+    assert!(
+        doc.contains("does not fail the run unless `--fail-on info`"),
+        "{doc}"
+    );
+}
+
+#[test]
 fn noqa_comments() {
     let dir = project(&[(
         "a.py",
@@ -139,6 +192,65 @@ fn noqa_comments() {
     assert!(!text.contains("a.py:2:"), "{text}");
     assert!(text.contains("a.py:3:21: DAG104"), "{text}");
     assert!(text.contains("2 hidden (2 by noqa"), "{text}");
+}
+
+#[test]
+fn file_level_noqa_and_unused_noqa() {
+    let dir = project(&[
+        (
+            "whole.py",
+            b"# dagster-api-lint: noqa\nfrom dagster import SourceAsset\nfrom dagster._core.definitions import AssetsDefinition\n",
+        ),
+        (
+            "codes.py",
+            b"from dagster import SourceAsset\nfrom dagster._core.definitions import AssetsDefinition\n# dagster-api-lint: noqa: DAG201,DAG202\n",
+        ),
+        // `# noqa` inside strings is text, not a directive.
+        (
+            "strings.py",
+            b"from dagster import SourceAsset; x = '# noqa'\nNOTE = '''\n# dagster-api-lint: noqa\n'''\n",
+        ),
+        (
+            "unused.py",
+            b"# dagster-api-lint: noqa: DAG104\nimport dagster as dg  # noqa: DAG001, E501\nfrom dagster import SourceAsset  # noqa: DAG001, DAG101\nx = 1  # noqa\n",
+        ),
+    ]);
+    let check = |args: &[&str]| {
+        let mut all = vec!["--output-format", "concise", "--no-cache"];
+        all.extend_from_slice(args);
+        stdout(&run(dir.path(), &all))
+    };
+    let text = check(&["whole.py", "codes.py", "strings.py"]);
+    assert!(!text.contains("whole.py:"), "{text}");
+    assert!(text.contains("codes.py:1:21: DAG001"), "{text}");
+    assert!(!text.contains("codes.py:2:"), "{text}");
+    assert!(text.contains("strings.py:1:21: DAG001"), "{text}");
+    assert!(text.contains("3 hidden (3 by noqa"), "{text}");
+    // Unused directives: off by default, reported when selected (a bare `# noqa` and other
+    // tools' codes are not ours to judge).
+    assert!(!check(&["unused.py"]).contains("DAG900"));
+    let text = check(&["unused.py", "--extend-select", "DAG900"]);
+    let unused: Vec<&str> = text.lines().filter(|l| l.contains("DAG900")).collect();
+    assert_eq!(
+        unused,
+        [
+            "unused.py:1:1: DAG900 Unused file-level `noqa` directive (unused: `DAG104`).",
+            "unused.py:2:23: DAG900 Unused `noqa` directive (unused: `DAG001`).",
+            "unused.py:3:34: DAG900 Unused `noqa` directive (unused: `DAG101`).",
+        ],
+        "{text}"
+    );
+    // A warm run (from the results cache) applies the directives the same way.
+    let cold = stdout(&run(
+        dir.path(),
+        &["--extend-select", "DAG900", "--output-format", "concise"],
+    ));
+    let warm = stdout(&run(
+        dir.path(),
+        &["--extend-select", "DAG900", "--output-format", "concise"],
+    ));
+    assert_eq!(cold, warm);
+    assert!(warm.contains("unused.py:1:1: DAG900"), "{warm}");
 }
 
 #[test]

@@ -187,7 +187,10 @@ fn rule(rule: &Rule) -> Value {
             "markdown": format!("{}\n\n[Rule documentation]({})", rule.doc, rule.url()),
         },
         "helpUri": rule.url(),
-        "defaultConfiguration": { "level": level(rule.severity) },
+        "defaultConfiguration": {
+            "level": level(rule.severity),
+            "enabled": rule.selected_by_default,
+        },
         "properties": {
             "tags": ["dagster", "api-stability", rule.status],
             "precision": precision,

@@ -8,7 +8,7 @@ use lsp_types::{CodeAction, CodeActionKind, TextEdit, Uri, WorkspaceEdit};
 use super::diagnostics;
 use super::position::Text;
 use crate::check::Diagnostic;
-use crate::runner;
+use crate::noqa;
 use crate::syntax::Span;
 
 /// The quick fixes for the findings that touch `range` (byte span) of `source`.
@@ -66,7 +66,7 @@ fn noqa(source: &str, text: &Text, finding: &Diagnostic) -> Option<TextEdit> {
     let line = text.line(finding.start.row as usize - 1);
     let line_text = &source[line.start as usize..line.end as usize];
     let code = finding.rule.code;
-    let (span, new_text) = match runner::parse_noqa(line_text) {
+    let (span, new_text) = match noqa::parse_noqa(line_text) {
         // A bare `# noqa` already suppresses everything.
         Some(noqa) if noqa.codes.is_empty() => return None,
         Some(noqa) => {

@@ -43,6 +43,22 @@ impl Parsed {
     pub fn body(&self) -> view::Suite<'_> {
         view::Suite::new(&self.module.syntax().body)
     }
+
+    /// The comment (from its `#` to the end of its line) that holds byte `offset`, if any:
+    /// a `#` inside a string literal is in no comment.
+    pub fn comment_at(&self, offset: u32) -> Option<Span> {
+        use ruff_text_size::Ranged;
+        let tokens: &[ast::token::Token] = self.module.tokens();
+        let after = tokens.partition_point(|t| t.range().start().to_u32() <= offset);
+        let token = tokens.get(after.checked_sub(1)?)?;
+        let range = token.range();
+        (token.kind() == ast::token::TokenKind::Comment && offset < range.end().to_u32()).then(
+            || Span {
+                start: range.start().to_u32(),
+                end: range.end().to_u32(),
+            },
+        )
+    }
 }
 
 fn parse_ruff(source: &str) -> ruff_python_parser::Parsed<ast::Mod> {

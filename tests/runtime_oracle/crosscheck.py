@@ -24,10 +24,10 @@ the finding reports:
           `X` instead", X resolves to the same object; when it names no public path, the
           object (if this version has it) is not exported under its own name by the
           package's top-level module
-  DAG202  members: is_public is false and the member is not a `PublicAttr` field (a member
-          that is not on the class at all is an instance attribute, never `@public`);
-          names from non-public modules: the name resolves, and when the message says "Use
+  DAG202  names from non-public modules: the name resolves, and when the message says "Use
           the public `X` instead", X resolves to the same object
+  DAG203  members: is_public is false and the member is not a `PublicAttr` field (a member
+          that is not on the class at all is an instance attribute, never `@public`)
 
 A group whose symbol cannot be resolved counts as a difference too. Every difference must be
 listed in KNOWN.tsv, one per line (lines starting with `#` are comments):
@@ -175,7 +175,7 @@ def check(rt, code, symbol, parameter, finding):
         return check_private(symbol, finding["message"])
 
     owner, name, value = resolve(symbol)
-    if code == "DAG202":
+    if code in ("DAG202", "DAG203"):
         if isinstance(owner, type):
             if value is MISSING:
                 public = public_field(owner, name)
