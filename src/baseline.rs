@@ -148,7 +148,9 @@ impl Baseline {
 
     /// Reads a baseline file.
     pub fn read(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
+        let bytes = crate::discovery::read_user_file(path)
+            .map_err(|e| format!("reading baseline {}: {e}", path.display()))?;
+        let text = String::from_utf8(bytes)
             .map_err(|e| format!("reading baseline {}: {e}", path.display()))?;
         Baseline::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
     }

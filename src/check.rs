@@ -1417,7 +1417,28 @@ fn path_entry<'c>(
     (entry, public_path)
 }
 
+/// Links beyond which an attribute chain from a tracked name is not followed: no catalogued
+/// module, object or member path comes near it (dagster's deepest are under 10), and it keeps
+/// a chain that cycles through return types (`AssetKey.with_prefix.with_prefix...`) bounded.
+const MAX_PATH_LINKS: usize = 64;
+
 impl Knowledge for Checker {
+    fn extends(&self, path: &str) -> bool {
+        if bytecount::count(path.as_bytes(), b'.') >= MAX_PATH_LINKS {
+            return false;
+        }
+        let Some(catalog) = self.catalog_for(path) else {
+            // A tracked package without a catalog: only its private segments are judged.
+            return true;
+        };
+        let resolved = match alias_prefix(&catalog, path) {
+            Some((prefix, target)) => format!("{target}{}", &path[prefix.len()..]),
+            None => path.to_string(),
+        };
+        catalog.index.modules.contains(resolved.as_str())
+            || object_of_path(&catalog, &resolved).is_some()
+    }
+
     fn is_tracked(&self, top: &str) -> bool {
         self.catalogs.contains_key(top) || self.extra_packages.iter().any(|p| p == top)
     }

@@ -768,8 +768,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     let streaming = emitter.is_streaming();
     let mut failed = false;
     let totals = if stdin {
-        let mut source = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut source)
+        let source = crate::discovery::read_capped(std::io::stdin().lock())
             .map_err(|e| format!("reading stdin: {e}"))?;
         let name = args
             .stdin_filename
@@ -781,14 +780,21 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             print_notes(std::slice::from_ref(&versions));
         }
         let checker = &*versions.checker;
-        let (diagnostics, suppressed) = match crate::discovery::decode(&source) {
-            Ok(text) if args.parse_only => {
-                crate::syntax::parse_and_drop(&text);
-                (Vec::new(), 0)
-            }
-            Ok(text) => runner::check_text(checker, &name, &text, &settings, &Gate::new(checker)),
-            Err(message) => (vec![runner::io_error(&name, &message)], 0),
-        };
+        let (diagnostics, suppressed) =
+            runner::on_big_stack(|| {
+                match crate::discovery::over_limit(&source)
+                    .map_or_else(|| crate::discovery::decode(&source), Err)
+                {
+                    Ok(text) if args.parse_only => {
+                        crate::syntax::parse_and_drop(&text);
+                        (Vec::new(), 0)
+                    }
+                    Ok(text) => {
+                        runner::check_text(checker, &name, &text, &settings, &Gate::new(checker))
+                    }
+                    Err(message) => (vec![runner::io_error(&name, &message)], 0),
+                }
+            });
         failed |= streaming && fail_on::fails(&fail_on, &diagnostics);
         emitter.file(&name, runner::Findings::Owned(diagnostics));
         runner::Totals {

@@ -37,6 +37,13 @@ pub trait Knowledge {
     fn context_class(&self, decorator: &str) -> Option<String>;
     /// The catalog id of the class `path` names, if it is a catalogued class.
     fn class_id(&self, path: &str) -> Option<String>;
+    /// False when an attribute on `path` cannot name anything the catalogs know, so that the
+    /// chain `path.a.b...` ends (a long chain from a dagster name would otherwise make a path
+    /// per link, each as long as the chain). Default: every path goes on.
+    fn extends(&self, path: &str) -> bool {
+        let _ = path;
+        true
+    }
 }
 
 /// How a reference was written.
@@ -732,6 +739,14 @@ impl<'m> Resolver<'_, 'm> {
     }
 
     /// What an expression is bound to: a name, or an attribute chain on a bound name.
+    /// What `path.attr` is bound to: its own path, unless `path` names nothing an attribute
+    /// could continue (see [`Knowledge::extends`]).
+    fn attribute_path(&self, path: &str, attr: &str) -> Option<Bound> {
+        self.knowledge
+            .extends(path)
+            .then(|| Bound::Path(joined(&[path, attr])))
+    }
+
     fn expr_binding(&self, e: Expr) -> Option<Bound> {
         self.expr_binding_in(e, self.current)
     }
@@ -740,7 +755,7 @@ impl<'m> Resolver<'_, 'm> {
         match e.kind() {
             ExprKind::Name { id, .. } => self.lookup_from(scope, id),
             ExprKind::Attribute { value, attr, .. } => match self.expr_binding_in(value, scope)? {
-                Bound::Path(p) => Some(Bound::Path(joined(&[&p, attr]))),
+                Bound::Path(p) => self.attribute_path(&p, attr),
                 // A property or attribute whose type the catalog records continues the chain.
                 Bound::Instance(i) if !i.defines(attr) => self
                     .knowledge
@@ -955,7 +970,7 @@ impl<'m> Resolver<'_, 'm> {
             ExprKind::Attribute { value, attr, span } => {
                 let base = self.visit_chain(value);
                 let bound = match &base {
-                    Some(Bound::Path(p)) => Some(Bound::Path(joined(&[p, attr]))),
+                    Some(Bound::Path(p)) => self.attribute_path(p, attr),
                     // A property or attribute whose type the catalog records continues the chain.
                     Some(Bound::Instance(i)) if !i.defines(attr) => self
                         .knowledge

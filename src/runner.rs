@@ -224,6 +224,20 @@ pub fn display_path(path: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_owned()
 }
 
+/// Runs `work` on a thread with the workers' stack ([`WORKER_STACK`]): the parser recurses
+/// once per nesting level, so deeply nested code (10,000 brackets) needs far more than a main
+/// thread's 8 MiB. For the one-file paths (stdin) that do not go through [`check_files`].
+pub fn on_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(WORKER_STACK)
+            .spawn_scoped(scope, work)
+            .expect("spawn a thread")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
 /// Runs `work` on a pool of `threads` workers (0: one per core), for rayon's parallel
 /// iterators inside it.
 pub fn on_workers<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {

@@ -516,3 +516,50 @@ fn requests_after_shutdown_are_refused() {
     client.notify("exit", Value::Null);
     assert_eq!(client.exit_status().code(), Some(0));
 }
+
+#[test]
+fn bad_framing_is_survived_and_later_messages_answered() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let body = r#"{"jsonrpc": "2.0", "id": 900, "method": "dagster/unknownMethod"}"#;
+    for bad in [
+        format!("Content-Length: abc\r\n\r\n{body}").into_bytes(),
+        format!("Content-Length: -5\r\n\r\n{body}").into_bytes(),
+        format!("Content-Length: 10\r\n\r\n{body}").into_bytes(),
+        b"X-Header: \xff\xfe\r\n".to_vec(),
+    ] {
+        client.write_raw(&bad);
+        let unknown = client.request("dagster/unknownMethod", json!({}));
+        assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+    }
+    client.shutdown_and_exit();
+}
+
+/// One line with `terms` DAG001 findings (`dg.SourceAsset + dg.SourceAsset + ...`).
+fn many_findings_on_one_line(terms: usize) -> String {
+    format!(
+        "import dagster as dg\nx = {}\n",
+        vec!["dg.SourceAsset"; terms].join(" + ")
+    )
+}
+
+#[test]
+fn hover_and_code_actions_answer_on_a_line_of_many_findings() {
+    let mut client = Client::start();
+    let uri = client.uri(FILE);
+    client.initialize(json!({}));
+    let terms = 5_000;
+    client.open(&uri, &many_findings_on_one_line(terms));
+    assert_eq!(client.diagnostics(&uri, 1).len(), terms);
+    // The last term: "x = " then (terms - 1) × "dg.SourceAsset + ".
+    let last = 4 + (terms as u64 - 1) * 17;
+    let actions = code_actions(&mut client, &uri, range(1, last + 5, last + 5));
+    assert!(
+        actions
+            .iter()
+            .any(|a| a["title"] == "Suppress with # noqa: DAG001"),
+        "{actions:#?}"
+    );
+    assert!(hover(&mut client, &uri, 1, last + 5).contains("deprecated"));
+    client.shutdown_and_exit();
+}

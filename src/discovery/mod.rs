@@ -87,8 +87,20 @@ impl Walk {
                 found.push(Found::File(path.clone()));
                 continue;
             }
+            // The `ignore` crate opens the ignore files of the root's folders and of every
+            // folder it enters: one that is a FIFO would block it for ever.
+            let guarded = !self.no_gitignore;
+            let blocked = move |dir: &Path| guarded.then(|| blocking_ignore_file(dir)).flatten();
+            if let Some(bad) =
+                std::iter::successors(Some(path.as_path()), |d| d.parent()).find_map(blocked)
+            {
+                found.push(bad);
+                continue;
+            }
             let excludes = self.exclude.clone();
             let recorder = recorder.clone();
+            let refused = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let refused_by_filter = refused.clone();
             let mut builder = ignore::WalkBuilder::new(path);
             builder
                 .hidden(true)
@@ -104,8 +116,14 @@ impl Walk {
                     let name = e.file_name().to_string_lossy();
                     let is_dir = e.file_type().is_some_and(|t| t.is_dir());
                     let excluded_dir = is_dir && DEFAULT_EXCLUDES.contains(&name.as_ref());
-                    let kept = !excluded_dir
+                    let mut kept = !excluded_dir
                         && !excludes.iter().any(|x| matches_exclude(x, e.path(), &name));
+                    if kept && is_dir {
+                        if let Some(bad) = blocked(e.path()) {
+                            refused_by_filter.lock().expect("refused folders").push(bad);
+                            kept = false;
+                        }
+                    }
                     match &recorder {
                         Some(recorder) if kept && e.path_is_symlink() => recorder.unkeep(),
                         Some(recorder) if kept && is_dir => recorder.folder(e.path()),
@@ -137,6 +155,7 @@ impl Walk {
                 })
             });
             found.append(&mut walked.into_inner().expect("walk results"));
+            found.append(&mut refused.lock().expect("refused folders"));
         }
         // By bytes (a memcmp; `Path`'s component-wise order was the slowest part of an
         // unchanged, cached run, and its equality shows in a cold run's profile): equal paths
@@ -145,6 +164,26 @@ impl Walk {
         found.dedup_by(|a, b| key(a).as_os_str() == key(b).as_os_str());
         found
     }
+}
+
+/// The ignore files a walk reads in a folder.
+const IGNORE_FILES: [&str; 3] = [".gitignore", ".ignore", ".git/info/exclude"];
+
+/// An error for the first ignore file of `dir` that exists but is not a regular file (a FIFO
+/// would block the walk, a device would never end): the folder is then not walked.
+fn blocking_ignore_file(dir: &Path) -> Option<Found> {
+    IGNORE_FILES.iter().find_map(|name| {
+        let file = dir.join(name);
+        let meta = std::fs::metadata(&file).ok()?;
+        (!meta.is_file()).then(|| {
+            let message = format!(
+                "{}; the folder `{}` is not checked: the ignore file that applies to it cannot be read",
+                not_regular(&meta),
+                dir.display()
+            );
+            Found::Error(file, message)
+        })
+    })
 }
 
 fn key(f: &Found) -> &Path {
@@ -331,32 +370,110 @@ fn top_package_uncached(file: &Path) -> Option<Package> {
     top
 }
 
-/// Reads a source file's bytes (not decoded: see [`decode_owned`]).
+/// Reads a source file's bytes (not decoded: see [`decode_owned`]). Only a regular file is
+/// read (a FIFO, device or socket named `.py` would block or never end), and never more than
+/// [`MAX_FILE_SIZE`] bytes, whatever its size claims (`/proc` files and links to devices
+/// claim 0).
 pub fn read_bytes(path: &Path) -> Result<(Vec<u8>, std::fs::Metadata), String> {
-    // One open and one fstat (a separate stat first cost a system call per file).
-    let mut file = std::fs::File::open(path).map_err(|e| io_message(&e))?;
+    // One open and one fstat (a separate stat first cost a system call per file). Opened
+    // without blocking: opening a FIFO would otherwise wait for a writer.
+    let mut file = open_nonblocking(path).map_err(|e| io_message(&e))?;
     let meta = file.metadata().map_err(|e| io_message(&e))?;
     if meta.is_dir() {
         return Err("is a directory".into());
     }
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
     if meta.len() > MAX_FILE_SIZE {
-        return Err(format!(
-            "file is {} bytes, over the {} MiB limit for source files",
-            meta.len(),
-            MAX_FILE_SIZE >> 20
-        ));
+        return Err(too_big(meta.len()));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     read_to_end(&mut file, &mut bytes).map_err(|e| io_message(&e))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(too_big(bytes.len() as u64));
+    }
     Ok((bytes, meta))
 }
 
-/// Reads the rest of `file` into `bytes`: reads into the spare capacity until one returns
-/// nothing (std's `File::read_to_end` first asks the file's size and position again, two
-/// more system calls per file).
+/// Reads a file the user named (a baseline, a file quoted in a report) as [`read_bytes`]
+/// does: a regular file of at most [`MAX_FILE_SIZE`] bytes, else an error saying why.
+pub fn read_user_file(path: &Path) -> Result<Vec<u8>, String> {
+    read_bytes(path).map(|(bytes, _)| bytes)
+}
+
+/// Reads at most [`MAX_FILE_SIZE`]` + 1` bytes from `input` (stdin): more than
+/// [`MAX_FILE_SIZE`] is over the limit (see [`over_limit`]).
+pub fn read_capped(input: impl std::io::Read) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut input.take(MAX_FILE_SIZE + 1), &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Why `bytes` cannot be checked because of their size, if they are over the limit.
+pub fn over_limit(bytes: &[u8]) -> Option<String> {
+    (bytes.len() as u64 > MAX_FILE_SIZE).then(|| too_big(bytes.len() as u64))
+}
+
+fn too_big(len: u64) -> String {
+    // Past the limit reading stops: the true size is known only from a file's metadata.
+    let size = match len > MAX_FILE_SIZE + 1 {
+        true => format!("file is {len} bytes, "),
+        false => String::new(),
+    };
+    format!(
+        "{size}over the {} MiB limit for source files",
+        MAX_FILE_SIZE >> 20
+    )
+}
+
+/// What a path that is neither a file nor a folder is, as the reason it is not read.
+fn not_regular(meta: &std::fs::Metadata) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        let what = if t.is_fifo() {
+            "a FIFO (named pipe)"
+        } else if t.is_char_device() {
+            "a character device"
+        } else if t.is_block_device() {
+            "a block device"
+        } else if t.is_socket() {
+            "a socket"
+        } else {
+            "not a regular file"
+        };
+        format!("{what}, not a regular file: not read")
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        "not a regular file: not read".into()
+    }
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// Reads the rest of `file` into `bytes`, stopping once it holds more than [`MAX_FILE_SIZE`]
+/// bytes: reads into the spare capacity until one returns nothing (std's
+/// `File::read_to_end` first asks the file's size and position again, two more system calls
+/// per file).
 #[cfg(unix)]
 fn read_to_end(file: &mut std::fs::File, bytes: &mut Vec<u8>) -> std::io::Result<()> {
-    loop {
+    while bytes.len() as u64 <= MAX_FILE_SIZE {
         if bytes.len() == bytes.capacity() {
             bytes.reserve(8 * 1024);
         }
@@ -366,11 +483,12 @@ fn read_to_end(file: &mut std::fs::File, bytes: &mut Vec<u8>) -> std::io::Result
             Err(e) => return Err(e.into()),
         }
     }
+    Ok(())
 }
 
 #[cfg(not(unix))]
 fn read_to_end(file: &mut std::fs::File, bytes: &mut Vec<u8>) -> std::io::Result<()> {
-    std::io::Read::read_to_end(file, bytes).map(|_| ())
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_FILE_SIZE + 1), bytes).map(|_| ())
 }
 
 /// [`decode`] of bytes it may keep: plain UTF-8 (the common case) becomes the string without a

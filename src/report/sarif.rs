@@ -60,7 +60,7 @@ struct ReadFingerprints {
 impl Fingerprints for ReadFingerprints {
     fn get(&mut self, filename: &str, line: u32) -> Option<String> {
         let hashes = self.files.entry(filename.to_string()).or_insert_with(|| {
-            let bytes = std::fs::read(filename).ok()?;
+            let bytes = crate::discovery::read_user_file(filename.as_ref()).ok()?;
             Some(line_hashes(&String::from_utf8_lossy(&bytes)))
         });
         hashes.as_ref()?.get(line as usize - 1).cloned()

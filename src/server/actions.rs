@@ -23,17 +23,16 @@ pub fn quick_fixes(
         .iter()
         .filter(|d| d.span.start <= range.end && range.start <= d.span.end);
     let mut actions = Vec::new();
-    let mut suppressed = Vec::new();
+    let mut suppressed = std::collections::HashSet::new();
     for finding in touching {
         let diagnostic = diagnostics::to_lsp(finding, text);
         if let Some((title, edit)) = rename(source, text, finding) {
             actions.push(action(uri, title, edit, diagnostic.clone()));
         }
         let key = (finding.start.row, finding.rule.code);
-        if suppressed.contains(&key) {
+        if !suppressed.insert(key) {
             continue;
         }
-        suppressed.push(key);
         if let Some(edit) = noqa(source, text, finding) {
             let title = format!("Suppress with # noqa: {}", finding.rule.code);
             actions.push(action(uri, title, edit, diagnostic));

@@ -54,6 +54,10 @@ pub struct Text<'a> {
     text: &'a str,
     index: LineIndex,
     encoding: Encoding,
+    /// The byte offsets of the text's non-ASCII characters, in order: a position counts only
+    /// those between its line's start and itself (a line of 100,000 findings would otherwise
+    /// cost its length per finding).
+    non_ascii: Vec<u32>,
 }
 
 impl<'a> Text<'a> {
@@ -63,6 +67,11 @@ impl<'a> Text<'a> {
             text,
             index: LineIndex::new(text),
             encoding,
+            non_ascii: text
+                .char_indices()
+                .filter(|(_, c)| !c.is_ascii())
+                .map(|(at, _)| at as u32)
+                .collect(),
         }
     }
 
@@ -70,12 +79,19 @@ impl<'a> Text<'a> {
     pub fn position(&self, offset: u32) -> Position {
         let offset = floor_char_boundary(self.text, offset as usize);
         let line = self.index.line_of(offset as u32);
-        let start = self.index.line_span(self.text, line).start as usize;
-        let character = self.text[start..offset]
-            .chars()
-            .map(|c| self.encoding.units(c))
+        let start = self.index.line_span(self.text, line).start;
+        let offset = offset as u32;
+        // One unit per byte, corrected for the non-ASCII characters before `offset`.
+        let first = self.non_ascii.partition_point(|&at| at < start);
+        let last = self.non_ascii.partition_point(|&at| at < offset);
+        let correction: u32 = self.non_ascii[first..last]
+            .iter()
+            .map(|&at| {
+                let c = self.text[at as usize..].chars().next().unwrap_or_default();
+                c.len_utf8() as u32 - self.encoding.units(c)
+            })
             .sum();
-        Position::new(line as u32, character)
+        Position::new(line as u32, offset - start - correction)
     }
 
     /// The range of a byte span.

@@ -47,30 +47,45 @@ pub fn spawn_reader(input: impl BufRead + Send + 'static) -> Receiver<Incoming> 
     receiver
 }
 
-/// Reads one frame; `None` at the end of the input.
+/// Header lines are read in pieces of at most this many bytes.
+const MAX_LINE: u64 = 1 << 20;
+
+/// Reads one frame; `None` at the end of the input. A frame whose `Content-Length` is not a
+/// number is answered as malformed; the reader then finds the next frame by its
+/// `Content-Length` header, wherever it starts (after a body without a newline, or after the
+/// rest of a body whose announced length was too small).
 fn read_frame(input: &mut impl BufRead) -> Option<Incoming> {
-    let mut length = None;
-    let mut line = String::new();
+    let mut length: Option<Result<usize, String>> = None;
+    let mut line = Vec::new();
     loop {
         line.clear();
-        match input.read_line(&mut line) {
+        match input.by_ref().take(MAX_LINE).read_until(b'\n', &mut line) {
             Ok(0) | Err(_) => return None,
             Ok(_) => {}
         }
-        let header = line.trim_end_matches(['\r', '\n']);
+        // (Bytes, not text: a header that is not UTF-8 is skipped like any unknown one.)
+        let header = String::from_utf8_lossy(&line);
+        let header = header.trim_end_matches(['\r', '\n']);
         if header.is_empty() {
-            if line.is_empty() || length.is_some() {
+            if length.is_some() {
                 break;
             }
             continue; // blank lines between frames
         }
-        if let Some((name, value)) = header.split_once(':') {
-            if name.trim().eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse::<usize>().ok();
-            }
+        if let Some(value) = content_length(header) {
+            length = Some(value.parse::<usize>().map_err(|_| value.to_string()));
         }
     }
-    let length = length?;
+    let length = match length? {
+        Ok(length) => length,
+        Err(value) => {
+            return Some(malformed(
+                Value::Null,
+                ErrorCode::InvalidRequest,
+                format!("invalid Content-Length `{value}`: the frame is skipped"),
+            ))
+        }
+    };
     if length > MAX_BODY {
         io::copy(&mut input.take(length as u64), &mut io::sink()).ok()?;
         return Some(malformed(
@@ -82,6 +97,15 @@ fn read_frame(input: &mut impl BufRead) -> Option<Incoming> {
     let mut body = vec![0; length];
     input.read_exact(&mut body).ok()?;
     Some(parse(&body))
+}
+
+/// The value of the `Content-Length` header in `line`, which may follow other bytes (the end
+/// of a frame the reader could not delimit).
+fn content_length(line: &str) -> Option<&str> {
+    const NAME: &str = "content-length";
+    let at = line.to_ascii_lowercase().find(NAME)?;
+    let value = line[at + NAME.len()..].trim_start().strip_prefix(':')?;
+    Some(value.trim())
 }
 
 fn malformed(id: Value, code: ErrorCode, message: String) -> Incoming {
@@ -172,6 +196,34 @@ mod tests {
         ));
         assert!(
             matches!(&read[2], Incoming::Message(Message::Request(r)) if r.method == "shutdown")
+        );
+    }
+
+    #[test]
+    fn the_reader_recovers_from_bad_lengths_and_headers() {
+        let shutdown = frame(r#"{"jsonrpc": "2.0", "id": 1, "method": "shutdown"}"#);
+        let body = r#"{"jsonrpc": "2.0", "id": 2, "method": "x"}"#;
+        for bad in [
+            format!("Content-Length: abc\r\n\r\n{body}"),
+            format!("Content-Length: -5\r\n\r\n{body}"),
+            format!("Content-Length: 10\r\n\r\n{body}"),
+        ] {
+            let mut input = bad.into_bytes();
+            input.extend_from_slice(shutdown.as_bytes());
+            let mut reader = io::Cursor::new(input);
+            let read: Vec<Incoming> = std::iter::from_fn(|| read_frame(&mut reader)).collect();
+            assert!(
+                matches!(read.last(), Some(Incoming::Message(Message::Request(r))) if r.method == "shutdown"),
+                "{read:?}"
+            );
+        }
+        // A header that is not UTF-8.
+        let mut input = b"X-Bad: \xff\xfe\r\n".to_vec();
+        input.extend_from_slice(shutdown.as_bytes());
+        let read = read_frame(&mut io::Cursor::new(&input));
+        assert!(
+            matches!(&read, Some(Incoming::Message(Message::Request(r))) if r.method == "shutdown"),
+            "{read:?}"
         );
     }
 
