@@ -604,7 +604,7 @@ impl Checker {
                     RefKind::Member { via } => via,
                     _ => "",
                 };
-                member_findings(catalog, class, name, via)
+                self.member_findings(catalog, class, name, via)
             }
             (Target::Path(path), RefKind::Keyword { param }) => {
                 let Some(catalog) = self.catalog_for(path) else {
@@ -817,7 +817,7 @@ impl Checker {
         };
         for (i, member) in segments.iter().enumerate().skip(module_len + 1) {
             if i == last {
-                out.extend(member_findings(catalog, &class, member, ""));
+                out.extend(self.member_findings(catalog, &class, member, ""));
                 break;
             }
             match catalog
@@ -829,6 +829,73 @@ impl Checker {
             }
         }
         out
+    }
+
+    /// Judges member `name` of class `class` (reached through an object inferred `via`).
+    fn member_findings(&self, catalog: Cat, class: &str, name: &str, via: &str) -> Vec<Finding> {
+        if name.starts_with("__") && name.ends_with("__") {
+            return Vec::new();
+        }
+        let display = format!("{}.{name}", short_class(class));
+        let symbol = member_symbol(catalog, class, name);
+        let via_text = if via.is_empty() {
+            String::new()
+        } else {
+            format!(" Type inferred from {via}.")
+        };
+        let found = catalog.member(class, name);
+        if name.starts_with('_') {
+            if found.is_some() || private_segment(name).is_some() {
+                return vec![Finding {
+                    code: "DAG201",
+                    message: format!(
+                        "`{display}` is a private member: it has no stability guarantee.{via_text}"
+                    ),
+                    symbol: Some(symbol),
+                    ..Finding::default()
+                }];
+            }
+            return Vec::new();
+        }
+        match found {
+            None => Vec::new(),
+            Some((_, Some(object))) if !object.markers.is_empty() => {
+                let mut out = status_findings(&catalog, object.markers.clone(), &display, &symbol);
+                for f in &mut out {
+                    f.message.push_str(&via_text);
+                }
+                out
+            }
+            Some((_, Some(object))) if object.public || object.kind == Some(Kind::Attribute) => {
+                Vec::new()
+            }
+            // A library that marks nothing `@public` (dagster_pipes, many integrations) draws no
+            // line between public and other members: none is reported.
+            Some((id, _)) if !self.marks_public(catalog, top(&id)) => Vec::new(),
+            Some((_, object)) => {
+                let kind = object.and_then(|o| o.kind).map_or("member", Kind::as_str);
+                vec![Finding {
+                    code: "DAG203",
+                    message: format!(
+                        "`{display}` is not a public {kind}: dagster's stability guarantee covers only `@public` members.{via_text}"
+                    ),
+                    symbol: Some(symbol),
+                    ..Finding::default()
+                }]
+            }
+        }
+    }
+
+    /// True when `catalog` marks some object of `package` `@public` (memoized per thread).
+    fn marks_public(&self, catalog: Cat, package: &str) -> bool {
+        self.answer(&["marks-public", &catalog.package, package], || {
+            catalog
+                .objects
+                .iter()
+                .any(|(id, object)| object.public && top(id) == package)
+                .then(String::new)
+        })
+        .is_some()
     }
 }
 
@@ -1191,57 +1258,6 @@ fn breaking_version(marker: &Marker) -> Option<String> {
         .breaking_version
         .clone()
         .filter(|v| !v.trim().is_empty())
-}
-
-fn member_findings(catalog: Cat, class: &str, name: &str, via: &str) -> Vec<Finding> {
-    if name.starts_with("__") && name.ends_with("__") {
-        return Vec::new();
-    }
-    let display = format!("{}.{name}", short_class(class));
-    let symbol = member_symbol(catalog, class, name);
-    let via_text = if via.is_empty() {
-        String::new()
-    } else {
-        format!(" Type inferred from {via}.")
-    };
-    let found = catalog.member(class, name);
-    if name.starts_with('_') {
-        if found.is_some() || private_segment(name).is_some() {
-            return vec![Finding {
-                code: "DAG201",
-                message: format!(
-                    "`{display}` is a private member: it has no stability guarantee.{via_text}"
-                ),
-                symbol: Some(symbol),
-                ..Finding::default()
-            }];
-        }
-        return Vec::new();
-    }
-    match found {
-        None => Vec::new(),
-        Some((_, Some(object))) if !object.markers.is_empty() => {
-            let mut out = status_findings(&catalog, object.markers.clone(), &display, &symbol);
-            for f in &mut out {
-                f.message.push_str(&via_text);
-            }
-            out
-        }
-        Some((_, Some(object))) if object.public || object.kind == Some(Kind::Attribute) => {
-            Vec::new()
-        }
-        Some((_, object)) => {
-            let kind = object.and_then(|o| o.kind).map_or("member", Kind::as_str);
-            vec![Finding {
-                code: "DAG203",
-                message: format!(
-                    "`{display}` is not a public {kind}: dagster's stability guarantee covers only `@public` members.{via_text}"
-                ),
-                symbol: Some(symbol),
-                ..Finding::default()
-            }]
-        }
-    }
 }
 
 /// Dagster's hint texts, trimmed to one line.
@@ -1654,6 +1670,33 @@ TextMetadataValue._private_member
             f,
             ["DAG202 dagster.components.core.context.ComponentLoadContext @ 1"],
             "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn members_of_a_library_that_marks_nothing_public_are_not_reported_as_non_public() {
+        let catalogs = [("dagster", "1.13.29"), ("dagster_pipes", "1.13.29")]
+            .iter()
+            .map(|(p, v)| shipped::find(p, v).expect("shipped catalog"))
+            .collect();
+        let checker = Checker::new(catalogs, Vec::new());
+        let source = "from dagster_pipes import PipesContext
+import dagster as dg
+def f(c: PipesContext, r: dg.ConfigurableResource):
+    c.get_extra('x')
+    c.report_asset_materialization()
+    r.get_resource_context()
+";
+        let found: Vec<String> = checker
+            .check_source("a.py", source)
+            .iter()
+            .map(|d| format!("{} {}", d.rule.code, d.symbol.as_deref().unwrap_or("-")))
+            .collect();
+        // dagster marks members `@public`, dagster_pipes marks nothing.
+        assert_eq!(
+            found,
+            ["DAG203 dagster.ConfigurableResource.get_resource_context"],
+            "{found:#?}"
         );
     }
 
