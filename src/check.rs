@@ -1438,10 +1438,19 @@ fn path_entry<'c>(
 /// a chain that cycles through return types (`AssetKey.with_prefix.with_prefix...`) bounded.
 const MAX_PATH_LINKS: usize = 64;
 
+/// Links up to which an attribute chain is followed whatever the catalog knows of it, so that
+/// a use reaching a private or uncatalogued name (`defs._private_thing` on a private module
+/// the catalog does not list) is still judged; the catalog decides only past it.
+const FREE_PATH_LINKS: usize = 8;
+
 impl Knowledge for Checker {
     fn extends(&self, path: &str) -> bool {
-        if bytecount::count(path.as_bytes(), b'.') >= MAX_PATH_LINKS {
+        let links = bytecount::count(path.as_bytes(), b'.');
+        if links >= MAX_PATH_LINKS {
             return false;
+        }
+        if links < FREE_PATH_LINKS {
+            return true;
         }
         let Some(catalog) = self.catalog_for(path) else {
             // A tracked package without a catalog: only its private segments are judged.

@@ -150,6 +150,26 @@ fn validate(path: &Path, options: &Options) -> Result<(), String> {
     for code in codes {
         validate_selector(code).map_err(|e| format!("{}: {e}", path.display()))?;
     }
+    // Globs are compiled when they are matched; a malformed one would match nothing, silently.
+    let globs = [
+        ("exclude", &options.exclude),
+        ("extend-exclude", &options.extend_exclude),
+    ]
+    .into_iter()
+    .flat_map(|(key, globs)| globs.iter().flatten().map(move |g| (key, g)))
+    .chain(
+        options
+            .per_file_ignores
+            .iter()
+            .flat_map(|m| m.keys().map(|g| ("per-file-ignores", g))),
+    );
+    for (key, glob) in globs {
+        validate_glob(glob).map_err(|e| format!("{}: `{key}`: {e}", path.display()))?;
+    }
+    for value in options.fail_on.iter().flatten() {
+        crate::fail_on::FailOn::parse(value)
+            .map_err(|e| format!("{}: `fail-on`: {e}", path.display()))?;
+    }
     if let Some(severity) = &options.severity {
         for code in severity.keys() {
             if rules::by_code(code).is_none() {
@@ -183,6 +203,15 @@ fn rule_codes() -> String {
         .map(|r| r.code)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Checks that a glob of `exclude` or `per-file-ignores` compiles (as it will be matched).
+pub fn validate_glob(glob: &str) -> Result<(), String> {
+    ignore::overrides::OverrideBuilder::new("/")
+        .add(glob)
+        .and_then(|b| b.build())
+        .map(drop)
+        .map_err(|e| format!("`{glob}` is not a valid glob: {e}"))
 }
 
 /// Checks that a selector names a rule or a prefix of one (or `ALL`).
@@ -426,6 +455,33 @@ mod tests {
         assert!(err.contains("dagster-api-lint.toml"), "{err}");
         assert!(err.contains("selekt"), "{err}");
         assert!(err.contains("accepted keys: select"), "{err}");
+    }
+
+    #[test]
+    fn malformed_globs_and_fail_on_values_are_errors_naming_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        for (text, key) in [
+            ("exclude = [\"[\"]\n", "`exclude`"),
+            ("extend-exclude = [\"a/[b\"]\n", "`extend-exclude`"),
+            (
+                "[per-file-ignores]\n\"tests/[x\" = [\"DAG201\"]\n",
+                "`per-file-ignores`",
+            ),
+            ("fail-on = [\"banana\"]\n", "`fail-on`"),
+        ] {
+            let path = write(dir.path(), "dagster-api-lint.toml", text);
+            let err = load(&path).unwrap_err();
+            assert!(
+                err.contains(key) && err.contains("dagster-api-lint.toml"),
+                "{err}"
+            );
+        }
+        let path = write(
+            dir.path(),
+            "dagster-api-lint.toml",
+            "exclude = [\"build\", \"*.gen.py\"]\nfail-on = [\"deprecated\", \"warning\"]\n",
+        );
+        assert!(load(&path).unwrap().is_some());
     }
 
     #[test]

@@ -460,5 +460,5 @@ fn configuration_sets_fail_on_and_baseline() {
     .unwrap();
     let bad = run_in(dir.path(), &["src"]);
     assert_eq!(bad.code, 2);
-    assert!(bad.stderr.contains("fail-on: `often`"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("`fail-on`: `often`"), "{}", bad.stderr);
 }

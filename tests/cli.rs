@@ -399,6 +399,31 @@ fn configuration_files() {
         "{}",
         stderr(&out)
     );
+
+    // Values that were accepted silently before: a glob that does not compile, a fail-on that
+    // is neither a severity nor a status; a run and --show-settings both refuse them.
+    for (text, key) in [
+        (&b"exclude = [\"[\"]\n"[..], "`exclude`"),
+        (
+            b"[per-file-ignores]\n\"src/[a\" = [\"DAG201\"]\n",
+            "`per-file-ignores`",
+        ),
+        (b"fail-on = [\"banana\"]\n", "`fail-on`"),
+    ] {
+        let broken = project(&[
+            ("dagster-api-lint.toml", text),
+            ("a.py", b"import dagster\n"),
+        ]);
+        for args in [&["a.py"][..], &["check", "--show-settings", "a.py"]] {
+            let out = run(broken.path(), args);
+            assert_eq!(out.status.code(), Some(2), "{args:?} {key}");
+            assert!(
+                stderr(&out).contains(key) && stderr(&out).contains("dagster-api-lint.toml"),
+                "{}",
+                stderr(&out)
+            );
+        }
+    }
 }
 
 #[test]

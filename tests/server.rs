@@ -461,6 +461,30 @@ fn configuration_applies_and_reloads_when_it_changes() {
 }
 
 #[test]
+fn a_malformed_configuration_is_shown_to_the_user() {
+    let mut client = Client::start();
+    let uri = client.uri(FILE);
+    let config = client.workspace.path().join("dagster-api-lint.toml");
+    std::fs::write(&config, "fail-on = [\"banana\"]\n").unwrap();
+    client.initialize(json!({}));
+    client.open(&uri, SOURCE);
+    let shown = client.wait("window/showMessage", |m| {
+        m["method"] == "window/showMessage"
+    });
+    assert_eq!(shown["params"]["type"], 1, "an error: {shown}");
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("dagster-api-lint.toml")
+            && message.contains("banana")
+            && message.contains("using the default"),
+        "{message}"
+    );
+    // The document is still checked, with the defaults.
+    assert_eq!(codes(&client.diagnostics(&uri, 1)), ["DAG001", "DAG002"]);
+    client.shutdown_and_exit();
+}
+
+#[test]
 fn malformed_messages_and_unknown_methods_are_answered_and_survived() {
     let mut client = Client::start();
     let uri = client.uri(FILE);

@@ -537,6 +537,19 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
                 ))
             }
         },
+        // CPython's ASCII codec and its aliases (the web's `ascii` label means windows-1252,
+        // which would accept every byte).
+        Some(
+            "ascii" | "us-ascii" | "us" | "646" | "ansi-x3.4-1968" | "cp367" | "csascii" | "ibm367"
+            | "iso646-us" | "iso-646.irv-1991" | "iso-ir-6",
+        ) => match bytes.iter().position(|b| !b.is_ascii()) {
+            None => Ok(String::from_utf8(bytes.to_vec()).expect("ASCII is UTF-8")),
+            Some(at) => Err(format!(
+                "byte {:#04x} at line {} (byte {at}) is not ASCII, as the coding declaration says",
+                bytes[at],
+                bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1
+            )),
+        },
         Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1") => {
             Ok(bytes.iter().map(|&b| b as char).collect())
         }
@@ -605,6 +618,23 @@ mod tests {
     fn honours_pep263_latin1() {
         let text = decode(b"# -*- coding: latin-1 -*-\ns = '\xe9'\n").unwrap();
         assert!(text.contains('é'));
+    }
+
+    #[test]
+    fn a_coding_declaration_of_ascii_rejects_other_bytes_as_cpython_does() {
+        for declaration in [
+            "# -*- coding: ascii -*-",
+            "# coding=us-ascii",
+            "# coding: 646",
+        ] {
+            let source = format!("{declaration}\ns = 'x'\n");
+            assert_eq!(decode(source.as_bytes()).unwrap(), source);
+            let mut bad = format!("{declaration}\ns = '").into_bytes();
+            bad.extend_from_slice(b"\xe9'\n");
+            let err = decode(&bad).unwrap_err();
+            assert!(err.contains("line 2") && err.contains("not ASCII"), "{err}");
+            assert!(decode_owned(bad).is_err());
+        }
     }
 
     #[test]

@@ -179,10 +179,13 @@ impl Server {
             }
             Incoming::Message(Message::Request(request)) => {
                 self.on_request(request);
+                self.show_problems();
                 None
             }
             Incoming::Message(Message::Notification(notification)) => {
-                self.on_notification(notification)
+                let exit = self.on_notification(notification);
+                self.show_problems();
+                exit
             }
             Incoming::Message(Message::Response(response)) => {
                 if let Err(error) = response.response_result {
@@ -486,10 +489,9 @@ impl Server {
         let path = document.path.as_deref();
         let name = workspace::display_name(path, uri);
         let checker = self.workspace.checker_for(path);
-        let project = self.workspace.project_for(path);
+        let settings = self.workspace.settings_for(path);
         let started = Instant::now();
         let checked = panic::catch_unwind(AssertUnwindSafe(|| {
-            let settings = workspace::settings_for(project, path);
             let gate = Gate::new(&checker);
             runner::check_text(&checker, &name, &document.text, &settings, &gate).0
         }));
@@ -509,6 +511,19 @@ impl Server {
         let version = document.version;
         document.findings = Some(findings);
         self.publish(uri.clone(), published, Some(version));
+    }
+
+    /// Shows the configuration errors met while answering (`window/showMessage`): the user
+    /// learns that the defaults apply instead of their configuration.
+    fn show_problems(&mut self) {
+        for message in self.workspace.take_problems() {
+            let params = lsp_types::ShowMessageParams {
+                typ: lsp_types::MessageType::ERROR,
+                message: format!("dagster-api-lint: {message}"),
+            };
+            let method = notify::ShowMessage::METHOD.to_string();
+            self.send(&Message::Notification(Notification::new(method, params)));
+        }
     }
 
     fn publish(&mut self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {

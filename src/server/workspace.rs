@@ -50,6 +50,10 @@ pub struct Workspace {
     projects: HashMap<PathBuf, Project>,
     /// The version projects whose notes were logged (once each).
     noted: HashSet<Option<PathBuf>>,
+    /// Configuration errors not yet shown to the user (see [`Workspace::take_problems`]).
+    problems: Vec<String>,
+    /// Configuration errors shown since the last reload (each is shown once).
+    shown: HashSet<String>,
 }
 
 impl Workspace {
@@ -75,9 +79,16 @@ impl Workspace {
                 .cloned()
                 .unwrap_or_else(|| PathBuf::from("/")),
         };
-        self.projects
-            .entry(anchor)
-            .or_insert_with_key(|anchor| open(anchor))
+        if !self.projects.contains_key(&anchor) {
+            let project = Project::open(&anchor, Source::Discover, Overrides::default())
+                .unwrap_or_else(|error| {
+                    self.problem(format!("{error}; using the default configuration"));
+                    Project::open(&anchor, Source::Isolated, Overrides::default())
+                        .expect("a project without configuration opens")
+                });
+            self.projects.insert(anchor.clone(), project);
+        }
+        &self.projects[&anchor]
     }
 
     /// The checker of a document: that of the version project of its path (see
@@ -92,7 +103,7 @@ impl Workspace {
             (None, None) => project.version_project_of_dir(Path::new("/")),
         };
         let versions = versions.unwrap_or_else(|error| {
-            log(&format!("{error}; using the default configuration"));
+            self.problem(format!("{error}; using the default configuration"));
             let dir = path.and_then(Path::parent).or(folder.as_deref());
             let dir = dir.unwrap_or(Path::new("/"));
             Project::open(dir, Source::Isolated, Overrides::default())
@@ -107,32 +118,42 @@ impl Workspace {
         versions.checker.clone()
     }
 
+    /// The rule settings of the document at `path` in its project; the defaults (and a
+    /// problem to show) when its configuration cannot be read.
+    pub fn settings_for(&mut self, path: Option<&Path>) -> RuleSettings {
+        let project = self.project_for(path);
+        let Some(path) = path else {
+            return project.config.rule_settings(None);
+        };
+        match project.rule_settings(path) {
+            Ok(settings) => settings,
+            Err(error) => {
+                self.problem(format!("{error}; using the default settings"));
+                RuleSettings::default()
+            }
+        }
+    }
+
     /// Forgets the projects: a configuration file changed.
     pub fn reload(&mut self) {
         self.projects.clear();
         self.noted.clear();
+        self.shown.clear();
     }
-}
 
-/// Opens the project at `anchor`; with a broken configuration, the defaults (and a log line).
-fn open(anchor: &Path) -> Project {
-    Project::open(anchor, Source::Discover, Overrides::default()).unwrap_or_else(|error| {
-        log(&format!("{error}; using the default configuration"));
-        Project::open(anchor, Source::Isolated, Overrides::default())
-            .expect("a project without configuration opens")
-    })
-}
+    /// Logs a configuration error and queues it to be shown, once until the next reload.
+    fn problem(&mut self, message: String) {
+        log(&message);
+        if self.shown.insert(message.clone()) {
+            self.problems.push(message);
+        }
+    }
 
-/// The rule settings of the file at `path` in `project`; the defaults (and a log line) when
-/// its configuration cannot be read.
-pub fn settings_for(project: &Project, path: Option<&Path>) -> RuleSettings {
-    let Some(path) = path else {
-        return project.config.rule_settings(None);
-    };
-    project.rule_settings(path).unwrap_or_else(|error| {
-        log(&format!("{error}; using the default settings"));
-        RuleSettings::default()
-    })
+    /// The configuration errors met since the last call, for the user to see (the CLI exits 2
+    /// on them; an editor keeps going with the defaults but says so).
+    pub fn take_problems(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.problems)
+    }
 }
 
 #[cfg(test)]
@@ -177,11 +198,12 @@ mod tests {
         let file = inner.join("a.py");
         let project = workspace.project_for(Some(&file));
         assert_eq!(project.root, inner);
-        assert_eq!(settings_for(project, Some(&file)).ignore, ["DAG2"]);
-        let project = workspace.project_for(Some(&outer.join("b.py")));
-        assert!(settings_for(project, Some(&outer.join("b.py")))
+        assert_eq!(workspace.settings_for(Some(&file)).ignore, ["DAG2"]);
+        assert!(workspace
+            .settings_for(Some(&outer.join("b.py")))
             .ignore
             .is_empty());
+        assert!(workspace.take_problems().is_empty());
     }
 
     #[test]
