@@ -402,7 +402,7 @@ fn configuration_files() {
 }
 
 /// File names holding an escape sequence, a newline, a tab and a backslash reach no terminal
-/// raw, split no line, and keep their backslash (`github` too).
+/// raw, split no line, and keep their backslash (`github` and `upgrade-report` too).
 #[cfg(unix)]
 #[test]
 fn file_names_are_printed_safely() {
@@ -449,6 +449,10 @@ fn file_names_are_printed_safely() {
             "{line:?}"
         );
     }
+    let upgrade = ["upgrade-report", ".", "--from", "1.9.13", "--to", "1.13"];
+    let text = stdout(&run(dir.path(), &upgrade));
+    let files = format!("    files: {}:2\n", shown.join(":2 "));
+    assert!(text.contains(&files), "{text:?}");
 }
 
 #[test]
