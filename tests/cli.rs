@@ -426,6 +426,60 @@ fn configuration_files() {
     }
 }
 
+/// File names holding an escape sequence, a newline, a tab and a backslash reach no terminal
+/// raw, split no line, and keep their backslash (`github` and `upgrade-report` too).
+#[cfg(unix)]
+#[test]
+fn file_names_are_printed_safely() {
+    let code: &[u8] = b"import dagster as dg\nx = dg.SourceAsset\n";
+    let dir = project(&[
+        ("esc\x1b[2J.py", code),
+        ("new\nline.py", code),
+        ("tab\t.py", code),
+        ("back\\slash.py", code),
+    ]);
+    let shown = [
+        "back\\slash.py",
+        "esc\u{241b}[2J.py",
+        "new\u{240a}line.py",
+        "tab\u{2409}.py",
+    ];
+    for format in ["concise", "full"] {
+        let out = run(dir.path(), &[".", "--no-cache", "--output-format", format]);
+        let text = stdout(&out);
+        assert!(!text.contains('\x1b'), "{format}: {text:?}");
+        let findings: Vec<&str> = text.lines().filter(|l| l.contains(": DAG001 ")).collect();
+        assert_eq!(findings.len(), 4, "{format}: {text:?}");
+        for (line, name) in findings.iter().zip(shown) {
+            assert!(line.starts_with(&format!("{name}:2:5: DAG001")), "{line:?}");
+        }
+    }
+    let out = run(
+        dir.path(),
+        &[".", "--no-cache", "--output-format", "github"],
+    );
+    let text = stdout(&out);
+    assert!(!text.contains('\x1b'), "{text:?}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text:?}");
+    let files = [
+        "back\\slash.py",
+        "esc\u{241b}[2J.py",
+        "new%0Aline.py",
+        "tab\u{2409}.py",
+    ];
+    for (line, file) in lines.iter().zip(files) {
+        assert!(
+            line.starts_with(&format!("::warning file={file},line=2,")),
+            "{line:?}"
+        );
+    }
+    let upgrade = ["upgrade-report", ".", "--from", "1.9.13", "--to", "1.13"];
+    let text = stdout(&run(dir.path(), &upgrade));
+    let files = format!("    files: {}:2\n", shown.join(":2 "));
+    assert!(text.contains(&files), "{text:?}");
+}
+
 #[test]
 fn bad_input_is_reported_per_file_and_the_rest_is_checked() {
     let big = vec![b'#'; 11 * 1024 * 1024];

@@ -82,18 +82,26 @@ fn mkfifo(path: &Path) {
 fn fifos_and_devices_named_py_are_reported_and_the_rest_checked() {
     let dir = project();
     mkfifo(&dir.path().join("fifo.py"));
+    // A link out of the checked tree is not followed by a walk (see
+    // `links_out_of_the_tree_are_not_followed`); named on the command line, it is read.
     std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.py")).unwrap();
-    for args in [
-        &["check", "--no-cache", "--output-format", "concise", "."][..],
-        &["check", "--output-format", "concise", "."],
-        &[
-            "check",
-            "--output-format",
-            "concise",
-            "fifo.py",
-            "zero.py",
-            "a.py",
-        ],
+    for (args, walked) in [
+        (
+            &["check", "--no-cache", "--output-format", "concise", "."][..],
+            true,
+        ),
+        (&["check", "--output-format", "concise", "."], true),
+        (
+            &[
+                "check",
+                "--output-format",
+                "concise",
+                "fifo.py",
+                "zero.py",
+                "a.py",
+            ],
+            false,
+        ),
     ] {
         let out = run(dir.path(), args, b"");
         let stdout = text(&out.stdout);
@@ -101,7 +109,8 @@ fn fifos_and_devices_named_py_are_reported_and_the_rest_checked() {
             stdout.contains("fifo.py:1:1: E902") && stdout.contains("FIFO"),
             "{args:?}\n{stdout}"
         );
-        assert!(
+        assert_eq!(
+            !walked,
             stdout.contains("zero.py:1:1: E902") && stdout.contains("character device"),
             "{args:?}\n{stdout}"
         );
@@ -110,6 +119,47 @@ fn fifos_and_devices_named_py_are_reported_and_the_rest_checked() {
     }
     let out = run(dir.path(), &["upgrade-report", "--to", "2.0", "."], b"");
     assert!(out.status.code().is_some(), "{}", text(&out.stderr));
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_tree_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir(outside.path().join("lib")).unwrap();
+    let secret = "import dagster as dg\ndef f(:\nOUTSIDE_SECRET = dg.SourceAsset\n";
+    std::fs::write(outside.path().join("secret.py"), secret).unwrap();
+    std::fs::write(outside.path().join("lib/more.py"), secret).unwrap();
+    let dir = project();
+    let link = |target: &Path, name: &str| {
+        std::os::unix::fs::symlink(target, dir.path().join(name)).unwrap();
+    };
+    link(&outside.path().join("secret.py"), "linked.py");
+    link(&outside.path().join("lib"), "linked_lib");
+    // Links that stay in the tree are followed.
+    std::fs::create_dir(dir.path().join("pkg")).unwrap();
+    link(&dir.path().join("a.py"), "pkg/alias.py");
+    link(Path::new("pkg"), "pkg_alias");
+    for args in [
+        &["check", "--no-cache", "--output-format", "full", "."][..],
+        &["check", "--output-format", "full", "."],
+        &["check", "--output-format", "full", "."],
+    ] {
+        let out = run(dir.path(), args, b"");
+        let stdout = text(&out.stdout);
+        assert!(!stdout.contains("OUTSIDE_SECRET"), "{args:?}\n{stdout}");
+        assert!(!stdout.contains("linked"), "{args:?}\n{stdout}");
+        for inside in ["a.py:2:5", "pkg/alias.py:2:5", "pkg_alias/alias.py:2:5"] {
+            assert!(stdout.contains(inside), "{inside}: {args:?}\n{stdout}");
+        }
+        assert_eq!(out.status.code(), Some(1), "{args:?}\n{stdout}");
+    }
+    // Named on the command line, a link is read wherever it points.
+    let out = run(dir.path(), &["check", "linked.py"], b"");
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("OUTSIDE_SECRET") && stdout.contains("E999"),
+        "{stdout}"
+    );
 }
 
 #[cfg(unix)]

@@ -2,7 +2,8 @@
 //!
 //! Directories are walked with the `ignore` crate (honouring `.gitignore`, `.ignore` and
 //! hidden-file rules, and skipping virtualenvs and caches like ruff does); files named on the
-//! command line are always checked. Reading decodes UTF-8 (with or without BOM) or the PEP 263
+//! command line are always checked. A symbolic link met by the walk is followed only when it
+//! points inside the walked folder; one that leaves it is skipped. Reading decodes UTF-8 (with or without BOM) or the PEP 263
 //! coding declaration; anything else is an error for that file only.
 
 pub mod snapshot;
@@ -99,6 +100,7 @@ impl Walk {
             }
             let excludes = self.exclude.clone();
             let recorder = recorder.clone();
+            let tree = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
             let refused = Arc::new(std::sync::Mutex::new(Vec::new()));
             let refused_by_filter = refused.clone();
             let mut builder = ignore::WalkBuilder::new(path);
@@ -117,7 +119,8 @@ impl Walk {
                     let is_dir = e.file_type().is_some_and(|t| t.is_dir());
                     let excluded_dir = is_dir && DEFAULT_EXCLUDES.contains(&name.as_ref());
                     let mut kept = !excluded_dir
-                        && !excludes.iter().any(|x| matches_exclude(x, e.path(), &name));
+                        && !excludes.iter().any(|x| matches_exclude(x, e.path(), &name))
+                        && (!e.path_is_symlink() || stays_in(&tree, e.path()));
                     if kept && is_dir {
                         if let Some(bad) = blocked(e.path()) {
                             refused_by_filter.lock().expect("refused folders").push(bad);
@@ -125,7 +128,8 @@ impl Walk {
                         }
                     }
                     match &recorder {
-                        Some(recorder) if kept && e.path_is_symlink() => recorder.unkeep(),
+                        // Kept or not: where a link points can change without its folder's.
+                        Some(recorder) if e.path_is_symlink() => recorder.unkeep(),
                         Some(recorder) if kept && is_dir => recorder.folder(e.path()),
                         _ => {}
                     }
@@ -164,6 +168,13 @@ impl Walk {
         found.dedup_by(|a, b| key(a).as_os_str() == key(b).as_os_str());
         found
     }
+}
+
+/// True when the symbolic link `link`, met by a walk of the folder `tree` (canonical), points
+/// inside that tree. A link out of it is not followed (its target is not part of the checked
+/// project, and may be anything the user can read); a dangling one is kept, to be reported.
+fn stays_in(tree: &Path, link: &Path) -> bool {
+    std::fs::canonicalize(link).map_or(true, |target| target.starts_with(tree))
 }
 
 /// The ignore files a walk reads in a folder.

@@ -1,9 +1,11 @@
 //! `--output-format github`: GitHub Actions workflow commands, one annotation per finding
 //! (`::warning file=...,line=...,col=...,endLine=...,endColumn=...,title=...::message`).
+//! Values are escaped as workflow commands require (`%`, `\r`, `\n`, and in properties `:` and
+//! `,`), then any other control character is made [`printable`]; a backslash stays one.
 
 use std::io::{self, Write};
 
-use super::{RepoPaths, Report};
+use super::{printable, RepoPaths, Report};
 use crate::rules::Severity;
 
 /// Writes one workflow command per diagnostic.
@@ -28,13 +30,13 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         properties.push(("title", format!("{} {}", d.rule.code, d.rule.name)));
         let properties: Vec<String> = properties
             .iter()
-            .map(|(name, value)| format!("{name}={}", escape_property(value)))
+            .map(|(name, value)| format!("{name}={}", printable(&escape_property(value))))
             .collect();
         writeln!(
             out,
             "::{command} {}::{}",
             properties.join(","),
-            escape_data(&d.message)
+            printable(&escape_data(&d.message))
         )?;
     }
     Ok(())

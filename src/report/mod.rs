@@ -398,6 +398,26 @@ impl<'a> Record<'a> {
     }
 }
 
+/// `text` with every control character (ESC, newline, carriage return, tab, DEL, the C1 range)
+/// shown as a visible stand-in, as ruff shows them: the Unicode control picture (`␛`, `␊`, `␉`,
+/// `␡`), or `�` for a C1 control, which has none. For what line-based formats print to a terminal
+/// or a log (file names, messages, source lines): an escape sequence in a file name must not
+/// reach the terminal, nor a newline split a finding's line. Borrowed when there is none.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c as u32 {
+            code @ 0..=0x1f => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
+            0x7f => '\u{2421}',
+            _ if c.is_control() => '\u{fffd}',
+            _ => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// Maps file names as the report holds them to repository-relative paths: relative to the
 /// current directory when the file is under it, without `./`, always with `/` separators.
 #[derive(Debug, Clone)]
@@ -423,7 +443,8 @@ impl RepoPaths {
         RepoPaths { roots }
     }
 
-    /// The repository-relative form of `filename` (absolute when it is outside the root).
+    /// The repository-relative form of `filename` (absolute when it is outside the root). A
+    /// backslash is a separator only on Windows; elsewhere it is part of a name.
     pub fn get(&self, filename: &str) -> String {
         let path = Path::new(filename);
         let relative = if path.is_absolute() {
@@ -454,7 +475,10 @@ impl RepoPaths {
         if out.is_empty() {
             out.push('.');
         }
-        out.replace('\\', "/")
+        if cfg!(windows) {
+            out = out.replace('\\', "/");
+        }
+        out
     }
 }
 
@@ -470,7 +494,24 @@ mod tests {
         assert_eq!(paths.get("/work/repo/pkg/a.py"), "pkg/a.py");
         assert_eq!(paths.get("/elsewhere/a.py"), "/elsewhere/a.py");
         assert_eq!(paths.get("../sibling/a.py"), "../sibling/a.py");
-        assert_eq!(paths.get("pkg\\win.py"), "pkg/win.py");
+        let backslash = if cfg!(windows) {
+            "pkg/win.py"
+        } else {
+            "pkg\\win.py"
+        };
+        assert_eq!(paths.get("pkg\\win.py"), backslash);
         assert_eq!(paths.get("-"), "-");
+    }
+
+    #[test]
+    fn control_characters_are_shown_as_pictures() {
+        assert!(matches!(
+            printable("pkg/a b.py"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            printable("\x1b[31mred\n\r\t\x7f\u{9b}\\é.py"),
+            "␛[31mred␊␍␉␡\u{fffd}\\é.py"
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{RenderOptions, Report};
+use super::{printable, RenderOptions, Report};
 use crate::check::Diagnostic;
 use crate::rules::Severity;
 
@@ -55,11 +55,12 @@ pub fn write_diagnostics(
     let paint = Paint(options.color);
     let mut line = String::new();
     for d in diagnostics {
-        let filename = filename.unwrap_or(&d.filename);
+        let filename = printable(filename.unwrap_or(&d.filename));
+        let message = printable(&d.message);
         if !options.color {
             // The common case (a pipe, a file, CI) as one write per finding.
             line.clear();
-            line.push_str(filename);
+            line.push_str(&filename);
             line.push(':');
             push_number(&mut line, d.start.row);
             line.push(':');
@@ -67,7 +68,7 @@ pub fn write_diagnostics(
             line.push_str(": ");
             line.push_str(d.rule.code);
             line.push(' ');
-            line.push_str(&d.message);
+            line.push_str(&message);
             line.push('\n');
             out.write_all(line.as_bytes())?;
             if full {
@@ -75,7 +76,7 @@ pub fn write_diagnostics(
             }
             continue;
         }
-        paint.bold(out, filename)?;
+        paint.bold(out, &filename)?;
         paint.dim(out, ":")?;
         write!(out, "{}", d.start.row)?;
         paint.dim(out, ":")?;
@@ -84,7 +85,7 @@ pub fn write_diagnostics(
         out.write_all(b" ")?;
         paint.code(out, d.severity, d.rule.code)?;
         out.write_all(b" ")?;
-        out.write_all(d.message.as_bytes())?;
+        out.write_all(message.as_bytes())?;
         out.write_all(b"\n")?;
         if full {
             write_snippet(out, d, &paint)?;
@@ -101,7 +102,7 @@ fn push_number(out: &mut String, n: u32) {
 fn write_snippet(out: &mut dyn Write, d: &Diagnostic, paint: &Paint) -> io::Result<()> {
     let number = d.start.row.to_string();
     let gutter = " ".repeat(number.len());
-    let line = d.line_text.replace('\t', "    ");
+    let line = printable(&d.line_text.replace('\t', "    ")).into_owned();
     let tabs_before = d
         .line_text
         .chars()

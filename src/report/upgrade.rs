@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::Report;
+use super::{printable, Report};
 use crate::check::Diagnostic;
 
 struct Group<'a> {
@@ -63,7 +63,7 @@ fn files_text(files: &BTreeMap<&str, Vec<u32>>) -> String {
         .iter()
         .map(|(f, lines)| {
             let lines: Vec<String> = lines.iter().map(u32::to_string).collect();
-            format!("{f}:{}", lines.join(","))
+            format!("{}:{}", printable(f), lines.join(","))
         })
         .collect::<Vec<_>>()
         .join(" ")
