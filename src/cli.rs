@@ -284,6 +284,12 @@ enum ShowFormat {
     JsonLines,
 }
 
+/// True for a first argument that is taken as a path for the default `check`: an option, an
+/// existing file or folder, or a name with a `/` or a `.py` in it.
+fn looks_like_path(arg: &str) -> bool {
+    arg.starts_with('-') || arg.contains('/') || arg.contains(".py") || Path::new(arg).exists()
+}
+
 /// Runs the tool on the given arguments and returns the exit code.
 pub fn run(mut args: Vec<OsString>) -> i32 {
     // `dagster-api-lint src/` is `dagster-api-lint check src/`.
@@ -301,6 +307,9 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
     match first.as_deref() {
         Some(a) if known.contains(&a) => {}
         Some("-h" | "--help" | "-V" | "--version") => {}
+        // A word that names no file and does not look like a path is a mistyped subcommand
+        // (`chekc`): clap rejects it with a did-you-mean suggestion instead of an E902.
+        Some(a) if !looks_like_path(a) => {}
         _ => args.insert(1.min(args.len()), OsString::from("check")),
     }
     let cli = match Cli::try_parse_from(args) {

@@ -1075,3 +1075,26 @@ fn cache_dir_in_place_of_the_project_is_refused() {
     assert!(dir.path().join("new/cache/.gitignore").exists());
     assert!(!dir.path().join("new/.gitignore").exists());
 }
+
+#[test]
+fn a_mistyped_subcommand_is_an_error_with_a_suggestion() {
+    let dir = project(&[("chekc", b"")]);
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(empty.path(), &["chekc"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(
+        text.contains("unrecognized subcommand 'chekc'") && text.contains("'check'"),
+        "{text}"
+    );
+    assert!(!text.contains("E902"), "{text}");
+    // Path-like or existing names are still paths for the default `check`.
+    for (cwd, arg) in [
+        (empty.path(), "chekc.py"),
+        (empty.path(), "chekc/"),
+        (dir.path(), "chekc"),
+    ] {
+        let out = run(cwd, &[arg]);
+        assert!(!stderr(&out).contains("unrecognized subcommand"), "{arg}");
+    }
+}
