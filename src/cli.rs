@@ -776,6 +776,8 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     );
     let streaming = emitter.is_streaming();
     let mut failed = false;
+    // With a baseline: the files this run checked (its entries for other files are kept).
+    let mut checked: Vec<String> = Vec::new();
     let totals = if stdin {
         let source = crate::discovery::read_capped(std::io::stdin().lock())
             .map_err(|e| format!("reading stdin: {e}"))?;
@@ -805,6 +807,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                 }
             });
         failed |= streaming && fail_on::fails(&fail_on, &diagnostics);
+        checked.push(name.clone());
         emitter.file(&name, runner::Findings::Owned(diagnostics));
         runner::Totals {
             files_checked: 1,
@@ -876,13 +879,16 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             &|path| settings_by_dir.of(path),
             run,
             &mut |name, d| {
+                if baseline {
+                    checked.push(name.to_string());
+                }
                 failed |= streaming && fail_on::fails(&fail_on, d.as_slice());
                 emitter.file(name, d);
             },
         )
     };
     if let Some(report) = emitter.collected() {
-        apply_baseline(&args, &project, report)?;
+        apply_baseline(&args, &project, report, &checked)?;
         failed = fail_on::fails(&fail_on, &report.diagnostics);
     }
     let (report, write_error) = emitter.finish(totals.files_checked, totals.suppressed_by_noqa);
@@ -1205,16 +1211,35 @@ fn fail_on_levels(args: &CheckArgs, project: &Project) -> Result<Vec<FailOn>, St
 }
 
 /// `--write-baseline` records the current findings; then the baseline (that one, else the one
-/// `--baseline` or the configuration's `baseline` names) hides the findings it records.
-fn apply_baseline(args: &CheckArgs, project: &Project, report: &mut Report) -> Result<(), String> {
+/// `--baseline` or the configuration's `baseline` names) hides the findings it records. Only
+/// the `checked` files' entries are rewritten or reported stale: a run on one file keeps the
+/// others.
+fn apply_baseline(
+    args: &CheckArgs,
+    project: &Project,
+    report: &mut Report,
+    checked: &[String],
+) -> Result<(), String> {
     let paths = RepoPaths::from_cwd();
+    // Files with a finding were checked too (the project's `pyproject.toml` for DAG301).
+    let checked: std::collections::BTreeSet<String> = checked
+        .iter()
+        .map(String::as_str)
+        .chain(report.diagnostics.iter().map(|d| &*d.filename))
+        .map(|name| paths.get(name))
+        .collect();
+    let checked = |file: &str| checked.contains(file);
     let configured = project.root_config.as_deref().and_then(|config| {
         let path = config.options.baseline.as_ref()?;
         Some(config.root().join(path))
     });
     let (baseline, path) = match (&args.write_baseline, args.baseline.clone().or(configured)) {
         (Some(path), _) => {
-            let baseline = Baseline::of(report, &paths);
+            let previous = match path.is_file() {
+                true => Baseline::read(path).unwrap_or_default(),
+                false => Baseline::default(),
+            };
+            let baseline = Baseline::of(report, &paths).keeping_unchecked(&previous, &checked);
             baseline.write(path)?;
             if !args.quiet {
                 eprintln!(
@@ -1228,7 +1253,7 @@ fn apply_baseline(args: &CheckArgs, project: &Project, report: &mut Report) -> R
         (None, Some(path)) => (Baseline::read(&path)?, path),
         (None, None) => return Ok(()),
     };
-    let applied = baseline.apply(report, &paths);
+    let applied = baseline.apply(report, &paths, &checked);
     if applied.stale > 0 && !args.quiet {
         eprintln!(
             "note: {} baseline entries match no finding any more; rerun with --write-baseline {} to drop them.",

@@ -1098,3 +1098,58 @@ fn a_mistyped_subcommand_is_an_error_with_a_suggestion() {
         assert!(!stderr(&out).contains("unrecognized subcommand"), "{arg}");
     }
 }
+
+#[test]
+fn a_run_on_some_files_keeps_the_baseline_entries_of_the_others() {
+    let source = "import dagster as dg\nx = dg.SourceAsset(key='a')\n";
+    let dir = project(&[
+        (
+            "pyproject.toml",
+            b"[project]\ndependencies = [\"dagster==1.12.22\"]\n",
+        ),
+        ("a.py", source.as_bytes()),
+        ("b.py", source.as_bytes()),
+    ]);
+    let entries = |dir: &std::path::Path| {
+        let text = std::fs::read_to_string(dir.join("b.json")).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let files: Vec<String> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["file"].as_str().unwrap().to_string())
+            .collect();
+        files
+    };
+    let out = run(dir.path(), &["check", "--write-baseline", "b.json", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(entries(dir.path()), ["a.py", "b.py"]);
+    // One file checked against the project's baseline: nothing stale, nothing to rewrite.
+    let out = run(dir.path(), &["check", "--baseline", "b.json", "a.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("match no finding"),
+        "{}",
+        stderr(&out)
+    );
+    // Rewriting it from one file keeps the other file's entry.
+    let out = run(dir.path(), &["check", "--write-baseline", "b.json", "a.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(entries(dir.path()), ["a.py", "b.py"]);
+    // A fixed finding in the checked file is still reported stale, and dropped on rewrite.
+    std::fs::write(dir.path().join("a.py"), "import dagster as dg\n").unwrap();
+    let out = run(dir.path(), &["check", "--baseline", "b.json", "a.py"]);
+    assert!(
+        stderr(&out).contains("note: 1 baseline entries match no finding"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(dir.path(), &["check", "--write-baseline", "b.json", "a.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(entries(dir.path()), ["b.py"]);
+    // A deleted file's entries go at the next rewrite.
+    std::fs::remove_file(dir.path().join("b.py")).unwrap();
+    let out = run(dir.path(), &["check", "--write-baseline", "b.json", "a.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(entries(dir.path()).is_empty());
+}
