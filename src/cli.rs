@@ -142,6 +142,10 @@ struct CheckArgs {
     /// Colour: auto (on a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Apply `exclude` / `extend-exclude` also to files named on the command line (for
+    /// pre-commit, which passes files by name).
+    #[arg(long)]
+    force_exclude: bool,
     /// Use this configuration file for every checked file.
     #[arg(long, conflicts_with = "isolated")]
     config: Option<PathBuf>,
@@ -723,6 +727,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         ignore: args.ignore.clone(),
         dagster_version: args.dagster_version.clone(),
         target_version: args.target_version.clone(),
+        force_exclude: args.force_exclude,
     };
     let project = Project::open(&anchor, source, overrides)?;
     if let Some(file) = &args.show_settings {
@@ -817,6 +822,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     } else {
         let walk = Walk {
             exclude: project.exclude(),
+            force_exclude: project.force_exclude().0,
             threads: args.threads,
             ..Walk::default()
         };

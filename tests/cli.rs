@@ -1153,3 +1153,64 @@ fn a_run_on_some_files_keeps_the_baseline_entries_of_the_others() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(entries(dir.path()).is_empty());
 }
+
+#[test]
+fn force_exclude_applies_exclude_to_files_named_on_the_command_line() {
+    let source = "import dagster as dg\nx = dg.SourceAsset(key='a')\n";
+    let config = |force: &str| {
+        format!("[project]\ndependencies = [\"dagster==1.12.22\"]\n[tool.dagster-api-lint]\nexclude = [\"gen\"]\nextend-exclude = [\"*_pb2.py\"]\n{force}")
+    };
+    let files = |config: &str| {
+        project(&[
+            ("pyproject.toml", config.as_bytes()),
+            ("gen/a.py", source.as_bytes()),
+            ("b_pb2.py", source.as_bytes()),
+            ("c.py", source.as_bytes()),
+        ])
+    };
+    let checked = |out: &Output| {
+        let mut files: Vec<String> = stdout(out)
+            .lines()
+            .filter(|l| l.contains("DAG"))
+            .filter_map(|l| l.split(':').next().map(str::to_string))
+            .collect();
+        files.dedup();
+        files
+    };
+    let named = ["gen/a.py", "b_pb2.py", "./c.py"];
+    let plain = files(&config(""));
+    let base = ["check", "--output-format", "concise"];
+    let out = run(plain.path(), &[&base[..], &named].concat());
+    assert_eq!(
+        checked(&out),
+        ["b_pb2.py", "c.py", "gen/a.py"],
+        "{}",
+        stdout(&out)
+    );
+    // A walk skips them (a glob exclusion once skipped every file).
+    let out = run(plain.path(), &[&base[..], &["."]].concat());
+    assert_eq!(checked(&out), ["c.py"], "{}", stdout(&out));
+    let out = run(
+        plain.path(),
+        &[&base[..], &["--force-exclude"], &named].concat(),
+    );
+    assert_eq!(checked(&out), ["c.py"], "{}", stdout(&out));
+    let out = run(
+        plain.path(),
+        &["check", "--force-exclude", "--show-settings", "c.py"],
+    );
+    assert!(
+        stdout(&out).contains("force-exclude = true  (command line)"),
+        "{}",
+        stdout(&out)
+    );
+    let forced = files(&config("force-exclude = true\n"));
+    let out = run(forced.path(), &[&base[..], &named].concat());
+    assert_eq!(checked(&out), ["c.py"], "{}", stdout(&out));
+    let out = run(forced.path(), &["check", "--show-settings", "c.py"]);
+    assert!(
+        stdout(&out).contains("force-exclude = true  (configuration file)"),
+        "{}",
+        stdout(&out)
+    );
+}
