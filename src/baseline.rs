@@ -166,9 +166,32 @@ impl Baseline {
         self.counts.values().sum()
     }
 
+    /// Adds the entries of `previous` for files this run did not check (`checked` is false for
+    /// their repository-relative name) and that still exist: a run on some files rewrites
+    /// their entries and keeps the others.
+    pub fn keeping_unchecked(
+        mut self,
+        previous: &Baseline,
+        checked: &dyn Fn(&str) -> bool,
+    ) -> Baseline {
+        for (key, &count) in &previous.counts {
+            if !checked(&key.file) && Path::new(&key.file).exists() {
+                *self.counts.entry(key.clone()).or_default() += count;
+            }
+        }
+        self
+    }
+
     /// Removes the findings the baseline accepts from `report` (in report order, each key at
-    /// most as often as recorded) and counts them in `report.suppressed_by_baseline`.
-    pub fn apply(&self, report: &mut Report, paths: &RepoPaths) -> Applied {
+    /// most as often as recorded) and counts them in `report.suppressed_by_baseline`. Entries
+    /// left over are stale only for files this run checked (`checked` is true for their
+    /// repository-relative name).
+    pub fn apply(
+        &self,
+        report: &mut Report,
+        paths: &RepoPaths,
+        checked: &dyn Fn(&str) -> bool,
+    ) -> Applied {
         let mut left = self.counts.clone();
         let mut hidden = 0;
         report.diagnostics.retain(|d| {
@@ -187,7 +210,11 @@ impl Baseline {
         report.suppressed_by_baseline += hidden;
         Applied {
             hidden,
-            stale: left.values().sum(),
+            stale: left
+                .iter()
+                .filter(|(key, _)| checked(&key.file))
+                .map(|(_, n)| n)
+                .sum(),
         }
     }
 }
@@ -254,7 +281,7 @@ mod tests {
                 "x = beta_thing()",
             ),
         ]);
-        let applied = baseline.apply(&mut now, &paths());
+        let applied = baseline.apply(&mut now, &paths(), &|_| true);
         assert_eq!(
             applied,
             Applied {
@@ -279,7 +306,7 @@ mod tests {
             finding("a.py", 4, "DAG001", Some("dagster.SourceAsset"), USE),
             finding("a.py", 5, "DAG001", Some("dagster.SourceAsset"), USE),
         ]);
-        let applied = baseline.apply(&mut three, &paths());
+        let applied = baseline.apply(&mut three, &paths(), &|_| true);
         assert_eq!(
             applied,
             Applied {
@@ -309,7 +336,7 @@ mod tests {
             finding("b.py", 3, "DAG001", Some("dagster.SourceAsset"), USE),
             finding("a.py", 3, "DAG101", Some("dagster.SourceAsset"), USE),
         ]);
-        let applied = baseline.apply(&mut now, &paths());
+        let applied = baseline.apply(&mut now, &paths(), &|_| true);
         assert_eq!(
             applied,
             Applied {
@@ -332,7 +359,7 @@ mod tests {
             finding("a.py", 7, "E999", None, "def f(:"),
             io_error("unreadable.py", "Permission denied"),
         ]);
-        baseline.apply(&mut now, &paths());
+        baseline.apply(&mut now, &paths(), &|_| true);
         assert_eq!(now.diagnostics.len(), 1);
         assert_eq!(now.diagnostics[0].rule.code, "E902");
     }

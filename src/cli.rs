@@ -142,6 +142,10 @@ struct CheckArgs {
     /// Colour: auto (on a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Apply `exclude` / `extend-exclude` also to files named on the command line (for
+    /// pre-commit, which passes files by name).
+    #[arg(long)]
+    force_exclude: bool,
     /// Use this configuration file for every checked file.
     #[arg(long, conflicts_with = "isolated")]
     config: Option<PathBuf>,
@@ -284,6 +288,12 @@ enum ShowFormat {
     JsonLines,
 }
 
+/// True for a first argument that is taken as a path for the default `check`: an option, an
+/// existing file or folder, or a name with a `/` or a `.py` in it.
+fn looks_like_path(arg: &str) -> bool {
+    arg.starts_with('-') || arg.contains('/') || arg.contains(".py") || Path::new(arg).exists()
+}
+
 /// Runs the tool on the given arguments and returns the exit code.
 pub fn run(mut args: Vec<OsString>) -> i32 {
     // `dagster-api-lint src/` is `dagster-api-lint check src/`.
@@ -301,6 +311,9 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
     match first.as_deref() {
         Some(a) if known.contains(&a) => {}
         Some("-h" | "--help" | "-V" | "--version") => {}
+        // A word that names no file and does not look like a path is a mistyped subcommand
+        // (`chekc`): clap rejects it with a did-you-mean suggestion instead of an E902.
+        Some(a) if !looks_like_path(a) => {}
         _ => args.insert(1.min(args.len()), OsString::from("check")),
     }
     let cli = match Cli::try_parse_from(args) {
@@ -714,6 +727,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         ignore: args.ignore.clone(),
         dagster_version: args.dagster_version.clone(),
         target_version: args.target_version.clone(),
+        force_exclude: args.force_exclude,
     };
     let project = Project::open(&anchor, source, overrides)?;
     if let Some(file) = &args.show_settings {
@@ -767,6 +781,8 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     );
     let streaming = emitter.is_streaming();
     let mut failed = false;
+    // With a baseline: the files this run checked (its entries for other files are kept).
+    let mut checked: Vec<String> = Vec::new();
     let totals = if stdin {
         let source = crate::discovery::read_capped(std::io::stdin().lock())
             .map_err(|e| format!("reading stdin: {e}"))?;
@@ -796,6 +812,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                 }
             });
         failed |= streaming && fail_on::fails(&fail_on, &diagnostics);
+        checked.push(name.clone());
         emitter.file(&name, runner::Findings::Owned(diagnostics));
         runner::Totals {
             files_checked: 1,
@@ -805,6 +822,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     } else {
         let walk = Walk {
             exclude: project.exclude(),
+            force_exclude: project.force_exclude().0,
             threads: args.threads,
             ..Walk::default()
         };
@@ -867,13 +885,16 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             &|path| settings_by_dir.of(path),
             run,
             &mut |name, d| {
+                if baseline {
+                    checked.push(name.to_string());
+                }
                 failed |= streaming && fail_on::fails(&fail_on, d.as_slice());
                 emitter.file(name, d);
             },
         )
     };
     if let Some(report) = emitter.collected() {
-        apply_baseline(&args, &project, report)?;
+        apply_baseline(&args, &project, report, &checked)?;
         failed = fail_on::fails(&fail_on, &report.diagnostics);
     }
     let (report, write_error) = emitter.finish(totals.files_checked, totals.suppressed_by_noqa);
@@ -1196,16 +1217,35 @@ fn fail_on_levels(args: &CheckArgs, project: &Project) -> Result<Vec<FailOn>, St
 }
 
 /// `--write-baseline` records the current findings; then the baseline (that one, else the one
-/// `--baseline` or the configuration's `baseline` names) hides the findings it records.
-fn apply_baseline(args: &CheckArgs, project: &Project, report: &mut Report) -> Result<(), String> {
+/// `--baseline` or the configuration's `baseline` names) hides the findings it records. Only
+/// the `checked` files' entries are rewritten or reported stale: a run on one file keeps the
+/// others.
+fn apply_baseline(
+    args: &CheckArgs,
+    project: &Project,
+    report: &mut Report,
+    checked: &[String],
+) -> Result<(), String> {
     let paths = RepoPaths::from_cwd();
+    // Files with a finding were checked too (the project's `pyproject.toml` for DAG301).
+    let checked: std::collections::BTreeSet<String> = checked
+        .iter()
+        .map(String::as_str)
+        .chain(report.diagnostics.iter().map(|d| &*d.filename))
+        .map(|name| paths.get(name))
+        .collect();
+    let checked = |file: &str| checked.contains(file);
     let configured = project.root_config.as_deref().and_then(|config| {
         let path = config.options.baseline.as_ref()?;
         Some(config.root().join(path))
     });
     let (baseline, path) = match (&args.write_baseline, args.baseline.clone().or(configured)) {
         (Some(path), _) => {
-            let baseline = Baseline::of(report, &paths);
+            let previous = match path.is_file() {
+                true => Baseline::read(path).unwrap_or_default(),
+                false => Baseline::default(),
+            };
+            let baseline = Baseline::of(report, &paths).keeping_unchecked(&previous, &checked);
             baseline.write(path)?;
             if !args.quiet {
                 eprintln!(
@@ -1219,7 +1259,7 @@ fn apply_baseline(args: &CheckArgs, project: &Project, report: &mut Report) -> R
         (None, Some(path)) => (Baseline::read(&path)?, path),
         (None, None) => return Ok(()),
     };
-    let applied = baseline.apply(report, &paths);
+    let applied = baseline.apply(report, &paths, &checked);
     if applied.stale > 0 && !args.quiet {
         eprintln!(
             "note: {} baseline entries match no finding any more; rerun with --write-baseline {} to drop them.",

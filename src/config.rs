@@ -28,6 +28,8 @@ pub struct Options {
     pub exclude: Option<Vec<String>>,
     /// More exclusions, added to `exclude`.
     pub extend_exclude: Option<Vec<String>>,
+    /// Apply `exclude` also to files named on the command line (as pre-commit passes them).
+    pub force_exclude: Option<bool>,
     /// The dagster version the code runs on (skips detection).
     pub dagster_version: Option<String>,
     /// The dagster version the code is moving to (upgrade planning).
@@ -52,6 +54,7 @@ pub const KEYS: &[&str] = &[
     "per-file-ignores",
     "exclude",
     "extend-exclude",
+    "force-exclude",
     "dagster-version",
     "target-version",
     "severity",
@@ -261,6 +264,8 @@ pub struct Overrides {
     pub dagster_version: Option<String>,
     /// `--target-version`.
     pub target_version: Option<String>,
+    /// `--force-exclude` (true wins over the file's setting).
+    pub force_exclude: bool,
 }
 
 /// Where the configuration comes from for a run.

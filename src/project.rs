@@ -467,6 +467,20 @@ impl Project {
             .collect()
     }
 
+    /// Whether `exclude` applies to files named on the command line too (`--force-exclude` or
+    /// the root configuration's `force-exclude`), with where that came from.
+    pub fn force_exclude(&self) -> (bool, &'static str) {
+        let configured = self
+            .root_config
+            .as_ref()
+            .and_then(|c| c.options.force_exclude);
+        match (self.config.overrides().force_exclude, configured) {
+            (true, _) => (true, "command line"),
+            (false, Some(set)) => (set, "configuration file"),
+            (false, None) => (false, "default"),
+        }
+    }
+
     /// DAG301: Python versions a version project's `requires-python` allows but its dagster
     /// release does not support. One finding, at the `requires-python` line of the project
     /// folder's `pyproject.toml`.
@@ -576,6 +590,8 @@ impl Project {
             let _ = writeln!(out, "  {key} = {value}  ({origin})");
         }
         let _ = writeln!(out, "  exclude = {:?}", self.exclude());
+        let (force_exclude, force_origin) = self.force_exclude();
+        let _ = writeln!(out, "  force-exclude = {force_exclude}  ({force_origin})");
         let (cache_dir, cache_origin) = self.cache_dir(cache_flag)?;
         let _ = writeln!(
             out,

@@ -1154,3 +1154,142 @@ fn cache_dir_in_place_of_the_project_is_refused() {
     assert!(dir.path().join("new/cache/.gitignore").exists());
     assert!(!dir.path().join("new/.gitignore").exists());
 }
+
+#[test]
+fn a_mistyped_subcommand_is_an_error_with_a_suggestion() {
+    let dir = project(&[("chekc", b"")]);
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(empty.path(), &["chekc"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(
+        text.contains("unrecognized subcommand 'chekc'") && text.contains("'check'"),
+        "{text}"
+    );
+    assert!(!text.contains("E902"), "{text}");
+    // Path-like or existing names are still paths for the default `check`.
+    for (cwd, arg) in [
+        (empty.path(), "chekc.py"),
+        (empty.path(), "chekc/"),
+        (dir.path(), "chekc"),
+    ] {
+        let out = run(cwd, &[arg]);
+        assert!(!stderr(&out).contains("unrecognized subcommand"), "{arg}");
+    }
+}
+
+#[test]
+fn a_run_on_some_files_keeps_the_baseline_entries_of_the_others() {
+    let source = "import dagster as dg\nx = dg.SourceAsset(key='a')\n";
+    let dir = project(&[
+        (
+            "pyproject.toml",
+            b"[project]\ndependencies = [\"dagster==1.12.22\"]\n",
+        ),
+        ("a.py", source.as_bytes()),
+        ("b.py", source.as_bytes()),
+    ]);
+    let entries = |dir: &std::path::Path| {
+        let text = std::fs::read_to_string(dir.join("b.json")).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let files: Vec<String> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["file"].as_str().unwrap().to_string())
+            .collect();
+        files
+    };
+    let out = run(dir.path(), &["check", "--write-baseline", "b.json", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(entries(dir.path()), ["a.py", "b.py"]);
+    // One file checked against the project's baseline: nothing stale, nothing to rewrite.
+    let out = run(dir.path(), &["check", "--baseline", "b.json", "a.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("match no finding"),
+        "{}",
+        stderr(&out)
+    );
+    // Rewriting it from one file keeps the other file's entry.
+    let out = run(dir.path(), &["check", "--write-baseline", "b.json", "a.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(entries(dir.path()), ["a.py", "b.py"]);
+    // A fixed finding in the checked file is still reported stale, and dropped on rewrite.
+    std::fs::write(dir.path().join("a.py"), "import dagster as dg\n").unwrap();
+    let out = run(dir.path(), &["check", "--baseline", "b.json", "a.py"]);
+    assert!(
+        stderr(&out).contains("note: 1 baseline entries match no finding"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(dir.path(), &["check", "--write-baseline", "b.json", "a.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(entries(dir.path()), ["b.py"]);
+    // A deleted file's entries go at the next rewrite.
+    std::fs::remove_file(dir.path().join("b.py")).unwrap();
+    let out = run(dir.path(), &["check", "--write-baseline", "b.json", "a.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
+fn force_exclude_applies_exclude_to_files_named_on_the_command_line() {
+    let source = "import dagster as dg\nx = dg.SourceAsset(key='a')\n";
+    let config = |force: &str| {
+        format!("[project]\ndependencies = [\"dagster==1.12.22\"]\n[tool.dagster-api-lint]\nexclude = [\"gen\"]\nextend-exclude = [\"*_pb2.py\"]\n{force}")
+    };
+    let files = |config: &str| {
+        project(&[
+            ("pyproject.toml", config.as_bytes()),
+            ("gen/a.py", source.as_bytes()),
+            ("b_pb2.py", source.as_bytes()),
+            ("c.py", source.as_bytes()),
+        ])
+    };
+    let checked = |out: &Output| {
+        let mut files: Vec<String> = stdout(out)
+            .lines()
+            .filter(|l| l.contains("DAG"))
+            .filter_map(|l| l.split(':').next().map(str::to_string))
+            .collect();
+        files.dedup();
+        files
+    };
+    let named = ["gen/a.py", "b_pb2.py", "./c.py"];
+    let plain = files(&config(""));
+    let base = ["check", "--output-format", "concise"];
+    let out = run(plain.path(), &[&base[..], &named].concat());
+    assert_eq!(
+        checked(&out),
+        ["b_pb2.py", "c.py", "gen/a.py"],
+        "{}",
+        stdout(&out)
+    );
+    // A walk skips them (a glob exclusion once skipped every file).
+    let out = run(plain.path(), &[&base[..], &["."]].concat());
+    assert_eq!(checked(&out), ["c.py"], "{}", stdout(&out));
+    let out = run(
+        plain.path(),
+        &[&base[..], &["--force-exclude"], &named].concat(),
+    );
+    assert_eq!(checked(&out), ["c.py"], "{}", stdout(&out));
+    let out = run(
+        plain.path(),
+        &["check", "--force-exclude", "--show-settings", "c.py"],
+    );
+    assert!(
+        stdout(&out).contains("force-exclude = true  (command line)"),
+        "{}",
+        stdout(&out)
+    );
+    let forced = files(&config("force-exclude = true\n"));
+    let out = run(forced.path(), &[&base[..], &named].concat());
+    assert_eq!(checked(&out), ["c.py"], "{}", stdout(&out));
+    let out = run(forced.path(), &["check", "--show-settings", "c.py"]);
+    assert!(
+        stdout(&out).contains("force-exclude = true  (configuration file)"),
+        "{}",
+        stdout(&out)
+    );
+}

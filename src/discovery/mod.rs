@@ -60,6 +60,8 @@ pub enum Found {
 pub struct Walk {
     /// Extra directory or file names / glob patterns to exclude (`exclude`, `extend-exclude`).
     pub exclude: Vec<String>,
+    /// Apply `exclude` (and the built-in exclusions) to files named explicitly as well.
+    pub force_exclude: bool,
     /// Honour .gitignore and friends (default true; `--no-respect-gitignore` turns it off).
     pub no_gitignore: bool,
     /// Threads that walk (0: one per core).
@@ -84,8 +86,11 @@ impl Walk {
                 continue;
             }
             if !path.is_dir() {
-                // Named explicitly: always checked, whatever its extension or ignore rules.
-                found.push(Found::File(path.clone()));
+                // Named explicitly: checked whatever its extension or ignore rules, unless
+                // `force_exclude` and an exclusion matches it or a folder on its path.
+                if !(self.force_exclude && self.excludes_named(path)) {
+                    found.push(Found::File(path.clone()));
+                }
                 continue;
             }
             // The `ignore` crate opens the ignore files of the root's folders and of every
@@ -177,6 +182,26 @@ fn stays_in(tree: &Path, link: &Path) -> bool {
     std::fs::canonicalize(link).map_or(true, |target| target.starts_with(tree))
 }
 
+impl Walk {
+    /// True when `exclude` or a built-in exclusion matches the file `path` or one of the
+    /// folders on it (below the current directory, for an absolute path).
+    fn excludes_named(&self, path: &Path) -> bool {
+        let cwd = std::env::current_dir().ok();
+        let relative = cwd
+            .as_deref()
+            .and_then(|cwd| path.strip_prefix(cwd).ok())
+            .unwrap_or(path);
+        relative.ancestors().any(|p| {
+            let Some(name) = p.file_name().map(|n| n.to_string_lossy()) else {
+                return false;
+            };
+            let is_folder = p != relative;
+            (is_folder && DEFAULT_EXCLUDES.contains(&name.as_ref()))
+                || self.exclude.iter().any(|x| matches_exclude(x, p, &name))
+        })
+    }
+}
+
 /// The ignore files a walk reads in a folder.
 const IGNORE_FILES: [&str; 3] = [".gitignore", ".ignore", ".git/info/exclude"];
 
@@ -227,7 +252,8 @@ fn describe_walk_error(err: &ignore::Error) -> String {
     }
 }
 
-/// An exclude entry matches a file or directory name, or a glob against the path.
+/// An exclude entry matches a file or directory name, or a glob against the path. (The glob is
+/// an override's whitelist glob: a file it does not match is `Ignore`, which is no match.)
 fn matches_exclude(pattern: &str, path: &Path, name: &str) -> bool {
     if !pattern.contains(['*', '?', '[', '/']) {
         return name == pattern;
@@ -235,10 +261,7 @@ fn matches_exclude(pattern: &str, path: &Path, name: &str) -> bool {
     ignore::overrides::OverrideBuilder::new("/")
         .add(pattern)
         .and_then(|b| b.build())
-        .is_ok_and(|o| {
-            o.matched(path, path.is_dir()).is_ignore()
-                || o.matched(path, path.is_dir()).is_whitelist()
-        })
+        .is_ok_and(|o| o.matched(path, path.is_dir()).is_whitelist())
 }
 
 /// What the snapshot of this run's walk knows of its folders (see [`know_folders`]).
