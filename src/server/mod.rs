@@ -527,6 +527,8 @@ impl Server {
     }
 
     fn publish(&mut self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
+        // Checks run between messages too (bursts of changes are checked together).
+        self.show_problems();
         let params = PublishDiagnosticsParams {
             uri,
             diagnostics,
