@@ -178,10 +178,15 @@ impl LineIndex {
 /// return (which ends a line on its own too) is located through a [`LineIndex`].
 pub struct Locator<'s> {
     source: &'s str,
-    /// The offset reached, the line it is on (0-based) and where that line starts.
+    /// The offset reached, the line it is on (0-based), where that line starts and the
+    /// characters between the two (so that many findings on one long line are located in one
+    /// pass over it, not each from the line's start).
     pos: usize,
     row: u32,
     line_start: usize,
+    column: usize,
+    /// Where the line of the position reached ends (its line break, or the end of the text).
+    line_end: usize,
     index: Option<LineIndex>,
 }
 
@@ -193,6 +198,8 @@ impl<'s> Locator<'s> {
             pos: 0,
             row: 0,
             line_start: 0,
+            column: 0,
+            line_end: memchr::memchr(b'\n', source.as_bytes()).unwrap_or(source.len()),
             index: memchr::memchr(b'\r', source.as_bytes()).map(|_| LineIndex::new(source)),
         }
     }
@@ -208,16 +215,23 @@ impl<'s> Locator<'s> {
             );
         }
         let offset = (offset as usize).clamp(self.pos, self.source.len());
-        (self.row, self.line_start) = self.advance(offset);
-        self.pos = offset;
-        let bytes = self.source.as_bytes();
-        let end = memchr::memchr(b'\n', &bytes[self.line_start..])
-            .map_or(bytes.len(), |i| self.line_start + i);
+        let (row, line_start) = self.advance(offset);
+        self.column = self.characters(line_start, offset);
+        if line_start != self.line_start {
+            let bytes = self.source.as_bytes();
+            self.line_end =
+                memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |i| line_start + i);
+        }
+        (self.row, self.line_start, self.pos) = (row, line_start, offset);
         let line = Span {
             start: self.line_start as u32,
-            end: end as u32,
+            end: self.line_end as u32,
         };
-        (self.location(self.row, self.line_start, offset), line)
+        let location = Location {
+            row: self.row + 1,
+            column: self.column as u32 + 1,
+        };
+        (location, line)
     }
 
     /// The location of `offset` (at least the last [`Locator::start`]), without moving there.
@@ -227,7 +241,10 @@ impl<'s> Locator<'s> {
         }
         let offset = (offset as usize).clamp(self.pos, self.source.len());
         let (row, line_start) = self.advance(offset);
-        self.location(row, line_start, offset)
+        Location {
+            row: row + 1,
+            column: self.characters(line_start, offset) as u32 + 1,
+        }
     }
 
     /// The line and line start of `offset`, counted on from the position reached.
@@ -241,12 +258,15 @@ impl<'s> Locator<'s> {
         (self.row + breaks as u32, self.pos + last + 1)
     }
 
-    fn location(&self, row: u32, line_start: usize, offset: usize) -> Location {
-        // Columns count characters (offsets are character boundaries).
-        let characters = bytecount::num_chars(&self.source.as_bytes()[line_start..offset]);
-        Location {
-            row: row + 1,
-            column: characters as u32 + 1,
+    /// The characters from `line_start`, the start of the line of `offset` (at least the
+    /// position reached), to `offset`: counted on from the position reached when it is on that
+    /// line. Columns count characters (offsets are character boundaries).
+    fn characters(&self, line_start: usize, offset: usize) -> usize {
+        let bytes = self.source.as_bytes();
+        if line_start == self.line_start {
+            self.column + bytecount::num_chars(&bytes[self.pos..offset])
+        } else {
+            bytecount::num_chars(&bytes[line_start..offset])
         }
     }
 }
@@ -321,6 +341,8 @@ mod tests {
             "a\r\nb\rc\n",
             "",
             "x\n\n\n",
+            // Many offsets on one line, counted on from each other.
+            "x = é + dg.A + ü + dg.B + 🦀 + dg.C\ny = é + dg.D",
         ] {
             let index = LineIndex::new(src);
             let mut locator = Locator::new(src);
