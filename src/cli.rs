@@ -158,6 +158,10 @@ struct CheckArgs {
     /// Also judge findings against this dagster version (upgrade planning).
     #[arg(long)]
     target_version: Option<String>,
+    /// Add `# noqa: CODE` directives that hide every current finding to the files, instead of
+    /// reporting them (for adopting the tool on a large codebase).
+    #[arg(long, conflicts_with_all = ["write_baseline", "output_file", "statistics"])]
+    add_noqa: bool,
 
     // CI integration (docs/ci.md): baseline, failure threshold, SARIF category.
     /// Hide the findings recorded in this baseline file (written by --write-baseline).
@@ -702,6 +706,9 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         [only] => only.as_os_str() == "-",
         _ => false,
     };
+    if args.add_noqa && stdin {
+        return Err("--add-noqa writes files: it cannot be used with standard input".into());
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -783,6 +790,8 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     let mut failed = false;
     // With a baseline: the files this run checked (its entries for other files are kept).
     let mut checked: Vec<String> = Vec::new();
+    // With --add-noqa: the directives added, and the files that could not take theirs.
+    let (mut noqa_added, mut noqa_errors) = (0, Vec::new());
     let totals = if stdin {
         let source = crate::discovery::read_capped(std::io::stdin().lock())
             .map_err(|e| format!("reading stdin: {e}"))?;
@@ -885,6 +894,13 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             &|path| settings_by_dir.of(path),
             run,
             &mut |name, d| {
+                if args.add_noqa {
+                    match crate::add_noqa::add_to_file(Path::new(name), d.as_slice()) {
+                        Ok(added) => noqa_added += added,
+                        Err(e) => noqa_errors.push(e),
+                    }
+                    return;
+                }
                 if baseline {
                     checked.push(name.to_string());
                 }
@@ -893,6 +909,19 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             },
         )
     };
+    if args.add_noqa {
+        for error in &noqa_errors {
+            eprintln!("error: {error}");
+        }
+        if !args.quiet {
+            let s = if noqa_added == 1 { "" } else { "s" };
+            eprintln!("Added {noqa_added} noqa directive{s}.");
+        }
+        return Ok(match noqa_errors.is_empty() {
+            true => EXIT_CLEAN,
+            false => EXIT_ERROR,
+        });
+    }
     if let Some(report) = emitter.collected() {
         apply_baseline(&args, &project, report, &checked)?;
         failed = fail_on::fails(&fail_on, &report.diagnostics);

@@ -1,6 +1,7 @@
 //! dagster-api-lint: finds where Python code relies on Dagster APIs without a stability
 //! guarantee (beta, preview, superseded, deprecated, private). See README.md.
 
+mod add_noqa;
 mod baseline;
 mod cache;
 mod catalog;

@@ -6,10 +6,17 @@
 //! file's directives travel with its raw findings as *directive records* (see [`records`]), so
 //! that findings read back from the results cache are hidden exactly as fresh ones are;
 //! [`Directives::take`] takes the records out again when the settings are applied.
+//!
+//! A comment can only end a stretch of lines joined into one (a multi-line string, lines
+//! continued with a backslash): as in ruff, a line directive on the last line of such a
+//! stretch covers findings on every line of it ([`NoqaLines`]), and that is where
+//! [`DirectiveWriter`] (`--add-noqa`, the editor's noqa actions) writes one.
+
+use std::collections::BTreeMap;
 
 use crate::check::Diagnostic;
 use crate::rules::{self, Rule};
-use crate::syntax::{Locator, Parsed};
+use crate::syntax::{LineIndex, Locator, Parsed, Span};
 
 /// The code of the unused-noqa rule, which directive records carry too.
 pub const UNUSED: &str = "DAG900";
@@ -108,16 +115,180 @@ fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> 
         .then(|| &text[prefix.len()..])
 }
 
+/// Where the line directives of a file go: the stretches of lines joined into one (see the
+/// module documentation), each covered by a directive on its last line.
+pub struct NoqaLines {
+    /// 1-based first and last lines of each stretch of two lines or more, disjoint, in order.
+    stretches: Vec<(u32, u32)>,
+}
+
+impl NoqaLines {
+    /// The joined stretches of `source`.
+    pub fn new(source: &str, parsed: &Parsed) -> NoqaLines {
+        let index = LineIndex::new(source);
+        let mut stretches: Vec<(u32, u32)> = Vec::new();
+        for span in parsed.joined_stretches(source) {
+            let first = index.line_of(span.start) as u32 + 1;
+            let last = index.line_of(span.end) as u32 + 1;
+            match stretches.last_mut() {
+                _ if first == last => {}
+                Some((_, end)) if first <= *end => *end = (*end).max(last),
+                _ => stretches.push((first, last)),
+            }
+        }
+        NoqaLines { stretches }
+    }
+
+    fn stretch_of(&self, row: u32) -> Option<(u32, u32)> {
+        let after = self.stretches.partition_point(|&(first, _)| first <= row);
+        let stretch = *self.stretches.get(after.checked_sub(1)?)?;
+        (row <= stretch.1).then_some(stretch)
+    }
+
+    /// The line whose directive covers findings that start on `row`.
+    pub fn directive_row(&self, row: u32) -> u32 {
+        self.stretch_of(row).map_or(row, |(_, last)| last)
+    }
+
+    /// The first line that a directive on `row` covers (`row` itself, or the first line of the
+    /// stretch that `row` ends).
+    pub fn first_covered(&self, row: u32) -> u32 {
+        match self.stretch_of(row) {
+            Some((first, last)) if last == row => first,
+            _ => row,
+        }
+    }
+}
+
+/// A change to a source text: `span` replaced by `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// The bytes replaced (empty for an insertion).
+    pub span: Span,
+    /// What replaces them.
+    pub text: String,
+}
+
+/// False for the codes a directive cannot hide: unreadable files (E902), syntax errors (E999)
+/// and unused directives (DAG900, which speaks of the directive itself).
+pub fn suppressible(code: &str) -> bool {
+    !matches!(code, "E902" | "E999" | UNUSED)
+}
+
+/// Writes line directives into one source text (`--add-noqa`, the editor's noqa actions).
+pub struct DirectiveWriter<'s> {
+    source: &'s str,
+    parsed: &'s Parsed,
+    lines: NoqaLines,
+    index: LineIndex,
+}
+
+impl<'s> DirectiveWriter<'s> {
+    /// A writer for `source`, parsed as `parsed`.
+    pub fn new(source: &'s str, parsed: &'s Parsed) -> Self {
+        DirectiveWriter {
+            source,
+            parsed,
+            lines: NoqaLines::new(source, parsed),
+            index: LineIndex::new(source),
+        }
+    }
+
+    /// The line whose directive covers findings that start on `row` (see [`NoqaLines`]).
+    pub fn directive_row(&self, row: u32) -> u32 {
+        self.lines.directive_row(row)
+    }
+
+    /// The edits that make line directives hide `findings`: per line that a directive for them
+    /// goes on, the codes its `# noqa:` list lacks appended to it, or a new
+    /// `  # noqa: CODE, ...` comment after the line's text. A line with a bare `# noqa` hides
+    /// everything already and is left alone, as are codes that are not [`suppressible`]. In
+    /// line order, one edit per line.
+    pub fn edits<'d>(&self, findings: impl IntoIterator<Item = &'d Diagnostic>) -> Vec<Edit> {
+        let mut by_row: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
+        for d in findings {
+            if suppressible(d.rule.code) {
+                by_row
+                    .entry(self.directive_row(d.start.row))
+                    .or_default()
+                    .push(d.rule.code);
+            }
+        }
+        by_row
+            .into_iter()
+            .filter_map(|(row, mut codes)| {
+                codes.sort_unstable();
+                codes.dedup();
+                let line = self.index.line_span(self.source, row as usize - 1);
+                directive_edit(self.source, self.parsed, line, &codes)
+            })
+            .collect()
+    }
+}
+
+/// The edit that makes the directive of `line` hide `codes` (see [`DirectiveWriter::edits`]).
+fn directive_edit(source: &str, parsed: &Parsed, line: Span, codes: &[&str]) -> Option<Edit> {
+    let existing = parsed.comment_in(line).and_then(|comment| {
+        let text = &source[comment.start as usize..comment.end as usize];
+        parse_noqa(text).map(|noqa| (comment.start, noqa))
+    });
+    match existing {
+        Some((_, noqa)) if noqa.codes.is_empty() => None,
+        Some((comment, noqa)) => {
+            let missing: String = codes
+                .iter()
+                .filter(|code| !noqa.codes.iter().any(|listed| rules::matches(listed, code)))
+                .map(|code| format!(", {code}"))
+                .collect();
+            let at = comment + noqa.end as u32;
+            (!missing.is_empty()).then_some(Edit {
+                span: Span { start: at, end: at },
+                text: missing,
+            })
+        }
+        None => {
+            let text = source[line.start as usize..line.end as usize].trim_end();
+            // Only where the file ends in a continuation: the comment would be continued.
+            if text.ends_with('\\') {
+                return None;
+            }
+            Some(Edit {
+                span: Span {
+                    start: line.start + text.len() as u32,
+                    end: line.end,
+                },
+                text: format!("  # noqa: {}", codes.join(", ")),
+            })
+        }
+    }
+}
+
+/// `source` with `edits` (disjoint, in order) made.
+pub fn apply(source: &str, edits: &[Edit]) -> String {
+    let mut out = String::with_capacity(source.len() + edits.len() * 16);
+    let mut at = 0;
+    for edit in edits {
+        out.push_str(&source[at..edit.span.start as usize]);
+        out.push_str(&edit.text);
+        at = edit.span.end as usize;
+    }
+    out.push_str(&source[at..]);
+    out
+}
+
 fn unused_rule() -> &'static Rule {
     rules::by_code(UNUSED).expect("registered rule")
 }
 
 /// Directive records for every noqa comment (line or file directive) of a parsed file: findings
-/// of [`UNUSED`] with an empty message, at the comment, whose symbol is the comment's text.
+/// of [`UNUSED`] with an empty message, at the comment, whose symbol is the comment's text and
+/// whose parameter, for a comment that ends a stretch of joined lines (see [`NoqaLines`]), is
+/// the stretch's first line.
 pub fn records(filename: &str, source: &str, parsed: &Parsed) -> Vec<Diagnostic> {
     let bytes = source.as_bytes();
     let mut out = Vec::new();
     let mut locator: Option<Locator> = None;
+    let mut lines: Option<NoqaLines> = None;
     let mut past = 0;
     // `noqa` is rare, and `q` rarer still in Python: the comments are looked at only there.
     for q in memchr::memchr2_iter(b'q', b'Q', bytes) {
@@ -140,6 +311,8 @@ pub fn records(filename: &str, source: &str, parsed: &Parsed) -> Vec<Diagnostic>
         }
         let locator = locator.get_or_insert_with(|| Locator::new(source));
         let (start, line) = locator.start(comment.start);
+        let lines = lines.get_or_insert_with(|| NoqaLines::new(source, parsed));
+        let first = lines.first_covered(start.row);
         let rule = unused_rule();
         out.push(Diagnostic {
             rule,
@@ -150,7 +323,7 @@ pub fn records(filename: &str, source: &str, parsed: &Parsed) -> Vec<Diagnostic>
             start,
             end: locator.end(comment.end),
             symbol: Some(text.into()),
-            parameter: None,
+            parameter: (first < start.row).then(|| first.to_string().into()),
             breaking_version: None,
             line_text: source[line.start as usize..line.end as usize].into(),
             replacement: None,
@@ -170,6 +343,8 @@ struct Directive {
     file: bool,
     /// Its codes; empty for every code.
     codes: Vec<String>,
+    /// The first line it covers (a line directive covers the lines from there to its own).
+    first_row: u32,
     /// Per code: it hid a finding.
     used: Vec<bool>,
     /// It hid a finding.
@@ -229,6 +404,7 @@ impl Directive {
         Some(Diagnostic {
             message: message.into(),
             symbol: None,
+            parameter: None,
             ..self.record
         })
     }
@@ -252,8 +428,14 @@ impl Directives {
                 Some(codes) => (true, codes),
                 None => (false, parse_noqa(text).map(|n| n.codes).unwrap_or_default()),
             };
+            let first_row = d
+                .parameter
+                .as_deref()
+                .and_then(|first| first.parse().ok())
+                .unwrap_or(d.start.row);
             all.push(Directive {
                 file,
+                first_row,
                 used: vec![false; codes.len()],
                 codes,
                 any_used: false,
@@ -267,14 +449,14 @@ impl Directives {
     }
 
     /// True when a directive hides `d`: a file directive covering its code, else a line
-    /// directive on its first line. An unreadable file (E902) is never hidden.
+    /// directive that covers its first line. An unreadable file (E902) is never hidden.
     pub fn hides(&mut self, d: &Diagnostic) -> bool {
-        let code = d.rule.code;
+        let (code, row) = (d.rule.code, d.start.row);
         code != "E902"
             && self
                 .all
                 .iter_mut()
-                .filter(|n| n.file || n.record.start.row == d.start.row)
+                .filter(|n| n.file || (n.first_row..=n.record.start.row).contains(&row))
                 .any(|n| n.hides(code))
     }
 
@@ -362,5 +544,88 @@ mod tests {
         );
         let plain = "import dagster  # a comment\n";
         assert!(records("a.py", plain, &syntax::parse(plain)).is_empty());
+    }
+
+    /// Findings of `codes` on 1-based `rows`.
+    fn findings(at: &[(&str, u32)]) -> Vec<Diagnostic> {
+        at.iter()
+            .map(|&(code, row)| {
+                let mut d = crate::runner::io_error("a.py", "");
+                d.rule = rules::by_code(code).expect("registered");
+                d.start.row = row;
+                d
+            })
+            .collect()
+    }
+
+    fn added(source: &str, at: &[(&str, u32)]) -> String {
+        let parsed = syntax::parse(source);
+        let edits = DirectiveWriter::new(source, &parsed).edits(&findings(at));
+        apply(source, &edits)
+    }
+
+    #[test]
+    fn adds_new_directives_and_merges_lists() {
+        assert_eq!(
+            added(
+                "a = 1   \nb = 2  # noqa: DAG101\nc = 3  # noqa\nd = '# noqa'\n",
+                &[
+                    ("DAG101", 1),
+                    ("DAG001", 1),
+                    ("DAG101", 1),
+                    ("DAG001", 2),
+                    ("DAG101", 2),
+                    ("DAG001", 3),
+                    ("DAG001", 4),
+                ]
+            ),
+            "a = 1  # noqa: DAG001, DAG101\nb = 2  # noqa: DAG101, DAG001\nc = 3  # noqa\nd = '# noqa'  # noqa: DAG001\n"
+        );
+        // A prefix already listed covers the code; a comment that is no directive stays.
+        assert_eq!(
+            added(
+                "a = 1  # noqa: DAG1 reason\nb = 2  # why\n",
+                &[("DAG101", 1), ("DAG001", 2)]
+            ),
+            "a = 1  # noqa: DAG1 reason\nb = 2  # why  # noqa: DAG001\n"
+        );
+    }
+
+    #[test]
+    fn never_adds_for_io_syntax_or_unused_noqa() {
+        let source = "a = 1\n";
+        assert_eq!(
+            added(source, &[("E902", 1), ("E999", 1), (UNUSED, 1)]),
+            source
+        );
+    }
+
+    #[test]
+    fn directives_go_after_joined_lines_and_cover_them() {
+        let source = "x = f(1, \\\n      2)\ny = g('''a\nb''', 3)\nz = f\"\"\"{\n1}\"\"\"\r\n";
+        assert_eq!(
+            added(source, &[("DAG001", 1), ("DAG101", 3), ("DAG001", 5)]),
+            "x = f(1, \\\n      2)  # noqa: DAG001\ny = g('''a\nb''', 3)  # noqa: DAG101\nz = f\"\"\"{\n1}\"\"\"  # noqa: DAG001\r\n"
+        );
+        let lines = NoqaLines::new(source, &syntax::parse(source));
+        assert_eq!(lines.stretches, [(1, 2), (3, 4), (5, 6)]);
+        assert_eq!(
+            (
+                lines.directive_row(1),
+                lines.first_covered(2),
+                lines.first_covered(1)
+            ),
+            (2, 1, 1)
+        );
+        // The directive written there hides the finding of the stretch's first line.
+        let fixed = added(source, &[("DAG001", 1)]);
+        let parsed = syntax::parse(&fixed);
+        let mut all = findings(&[("DAG001", 1), ("DAG001", 3)]);
+        all.extend(records("a.py", &fixed, &parsed));
+        let mut directives = Directives::take(&mut all);
+        assert_eq!(
+            all.iter().map(|d| directives.hides(d)).collect::<Vec<_>>(),
+            [true, false]
+        );
     }
 }

@@ -1293,3 +1293,51 @@ fn force_exclude_applies_exclude_to_files_named_on_the_command_line() {
         stdout(&out)
     );
 }
+
+/// The files of `dir` named in `names`, one after the other, for a snapshot.
+fn contents(dir: &std::path::Path, names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            format!("--- {name} ---\n{}", text.replace('\r', "<CR>"))
+        })
+        .collect()
+}
+
+#[test]
+fn add_noqa() {
+    let dir = project(&[
+        (
+            "a.py",
+            b"import dagster as dg\n\
+              from dagster import SourceAsset as SA  # noqa: DAG101 reason\n\
+              from dagster import build_metadata_bounds_checks  # noqa\n\
+              from dagster._core.definitions import AssetsDefinition   \n\
+              x = dg.SourceAsset(key='a'); y = SA(key='# noqa')\n\
+              z = dg.SourceAsset(key='a', \\\n    description='d')\n\
+              w = dg.SourceAsset(description='''one\ntwo''')\n",
+        ),
+        (
+            "crlf.py",
+            b"import dagster as dg\r\nx = dg.SourceAsset(key='a')  # note\r\n",
+        ),
+    ]);
+    let files = ["a.py", "crlf.py"];
+    // A first check fills the results cache that --add-noqa then reads.
+    assert_eq!(run(dir.path(), &["check", "-q"]).status.code(), Some(1));
+    let selected = run(dir.path(), &["check", "--add-noqa", "--select", "DAG2"]);
+    assert_eq!(selected.status.code(), Some(0), "{}", stderr(&selected));
+    assert!(stderr(&selected).ends_with("Added 1 noqa directive.\n"));
+    let all = run(dir.path(), &["check", "--add-noqa"]);
+    assert_eq!(all.status.code(), Some(0), "{}", stderr(&all));
+    assert!(stderr(&all).ends_with("Added 5 noqa directives.\n"));
+    insta::assert_snapshot!("add_noqa", contents(dir.path(), &files));
+    let again = run(dir.path(), &["check", "--add-noqa"]);
+    assert!(stderr(&again).ends_with("Added 0 noqa directives.\n"));
+    let check = run(dir.path(), &["check", "--no-cache"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    // Standard input has no file to write to.
+    let stdin = run(dir.path(), &["check", "--add-noqa", "-"]);
+    assert_eq!(stdin.status.code(), Some(2));
+}

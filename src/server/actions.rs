@@ -23,6 +23,8 @@ pub fn quick_fixes(
         .iter()
         .filter(|d| d.span.start <= range.end && range.start <= d.span.end);
     let mut actions = Vec::new();
+    let parsed = crate::syntax::parse(source);
+    let writer = noqa::DirectiveWriter::new(source, &parsed);
     let mut suppressed = std::collections::HashSet::new();
     for finding in touching {
         let diagnostic = diagnostics::to_lsp(finding, text);
@@ -33,9 +35,9 @@ pub fn quick_fixes(
         if !suppressed.insert(key) {
             continue;
         }
-        if let Some(edit) = noqa(source, text, finding) {
+        if let Some(edit) = writer.edits([finding]).pop() {
             let title = format!("Suppress with # noqa: {}", finding.rule.code);
-            actions.push(action(uri, title, edit, diagnostic));
+            actions.push(action(uri, title, text_edit(text, edit), diagnostic));
         }
     }
     actions
@@ -59,33 +61,12 @@ fn action(
     }
 }
 
-/// Adds the finding's code to the `# noqa` list of its line, or a `# noqa: CODE` comment.
-/// None on a line continued with a backslash, where a comment cannot go.
-fn noqa(source: &str, text: &Text, finding: &Diagnostic) -> Option<TextEdit> {
-    let line = text.line(finding.start.row as usize - 1);
-    let line_text = &source[line.start as usize..line.end as usize];
-    let code = finding.rule.code;
-    let (span, new_text) = match noqa::parse_noqa(line_text) {
-        // A bare `# noqa` already suppresses everything.
-        Some(noqa) if noqa.codes.is_empty() => return None,
-        Some(noqa) => {
-            let at = line.start + noqa.end as u32;
-            (Span { start: at, end: at }, format!(", {code}"))
-        }
-        None if line_text.trim_end().ends_with('\\') => return None,
-        None => {
-            let code_end = line.start + line_text.trim_end().len() as u32;
-            let span = Span {
-                start: code_end,
-                end: line.end,
-            };
-            (span, format!("  # noqa: {code}"))
-        }
-    };
-    Some(TextEdit {
-        range: text.range(span),
-        new_text,
-    })
+/// A noqa edit as the client sees it.
+fn text_edit(text: &Text, edit: noqa::Edit) -> TextEdit {
+    TextEdit {
+        range: text.range(edit.span),
+        new_text: edit.text,
+    }
 }
 
 /// Replaces the last segment of the reference's text with the replacement's

@@ -126,11 +126,6 @@ impl<'a> Text<'a> {
             end: self.offset(range.end).max(start),
         }
     }
-
-    /// The byte span of 0-based `line`, without its terminator.
-    pub fn line(&self, line: usize) -> Span {
-        self.index.line_span(self.text, line)
-    }
 }
 
 fn floor_char_boundary(text: &str, offset: usize) -> usize {

@@ -61,6 +61,66 @@ impl Parsed {
     }
 }
 
+impl Parsed {
+    /// The first comment that starts in `span`, if any.
+    pub fn comment_in(&self, span: Span) -> Option<Span> {
+        use ruff_text_size::Ranged;
+        let tokens: &[ast::token::Token] = self.module.tokens();
+        let from = tokens.partition_point(|t| t.range().start().to_u32() < span.start);
+        tokens[from..]
+            .iter()
+            .take_while(|t| t.range().start().to_u32() < span.end)
+            .find(|t| t.kind() == ast::token::TokenKind::Comment)
+            .map(|t| Span {
+                start: t.range().start().to_u32(),
+                end: t.range().end().to_u32(),
+            })
+    }
+
+    /// The stretches of source that join several lines into one where a comment can only
+    /// follow the last: string literals (f- and t-strings whole) and backslash continuations
+    /// (the gap between the tokens either side of the backslash), in source order. Some
+    /// hold no line break; the caller keeps those that do.
+    pub fn joined_stretches(&self, source: &str) -> Vec<Span> {
+        use ast::token::TokenKind;
+        use ruff_text_size::Ranged;
+        let tokens: &[ast::token::Token] = self.module.tokens();
+        let mut out = Vec::new();
+        let mut open: Vec<u32> = Vec::new();
+        let mut previous_end = 0;
+        for token in tokens {
+            let (start, end) = (token.range().start().to_u32(), token.range().end().to_u32());
+            if gap_has_backslash(source, previous_end, start) {
+                out.push(Span {
+                    start: previous_end,
+                    end: start,
+                });
+            }
+            previous_end = end;
+            match token.kind() {
+                TokenKind::String => out.push(Span { start, end }),
+                TokenKind::FStringStart | TokenKind::TStringStart => open.push(start),
+                TokenKind::FStringEnd | TokenKind::TStringEnd => {
+                    if let Some(start) = open.pop() {
+                        out.push(Span { start, end });
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.sort_by_key(|s| s.start);
+        out
+    }
+}
+
+/// True when the text between two tokens holds a backslash (a line continuation).
+fn gap_has_backslash(source: &str, start: u32, end: u32) -> bool {
+    source
+        .as_bytes()
+        .get(start as usize..end as usize)
+        .is_some_and(|gap| memchr::memchr(b'\\', gap).is_some())
+}
+
 fn parse_ruff(source: &str) -> ruff_python_parser::Parsed<ast::Mod> {
     ruff_python_parser::parse_unchecked(source, ParseOptions::from(Mode::Module))
 }

@@ -1,0 +1,104 @@
+//! `check --add-noqa`: writes into each file the line directives that hide its findings (the
+//! edits of [`noqa::DirectiveWriter`], shared with the editor's noqa actions), replacing the
+//! file atomically: a temporary file in the same folder, with the file's permissions, renamed
+//! over it.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::check::Diagnostic;
+use crate::noqa;
+use crate::syntax;
+
+const BOM: &str = "\u{feff}";
+
+/// Adds the directives for `findings` (of the file at `path`, as checked) to the file, and
+/// returns how many lines got one. A file that is not UTF-8 is left alone (an error): writing
+/// it back would change its encoding.
+pub fn add_to_file(path: &Path, findings: &[Diagnostic]) -> Result<usize, String> {
+    if !findings.iter().any(|d| noqa::suppressible(d.rule.code)) {
+        return Ok(0);
+    }
+    let failed = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let bytes = std::fs::read(path).map_err(|e| failed(&e))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| failed(&"not UTF-8; no noqa directives added (the encoding is kept)"))?;
+    let (bom, source) = match text.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => ("", text.as_str()),
+    };
+    let parsed = syntax::parse(source);
+    let edits = noqa::DirectiveWriter::new(source, &parsed).edits(findings);
+    if edits.is_empty() {
+        return Ok(0);
+    }
+    let changed = format!("{bom}{}", noqa::apply(source, &edits));
+    write_atomically(path, changed.as_bytes()).map_err(|e| failed(&e))?;
+    Ok(edits.len())
+}
+
+/// Replaces the file at `path` with `bytes` in one rename, keeping its permissions: a reader
+/// sees the old file or the new one, never a part of either.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let permissions = std::fs::metadata(path)?.permissions();
+    let temporary = folder.join(format!(".{name}.{}.add-noqa.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)?;
+        file.write_all(bytes)?;
+        file.set_permissions(permissions)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(code: &str, row: u32) -> Diagnostic {
+        let mut d = crate::runner::io_error("x.py", "");
+        d.rule = crate::rules::by_code(code).expect("registered");
+        d.start.row = row;
+        d
+    }
+
+    #[test]
+    fn writes_directives_keeping_bom_and_permissions() {
+        let dir = std::env::temp_dir().join(format!("add-noqa-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.py");
+        std::fs::write(&path, "\u{feff}import dagster\r\nx = 1\r\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        }
+        let added = add_to_file(&path, &[finding("DAG001", 2), finding("E999", 1)]).unwrap();
+        assert_eq!(added, 1);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "\u{feff}import dagster\r\nx = 1  # noqa: DAG001\r\n"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o640);
+        }
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left behind");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
