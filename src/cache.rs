@@ -47,6 +47,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::catalog::compact::{Reader, Writer};
 use crate::check::{Diagnostic, Text};
+use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{self, Severity};
 use crate::syntax::{Location, Span};
 
@@ -60,7 +61,7 @@ pub const KEEP_DAYS: u64 = 30;
 pub const RACY_SECS: u64 = 2;
 
 const MAGIC: &[u8; 4] = b"DALR";
-const FORMAT: u8 = 6;
+const FORMAT: u8 = 7;
 
 /// The hash of a file's bytes (with its package, it keys the results; see
 /// [`crate::check::Checker::cache_key`]).
@@ -643,8 +644,53 @@ fn encode_diagnostics(diagnostics: &[Diagnostic]) -> Vec<u8> {
         w.opt_str(d.breaking_version.as_deref());
         w.str(&d.line_text);
         w.opt_str(d.replacement.as_deref());
+        encode_fix(&mut w, d.fix.as_deref());
     }
     w.0
+}
+
+/// A finding's fix: 0 for none; else 1, its applicability, message, and edits (count, then
+/// each edit's span and content).
+fn encode_fix(w: &mut Writer, fix: Option<&Fix>) {
+    let Some(fix) = fix else {
+        w.0.push(0);
+        return;
+    };
+    w.0.push(1);
+    w.str(fix.applicability.as_str());
+    w.str(&fix.message);
+    w.uint(fix.edits.len() as u64);
+    for edit in &fix.edits {
+        w.uint(u64::from(edit.span.start));
+        w.uint(u64::from(edit.span.end));
+        w.str(&edit.content);
+    }
+}
+
+/// Reads what [`encode_fix`] wrote.
+fn decode_fix(r: &mut Reader) -> Result<Option<Arc<Fix>>, String> {
+    if r.byte()? == 0 {
+        return Ok(None);
+    }
+    let applicability = Applicability::from_name(r.str()?).ok_or("bad applicability")?;
+    let message: Text = r.str()?.into();
+    let count = r.len()?;
+    let mut edits = Vec::with_capacity(count.min(64));
+    let offset = |r: &mut Reader| u32::try_from(r.uint()?).map_err(|e| e.to_string());
+    for _ in 0..count {
+        let start = offset(r)?;
+        let end = offset(r)?;
+        let content = r.str()?.into();
+        edits.push(Edit {
+            span: Span { start, end },
+            content,
+        });
+    }
+    Ok(Some(Arc::new(Fix {
+        applicability,
+        message,
+        edits,
+    })))
 }
 
 /// One file entry: a 2 tag byte, the path's key, the stamp, when it was read, and what was found
@@ -785,6 +831,7 @@ fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
             breaking_version: opt_text(&mut r)?,
             line_text: text(&mut r)?,
             replacement: opt_text(&mut r)?,
+            fix: decode_fix(&mut r)?,
         });
     }
     if !r.bytes.is_empty() {
@@ -839,6 +886,14 @@ mod tests {
             breaking_version: Some("2.0.0".into()),
             line_text: "x = dg.SourceAsset(key='a')".into(),
             replacement: Some("AssetSpec".into()),
+            fix: Some(Arc::new(Fix::new(
+                Applicability::Unsafe,
+                "Replace `SourceAsset` with `AssetSpec`",
+                vec![Edit {
+                    span: Span { start: 8, end: 19 },
+                    content: "AssetSpec".into(),
+                }],
+            ))),
         }
     }
 
@@ -870,6 +925,7 @@ mod tests {
         assert_eq!(cache.len(), 2);
         let got = cache.get(content_hash(b"a")).unwrap();
         assert_eq!(got.len(), 1);
+        assert!(got[0].fix.is_some());
         assert!(same(
             &got[0],
             &Diagnostic {
@@ -885,6 +941,25 @@ mod tests {
         // A later run that adds one entry keeps the others.
         run(&dir, 7, &[("c", vec![])], &["a"]);
         assert_eq!(Cache::open(&dir, 7).len(), 3);
+    }
+
+    #[test]
+    fn findings_with_and_without_fixes_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixed = diagnostic("DAG201", "Use the public `dagster.AssetSpec`.");
+        let unfixed = Diagnostic {
+            fix: None,
+            ..fixed.clone()
+        };
+        run(
+            dir.path(),
+            3,
+            &[("a", vec![fixed.clone(), unfixed.clone()])],
+            &[],
+        );
+        let got = Cache::open(dir.path(), 3).get(content_hash(b"a")).unwrap();
+        assert_eq!(got[0].fix, fixed.fix);
+        assert_eq!(got[1].fix, None);
     }
 
     #[test]

@@ -47,8 +47,11 @@ pub struct Diagnostic {
     /// Text of the line the finding starts on (for snippets, baselines and fingerprints).
     pub line_text: Text,
     /// A plain rename that fixes the finding (`SourceAsset` -> `AssetSpec`), when the catalog
-    /// hint names one.
+    /// hint names one. Information only: the edits that fix a finding are in `fix`.
     pub replacement: Option<Text>,
+    /// The edits that resolve the finding, when the catalog proves them right (see
+    /// [`crate::fix`]).
+    pub fix: Option<std::sync::Arc<crate::fix::Fix>>,
 }
 
 impl Diagnostic {
@@ -90,6 +93,7 @@ impl Diagnostic {
             breaking_version: None,
             line_text: source[line.start as usize..line.end as usize].into(),
             replacement: None,
+            fix: None,
         }
     }
 }
@@ -432,6 +436,7 @@ impl Checker {
                     breaking_version: f.breaking_version,
                     line_text: text,
                     replacement: f.replacement,
+                    fix: None,
                 }
             })
             .collect()

@@ -10,6 +10,7 @@ mod cli;
 mod config;
 mod discovery;
 mod fail_on;
+mod fix;
 mod gate;
 mod noqa;
 mod project;

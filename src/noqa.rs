@@ -327,6 +327,7 @@ pub fn records(filename: &str, source: &str, parsed: &Parsed) -> Vec<Diagnostic>
             breaking_version: None,
             line_text: source[line.start as usize..line.end as usize].into(),
             replacement: None,
+            fix: None,
         });
     }
     out

@@ -195,6 +195,7 @@ pub fn io_error(filename: &str, message: &str) -> Diagnostic {
         breaking_version: None,
         line_text: "".into(),
         replacement: None,
+        fix: None,
     }
 }
 
