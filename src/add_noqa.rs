@@ -29,12 +29,13 @@ pub fn add_to_file(path: &Path, findings: &[Diagnostic]) -> Result<usize, String
     };
     let parsed = syntax::parse(source);
     let edits = noqa::DirectiveWriter::new(source, &parsed).edits(findings);
-    if edits.is_empty() {
+    let added = edits.len();
+    if added == 0 {
         return Ok(0);
     }
-    let changed = format!("{bom}{}", noqa::apply(source, &edits));
+    let changed = format!("{bom}{}", noqa::apply(source, edits));
     write_atomically(path, changed.as_bytes()).map_err(|e| failed(&e))?;
-    Ok(edits.len())
+    Ok(added)
 }
 
 /// Replaces the file at `path` with `bytes` in one rename, keeping its permissions: a reader

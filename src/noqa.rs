@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 
 use crate::check::Diagnostic;
+use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{self, Rule};
 use crate::syntax::{LineIndex, Locator, Parsed, Span};
 
@@ -160,15 +161,6 @@ impl NoqaLines {
     }
 }
 
-/// A change to a source text: `span` replaced by `text`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edit {
-    /// The bytes replaced (empty for an insertion).
-    pub span: Span,
-    /// What replaces them.
-    pub text: String,
-}
-
 /// False for the codes a directive cannot hide: unreadable files (E902), syntax errors (E999)
 /// and unused directives (DAG900, which speaks of the directive itself).
 pub fn suppressible(code: &str) -> bool {
@@ -241,9 +233,9 @@ fn directive_edit(source: &str, parsed: &Parsed, line: Span, codes: &[&str]) -> 
                 .map(|code| format!(", {code}"))
                 .collect();
             let at = comment + noqa.end as u32;
-            (!missing.is_empty()).then_some(Edit {
+            (!missing.is_empty()).then(|| Edit {
                 span: Span { start: at, end: at },
-                text: missing,
+                content: missing.into(),
             })
         }
         None => {
@@ -257,23 +249,16 @@ fn directive_edit(source: &str, parsed: &Parsed, line: Span, codes: &[&str]) -> 
                     start: line.start + text.len() as u32,
                     end: line.end,
                 },
-                text: format!("  # noqa: {}", codes.join(", ")),
+                content: format!("  # noqa: {}", codes.join(", ")).into(),
             })
         }
     }
 }
 
-/// `source` with `edits` (disjoint, in order) made.
-pub fn apply(source: &str, edits: &[Edit]) -> String {
-    let mut out = String::with_capacity(source.len() + edits.len() * 16);
-    let mut at = 0;
-    for edit in edits {
-        out.push_str(&source[at..edit.span.start as usize]);
-        out.push_str(&edit.text);
-        at = edit.span.end as usize;
-    }
-    out.push_str(&source[at..]);
-    out
+/// `source` with `edits` (from [`DirectiveWriter::edits`]) made.
+pub fn apply(source: &str, edits: Vec<Edit>) -> String {
+    let all = Fix::new(Applicability::Safe, "Add noqa directives", edits);
+    crate::fix::apply(source, [(0, &all)], Applicability::Safe).text
 }
 
 fn unused_rule() -> &'static Rule {
@@ -562,7 +547,7 @@ mod tests {
     fn added(source: &str, at: &[(&str, u32)]) -> String {
         let parsed = syntax::parse(source);
         let edits = DirectiveWriter::new(source, &parsed).edits(&findings(at));
-        apply(source, &edits)
+        apply(source, edits)
     }
 
     #[test]

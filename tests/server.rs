@@ -241,6 +241,10 @@ fn diagnostics_hover_code_actions_and_fix() {
     let capabilities = &init["result"]["capabilities"];
     assert_eq!(capabilities["positionEncoding"], "utf-16", "{init}");
     assert_eq!(capabilities["hoverProvider"], true);
+    assert_eq!(
+        capabilities["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix", "source.fixAll.dagster-api-lint"])
+    );
     assert_eq!(init["result"]["serverInfo"]["name"], "dagster-api-lint");
 
     client.open(&uri, SOURCE);
@@ -304,29 +308,20 @@ fn diagnostics_hover_code_actions_and_fix() {
     );
     assert_eq!(nothing["result"], Value::Null);
 
-    // Code actions on `SourceAsset`: the rename, then the noqa comment.
+    // Code actions on `SourceAsset`: the noqa comment; the hint's replacement is no rename
+    // (`SourceAsset(io_manager_key=...)` has no `AssetSpec` equivalent).
     let name = range(2, SOURCE_ASSET_UTF16, SOURCE_ASSET_UTF16 + 11);
     let actions = code_actions(&mut client, &uri, name.clone());
     let titles: Vec<&str> = actions
         .iter()
         .map(|a| a["title"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        titles,
-        [
-            "Replace `SourceAsset` with `AssetSpec`",
-            "Suppress with # noqa: DAG001"
-        ]
-    );
+    assert_eq!(titles, ["Suppress with # noqa: DAG001"]);
     assert_eq!(actions[0]["kind"], "quickfix");
     assert_eq!(actions[0]["diagnostics"][0]["code"], "DAG001");
-    assert_eq!(
-        edit_of(&actions[0], &uri),
-        (name.clone(), "AssetSpec".to_string())
-    );
     let line_end = SOURCE.lines().nth(2).unwrap().encode_utf16().count() as u64;
     assert_eq!(
-        edit_of(&actions[1], &uri),
+        edit_of(&actions[0], &uri),
         (range(2, line_end, line_end), "  # noqa: DAG001".to_string())
     );
 
@@ -367,6 +362,76 @@ fn utf8_positions_when_the_client_offers_them() {
         diagnostics[0]["range"],
         range(2, SOURCE_ASSET_UTF8 - 3, SOURCE_ASSET_UTF8 + 11)
     );
+    client.shutdown_and_exit();
+}
+
+/// The code action requests of one document at `range`, with `only` kinds when given.
+fn code_actions_only(client: &mut Client, uri: &str, range: Value, only: &[&str]) -> Vec<Value> {
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range,
+               "context": {"diagnostics": [], "only": only}}),
+    );
+    response["result"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn hints_that_name_a_replacement_are_not_offered_as_renames() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = &client.uri("renames.py");
+    // `load_defs(defs_root=...)` -> `load_from_defs_folder` is a TypeError, and
+    // `AssetSpec` takes no `io_manager_key`: the old rename action wrote broken code.
+    let source = "import dagster as dg
+\
+                  defs = dg.load_defs(defs_root=pkg)
+\
+                  old = dg.SourceAsset(key=\"x\", io_manager_key=\"io\")
+";
+    client.open(uri, source);
+    assert_eq!(codes(&client.diagnostics(uri, 1)), ["DAG001", "DAG001"]);
+    for line in [1, 2] {
+        let actions = code_actions(&mut client, uri, range(line, 0, 60));
+        let titles: Vec<&str> = actions
+            .iter()
+            .map(|a| a["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(titles, ["Suppress with # noqa: DAG001"], "line {line}");
+    }
+    // Nothing safe to fix: no fix-all action.
+    let fix_all = code_actions_only(&mut client, uri, range(0, 0, 0), &["source"]);
+    assert_eq!(fix_all, Vec::<Value>::new());
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn one_noqa_action_covers_every_finding_of_a_line() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = &client.uri("line.py");
+    let line = "from dagster import SourceAsset, build_metadata_bounds_checks";
+    client.open(uri, &format!("{line}\n"));
+    assert_eq!(codes(&client.diagnostics(uri, 1)), ["DAG001", "DAG101"]);
+    let actions = code_actions(&mut client, uri, range(0, 22, 22));
+    let action = actions
+        .iter()
+        .find(|a| a["title"] == "Add # noqa for all findings on this line")
+        .unwrap_or_else(|| panic!("no line action in {actions:#?}"));
+    assert_eq!(action["diagnostics"].as_array().unwrap().len(), 2);
+    let end = line.len() as u64;
+    let (at, text) = edit_of(action, uri);
+    assert_eq!(
+        (at, text.as_str()),
+        (range(0, end, end), "  # noqa: DAG001, DAG101")
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"text": format!("{line}{text}\n")}],
+        }),
+    );
+    assert_eq!(client.diagnostics(uri, 2), Vec::<Value>::new());
     client.shutdown_and_exit();
 }
 

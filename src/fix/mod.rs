@@ -7,13 +7,6 @@
 //! fix that overlaps one already applied (the caller checks the fixed text again and applies
 //! what remains, until nothing changes).
 
-// The model comes first (another branch builds on it); its producers and `--fix` follow, and
-// this `expect` goes with them (it fails the build once nothing is unused).
-#![cfg_attr(
-    not(test),
-    expect(dead_code, reason = "producers and `--fix` come in the next commits")
-)]
-
 use serde::Serialize;
 
 use crate::check::Text;

@@ -46,6 +46,8 @@ use self::document::{file_path, Document};
 use self::position::{Encoding, Text};
 use self::transport::{Incoming, Writer};
 use self::workspace::{is_config_file, Workspace, CONFIG_FILES};
+use crate::check::Diagnostic;
+use crate::fix::{self, Applicability};
 use crate::gate::Gate;
 use crate::runner;
 
@@ -304,7 +306,7 @@ impl Server {
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        code_action_kinds: Some(actions::kinds()),
                         ..CodeActionOptions::default()
                     },
                 )),
@@ -432,13 +434,10 @@ impl Server {
     }
 
     fn code_actions(&mut self, params: CodeActionParams) -> Option<Vec<CodeActionOrCommand>> {
-        let wanted =
-            |kind: &CodeActionKind| kind.as_str().is_empty() || *kind == CodeActionKind::QUICKFIX;
-        if params
-            .context
-            .only
-            .is_some_and(|only| !only.iter().any(wanted))
-        {
+        let only = params.context.only.as_deref();
+        let quick = actions::wanted(only, CodeActionKind::QUICKFIX.as_str());
+        let fix_all = actions::wanted(only, actions::FIX_ALL);
+        if !quick && !fix_all {
             return None;
         }
         let uri = params.text_document.uri;
@@ -446,21 +445,70 @@ impl Server {
             self.due.remove(&uri);
             self.check(&uri);
         }
+        let fixed = match fix_all {
+            true => self.safely_fixed(&uri),
+            false => None,
+        };
         let document = self.documents.get(&uri)?;
         let text = Text::new(&document.text, self.encoding);
-        let fixes = actions::quick_fixes(
-            &uri,
-            &document.text,
-            &text,
-            document.findings.as_deref()?,
-            text.span(params.range),
-        );
+        let mut found = Vec::new();
+        if quick {
+            found = actions::quick_fixes(
+                &uri,
+                &document.text,
+                &text,
+                document.findings.as_deref()?,
+                text.span(params.range),
+            );
+        }
+        if let Some(fixed) = fixed {
+            found.extend(actions::fix_all(&uri, &document.text, &text, &fixed));
+        }
         Some(
-            fixes
+            found
                 .into_iter()
                 .map(CodeActionOrCommand::CodeAction)
                 .collect(),
         )
+    }
+
+    /// The text of a checked document with every safe fix applied, pass after pass (each
+    /// checks the fixed text again) until none applies; `None` when its findings carry no
+    /// safe fix (or checking panicked).
+    fn safely_fixed(&mut self, uri: &Uri) -> Option<String> {
+        let document = self.documents.get(uri)?;
+        let safe = |d: &Diagnostic| {
+            d.fix
+                .as_deref()
+                .is_some_and(|f| f.applicability == Applicability::Safe)
+        };
+        if !document.findings.as_deref()?.iter().any(safe) {
+            return None;
+        }
+        let path = document.path.as_deref();
+        let name = workspace::display_name(path, uri);
+        let checker = self.workspace.checker_for(path);
+        let settings = self.workspace.settings_for(path);
+        let document = self.documents.get(uri)?;
+        let gate = Gate::new(&checker);
+        let check = |text: &str| runner::check_text(&checker, &name, text, &settings, &gate);
+        panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut text = document.text.clone();
+            for _ in 0..10 {
+                let found = check(&text).0;
+                let fixes = found
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, d)| d.fix.as_deref().map(|f| (i, f)));
+                let applied = fix::apply(&text, fixes, Applicability::Safe);
+                if applied.text == text {
+                    break;
+                }
+                text = applied.text;
+            }
+            text
+        }))
+        .ok()
     }
 
     /// Checks the documents due at `time` or before.
