@@ -161,10 +161,16 @@ impl NoqaLines {
     }
 }
 
-/// False for the codes a directive cannot hide: unreadable files (E902), syntax errors (E999)
-/// and unused directives (DAG900, which speaks of the directive itself).
+/// False for the codes that no directive hides, as in ruff: unreadable files (E902) and syntax
+/// errors (E999).
+fn hideable(code: &str) -> bool {
+    !matches!(code, "E902" | "E999")
+}
+
+/// True for the codes a directive written for them would hide: not [`hideable`] ones, nor
+/// unused directives (DAG900, which speaks of the directive itself).
 pub fn suppressible(code: &str) -> bool {
-    !matches!(code, "E902" | "E999" | UNUSED)
+    hideable(code) && code != UNUSED
 }
 
 /// Writes line directives into one source text (`--add-noqa`, the editor's noqa actions).
@@ -435,10 +441,11 @@ impl Directives {
     }
 
     /// True when a directive hides `d`: a file directive covering its code, else a line
-    /// directive that covers its first line. An unreadable file (E902) is never hidden.
+    /// directive that covers its first line. Unreadable files and syntax errors are never
+    /// hidden (see [`hideable`]).
     pub fn hides(&mut self, d: &Diagnostic) -> bool {
         let (code, row) = (d.rule.code, d.start.row);
-        code != "E902"
+        hideable(code)
             && self
                 .all
                 .iter_mut()
@@ -606,12 +613,13 @@ mod tests {
         // The directive written there hides the finding of the stretch's first line.
         let fixed = added(source, &[("DAG001", 1)]);
         let parsed = syntax::parse(&fixed);
-        let mut all = findings(&[("DAG001", 1), ("DAG001", 3)]);
+        let mut all = findings(&[("DAG001", 1), ("DAG001", 3), ("E999", 2)]);
         all.extend(records("a.py", &fixed, &parsed));
         let mut directives = Directives::take(&mut all);
+        // A syntax error is never hidden, as in ruff.
         assert_eq!(
             all.iter().map(|d| directives.hides(d)).collect::<Vec<_>>(),
-            [true, false]
+            [true, false, false]
         );
     }
 }
