@@ -7,12 +7,9 @@
 //! fix that overlaps one already applied (the caller checks the fixed text again and applies
 //! what remains, until nothing changes).
 
-// The model comes first (another branch builds on it); its producers and `--fix` follow, and
-// this `expect` goes with them (it fails the build once nothing is unused).
-#![cfg_attr(
-    not(test),
-    expect(dead_code, reason = "producers and `--fix` come in the next commits")
-)]
+pub mod file;
+pub mod imports;
+pub mod run;
 
 use serde::Serialize;
 
@@ -115,7 +112,7 @@ pub struct Applied {
 
 /// Applies the fixes allowed by `allowed` (`Safe`: safe fixes only; `Unsafe`: all) to `source`.
 /// `fixes` pairs each finding's index with its fix. Fixes are taken in file order; one that
-/// overlaps (or touches the same point as) one already applied waits for the next pass, except
+/// overlaps one already applied waits for the next pass, except
 /// an identical fix (two findings with one fix), which counts as applied for both. A fix whose
 /// edits do not fit `source` (they come from a different text, or they overlap) is skipped.
 pub fn apply<'a>(
@@ -145,7 +142,7 @@ pub fn apply<'a>(
             fixed.push(index);
             continue;
         }
-        if copied.is_some_and(|end| fix.range().start <= end) {
+        if copied.is_some_and(|end| fix.range().start < end) {
             continue;
         }
         let mut at = copied.unwrap_or(0) as usize;
