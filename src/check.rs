@@ -359,10 +359,36 @@ impl Checker {
                 crate::upgrade::merge(current, judged, version, *exact)
             }
         };
+        self.attach_fixes(source, &parsed, &mut found);
         // The file's noqa directives go with its findings (and into the results cache), to be
         // applied with the settings.
         found.extend(crate::noqa::records(filename, source, &parsed));
         found
+    }
+
+    /// Attaches the fixes the catalog proves right to `found` (see [`crate::fix`]).
+    fn attach_fixes(&self, source: &str, parsed: &syntax::Parsed, found: &mut [Diagnostic]) {
+        if found
+            .iter()
+            .any(|d| matches!(d.rule.code, "DAG201" | "DAG202"))
+        {
+            let imports = syntax::imports::imports(parsed);
+            crate::fix::imports::attach(source, &imports, found, &|path| {
+                self.public_equivalent(path)
+            });
+        }
+    }
+
+    /// The public export path of the object that the (private, aliased or non-public) dotted
+    /// `path` reaches, when a public module exports that very object.
+    pub fn public_equivalent(&self, path: &str) -> Option<String> {
+        let catalog = self.catalog_for(path)?;
+        let resolved = match alias_prefix(&catalog, path) {
+            Some((prefix, target)) => format!("{target}{}", &path[prefix.len()..]),
+            None => path.to_string(),
+        };
+        let (id, _) = object_of_path(&catalog, &resolved)?;
+        public_path_of(catalog, &id).filter(|public| public != path)
     }
 
     fn check_parsed(

@@ -8,10 +8,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::baseline::Baseline;
 use crate::catalog::{self, shipped, sources::SourceSet, Catalog};
-use crate::check::Checker;
+use crate::check::{Checker, Diagnostic};
 use crate::config;
 use crate::discovery::{snapshot, Found, Walk};
 use crate::fail_on::{self, FailOn};
+use crate::fix::{self, Applicability};
 use crate::gate::Gate;
 use crate::project::{Project, VersionProject};
 use crate::report::{self, OutputFormat, RenderOptions, RepoPaths, Report};
@@ -177,6 +178,24 @@ struct CheckArgs {
     /// SARIF `automationDetails.id`: the code scanning category of this analysis.
     #[arg(long, visible_alias = "automation-id", value_name = "ID")]
     sarif_category: Option<String>,
+
+    // Fixes (README "Fixes").
+    /// Apply the fixes the catalog proves safe (add --unsafe-fixes for the likely ones), write
+    /// the files, and report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// Also apply unsafe fixes (with --fix, --fix-only or --diff).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Apply fixes and report nothing but what was fixed (exit 0).
+    #[arg(long)]
+    fix_only: bool,
+    /// Write no file: print each file's fixes as a unified diff (exit 1 when there is one).
+    #[arg(long)]
+    diff: bool,
+    /// List the fixes applied, per file and rule.
+    #[arg(long)]
+    show_fixes: bool,
 
     // Speed (docs/benchmark.md).
     /// Neither read nor write the results cache (`.dagster-api-lint_cache/`).
@@ -768,10 +787,26 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         color,
         automation_id: args.sarif_category.clone(),
     };
+    let mut fixer = (args.fix || args.fix_only || args.diff).then(|| {
+        let allowed = match args.unsafe_fixes {
+            true => Applicability::Unsafe,
+            false => Applicability::Safe,
+        };
+        let output = match args.diff {
+            true => fix::run::Output::Diff,
+            false => fix::run::Output::Write,
+        };
+        fix::run::Fixer::new(allowed, output)
+    });
+    // Only what was fixed is reported (errors aside).
+    let fixes_only = args.fix_only || args.diff;
+    // With stdin, `--fix` prints the fixed source on stdout, the findings on stderr.
+    let fixed_stdin = stdin && fixer.is_some() && !args.diff;
     let mut out: Box<dyn Write> = match &args.output_file {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?,
         )),
+        None if fixed_stdin => Box::new(std::io::stderr().lock()),
         None => Box::new(std::io::BufWriter::with_capacity(
             1 << 16,
             std::io::stdout().lock(),
@@ -815,11 +850,35 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                         (Vec::new(), 0)
                     }
                     Ok(text) => {
-                        runner::check_text(checker, &name, &text, &settings, &Gate::new(checker))
+                        let gate = Gate::new(checker);
+                        let check =
+                            |t: &str| runner::check_text(checker, &name, t, &settings, &gate);
+                        match fixer.as_mut() {
+                            Some(fixer) => {
+                                let (fixed, remaining) = fixer.text(&name, &text, &check);
+                                if args.diff && fixed != text {
+                                    fixer
+                                        .diffs
+                                        .push(fix::file::unified_diff(&name, &text, &fixed));
+                                } else if !args.diff {
+                                    let mut stdout = std::io::stdout().lock();
+                                    let written = stdout.write_all(fixed.as_bytes());
+                                    if let Err(e) = stdout_written(written) {
+                                        return (vec![runner::io_error(&name, &e)], 0);
+                                    }
+                                }
+                                (remaining.into_owned(&name), 0)
+                            }
+                            None => check(&text),
+                        }
                     }
                     Err(message) => (vec![runner::io_error(&name, &message)], 0),
                 }
             });
+        let diagnostics = match fixes_only {
+            true => errors_only(diagnostics),
+            false => diagnostics,
+        };
         failed |= streaming && fail_on::fails(&fail_on, &diagnostics);
         checked.push(name.clone());
         emitter.file(&name, runner::Findings::Owned(diagnostics));
@@ -904,6 +963,22 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                 if baseline {
                     checked.push(name.to_string());
                 }
+                let d = match fixer.as_mut() {
+                    Some(fixer) if fixer.wants(d.as_slice()) => {
+                        let path = Path::new(name);
+                        let checker = &*settings_by_dir.checkers[settings_by_dir.bench_of(path)];
+                        let settings = settings_by_dir.of(path);
+                        let gate = Gate::new(checker);
+                        let check =
+                            |t: &str| runner::check_text(checker, name, t, &settings, &gate);
+                        fixer.file(path, name, d, &check)
+                    }
+                    _ => d,
+                };
+                let d = match fixes_only {
+                    true => runner::Findings::Owned(errors_only(d.into_owned(name))),
+                    false => d,
+                };
                 failed |= streaming && fail_on::fails(&fail_on, d.as_slice());
                 emitter.file(name, d);
             },
@@ -935,15 +1010,45 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     }
 
     let human = report::is_human(args.output_format) || args.statistics;
+    if let Some(fixer) = &fixer {
+        let mut stdout = std::io::stdout().lock();
+        for diff in &fixer.diffs {
+            stdout_written(stdout.write_all(diff.as_bytes()))?;
+        }
+        stdout_written(stdout.flush())?;
+        if !args.quiet && (args.show_fixes || fixes_only) {
+            let mut summary = Vec::new();
+            match args.show_fixes {
+                true => fix::run::write_fixes(&mut summary, fixer),
+                false => fix::run::write_count(&mut summary, fixer),
+            }
+            .map_err(|e| e.to_string())?;
+            write_summary_bytes(
+                &summary,
+                human && !args.diff && !fixed_stdin && args.output_file.is_none(),
+            )?;
+        }
+        if fixes_only {
+            return Ok(if report.had_io_errors() {
+                EXIT_ERROR
+            } else if args.diff && !fixer.diffs.is_empty() {
+                EXIT_FINDINGS
+            } else {
+                EXIT_CLEAN
+            });
+        }
+    }
+    let report = report::Report {
+        fixed: fixer.as_ref().map_or(0, |f| f.fixed),
+        ..report
+    };
     if !args.quiet {
         let mut summary = Vec::new();
         report::write_summary(&mut summary, &report).map_err(|e| e.to_string())?;
-        if human && args.output_file.is_none() {
-            let mut stdout = std::io::stdout().lock();
-            stdout_written(stdout.write_all(&summary).and_then(|()| stdout.flush()))?;
-        } else {
-            let _ = std::io::stderr().write_all(&summary);
-        }
+        write_summary_bytes(
+            &summary,
+            human && !fixed_stdin && args.output_file.is_none(),
+        )?;
     }
     Ok(if report.had_io_errors() {
         EXIT_ERROR
@@ -952,6 +1057,25 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     } else {
         EXIT_FINDINGS
     })
+}
+
+/// Writes summary lines on stdout (`to_stdout`: the findings went there in a human format) or
+/// stderr.
+fn write_summary_bytes(summary: &[u8], to_stdout: bool) -> Result<(), String> {
+    if to_stdout {
+        let mut stdout = std::io::stdout().lock();
+        stdout_written(stdout.write_all(summary).and_then(|()| stdout.flush()))
+    } else {
+        let _ = std::io::stderr().write_all(summary);
+        Ok(())
+    }
+}
+
+/// The error findings among `diagnostics` (files that could not be read or fixed): what
+/// `--fix-only` and `--diff` still report.
+fn errors_only(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.retain(|d| d.rule.code == "E902");
+    diagnostics
 }
 
 /// The outcome of writing to stdout: a reader that closed the pipe (`| head -1`) wanted no

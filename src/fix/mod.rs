@@ -7,6 +7,10 @@
 //! fix that overlaps one already applied (the caller checks the fixed text again and applies
 //! what remains, until nothing changes).
 
+pub mod file;
+pub mod imports;
+pub mod run;
+
 use serde::Serialize;
 
 use crate::check::Text;
@@ -108,7 +112,7 @@ pub struct Applied {
 
 /// Applies the fixes allowed by `allowed` (`Safe`: safe fixes only; `Unsafe`: all) to `source`.
 /// `fixes` pairs each finding's index with its fix. Fixes are taken in file order; one that
-/// overlaps (or touches the same point as) one already applied waits for the next pass, except
+/// overlaps one already applied waits for the next pass, except
 /// an identical fix (two findings with one fix), which counts as applied for both. A fix whose
 /// edits do not fit `source` (they come from a different text, or they overlap) is skipped.
 pub fn apply<'a>(
@@ -138,7 +142,7 @@ pub fn apply<'a>(
             fixed.push(index);
             continue;
         }
-        if copied.is_some_and(|end| fix.range().start <= end) {
+        if copied.is_some_and(|end| fix.range().start < end) {
             continue;
         }
         let mut at = copied.unwrap_or(0) as usize;

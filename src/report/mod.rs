@@ -36,6 +36,8 @@ pub struct Report {
     pub suppressed_by_noqa: usize,
     /// Findings hidden by the baseline.
     pub suppressed_by_baseline: usize,
+    /// Findings fixed by `--fix` (not among those shown).
+    pub fixed: usize,
 }
 
 impl Report {

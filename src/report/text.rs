@@ -141,7 +141,16 @@ fn write_snippet(out: &mut dyn Write, d: &Diagnostic, paint: &Paint) -> io::Resu
 pub fn write_summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let tally = report.tally();
     let n = tally.issues;
-    if n == 0 {
+    if report.fixed > 0 {
+        let found = n + report.fixed;
+        writeln!(
+            out,
+            "Found {found} {} ({} fixed, {n} remaining) in {} checked.",
+            if found == 1 { "issue" } else { "issues" },
+            report.fixed,
+            files_phrase(report.files_checked)
+        )?;
+    } else if n == 0 {
         writeln!(
             out,
             "All checks passed! ({} checked)",
