@@ -1,16 +1,13 @@
 //! `check --add-noqa`: writes into each file the line directives that hide its findings (the
 //! edits of [`noqa::DirectiveWriter`], shared with the editor's noqa actions), replacing the
-//! file atomically: a temporary file in the same folder, with the file's permissions, renamed
-//! over it.
+//! file atomically as `--fix` does ([`fix::file::write_atomically`]).
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::check::Diagnostic;
+use crate::fix;
 use crate::noqa;
 use crate::syntax;
-
-const BOM: &str = "\u{feff}";
 
 /// Adds the directives for `findings` (of the file at `path`, as checked) to the file, and
 /// returns how many lines got one. A file that is not UTF-8 is left alone (an error): writing
@@ -21,47 +18,16 @@ pub fn add_to_file(path: &Path, findings: &[Diagnostic]) -> Result<usize, String
     }
     let failed = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
     let bytes = std::fs::read(path).map_err(|e| failed(&e))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| failed(&"not UTF-8; no noqa directives added (the encoding is kept)"))?;
-    let (bom, source) = match text.strip_prefix(BOM) {
-        Some(rest) => (BOM, rest),
-        None => ("", text.as_str()),
-    };
+    let source = fix::file::fixable_text(&bytes)
+        .ok_or_else(|| failed(&"not UTF-8; no noqa directives added (the encoding is kept)"))?;
     let parsed = syntax::parse(source);
     let edits = noqa::DirectiveWriter::new(source, &parsed).edits(findings);
     let added = edits.len();
-    if added == 0 {
-        return Ok(0);
+    if added > 0 {
+        let changed = noqa::apply(source, edits);
+        fix::file::write_atomically(path, &bytes, &changed).map_err(|e| failed(&e))?;
     }
-    let changed = format!("{bom}{}", noqa::apply(source, edits));
-    write_atomically(path, changed.as_bytes()).map_err(|e| failed(&e))?;
     Ok(added)
-}
-
-/// Replaces the file at `path` with `bytes` in one rename, keeping its permissions: a reader
-/// sees the old file or the new one, never a part of either.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let permissions = std::fs::metadata(path)?.permissions();
-    let temporary = folder.join(format!(".{name}.{}.add-noqa.tmp", std::process::id()));
-    let written = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)?;
-        file.write_all(bytes)?;
-        file.set_permissions(permissions)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    written
 }
 
 #[cfg(test)]

@@ -161,7 +161,10 @@ struct CheckArgs {
     target_version: Option<String>,
     /// Add `# noqa: CODE` directives that hide every current finding to the files, instead of
     /// reporting them (for adopting the tool on a large codebase).
-    #[arg(long, conflicts_with_all = ["write_baseline", "output_file", "statistics"])]
+    #[arg(
+        long,
+        conflicts_with_all = ["write_baseline", "output_file", "statistics", "fix", "fix_only", "diff"]
+    )]
     add_noqa: bool,
 
     // CI integration (docs/ci.md): baseline, failure threshold, SARIF category.

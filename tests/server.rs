@@ -405,6 +405,61 @@ fn hints_that_name_a_replacement_are_not_offered_as_renames() {
 }
 
 #[test]
+fn quick_fixes_and_fix_all_come_from_the_fix_model() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = &client.uri("fixes.py");
+    let source = "from dagster._core.definitions.metadata import TextMetadataValue\n\
+                  from dagster._core.definitions.metadata import TextMetadataValue as T2\n\
+                  \n\
+                  x = TextMetadataValue(\"a\")\n";
+    client.open(uri, source);
+    assert_eq!(codes(&client.diagnostics(uri, 1)), ["DAG201", "DAG201"]);
+    let actions = code_actions(&mut client, uri, range(0, 50, 50));
+    let fix = &actions[0];
+    assert_eq!(fix["title"], "Import `TextMetadataValue` from `dagster`");
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    assert_eq!(fix["diagnostics"][0]["code"], "DAG201");
+    assert_eq!(edit_of(fix, uri), (range(0, 5, 39), "dagster".to_string()));
+    assert_eq!(actions[1]["title"], "Suppress with # noqa: DAG201");
+    assert!(actions[1].get("isPreferred").is_none(), "{actions:#?}");
+
+    // Every safe fix at once, as one edit of the whole document, for a fix-all on save.
+    let all = code_actions_only(&mut client, uri, range(0, 0, 0), &["source.fixAll"]);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0]["kind"], "source.fixAll.dagster-api-lint");
+    let fixed = "from dagster import TextMetadataValue\n\
+                 from dagster import TextMetadataValue as T2\n\
+                 \n\
+                 x = TextMetadataValue(\"a\")\n";
+    assert_eq!(
+        edit_of(&all[0], uri),
+        (
+            json!({"start": {"line": 0, "character": 0}, "end": {"line": 4, "character": 0}}),
+            fixed.to_string()
+        )
+    );
+    // Quick fixes are not source actions.
+    assert!(
+        code_actions_only(&mut client, uri, range(0, 50, 50), &["source"])
+            .iter()
+            .all(|a| a["kind"] == "source.fixAll.dagster-api-lint")
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"text": fixed}],
+        }),
+    );
+    assert_eq!(client.diagnostics(uri, 2), Vec::<Value>::new());
+    // Nothing left to fix: no fix-all action.
+    assert!(code_actions_only(&mut client, uri, range(0, 0, 0), &["source.fixAll"]).is_empty());
+    client.shutdown_and_exit();
+}
+
+#[test]
 fn one_noqa_action_covers_every_finding_of_a_line() {
     let mut client = Client::start();
     client.initialize(json!({}));

@@ -493,20 +493,7 @@ impl Server {
         let gate = Gate::new(&checker);
         let check = |text: &str| runner::check_text(&checker, &name, text, &settings, &gate);
         panic::catch_unwind(AssertUnwindSafe(|| {
-            let mut text = document.text.clone();
-            for _ in 0..10 {
-                let found = check(&text).0;
-                let fixes = found
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, d)| d.fix.as_deref().map(|f| (i, f)));
-                let applied = fix::apply(&text, fixes, Applicability::Safe);
-                if applied.text == text {
-                    break;
-                }
-                text = applied.text;
-            }
-            text
+            fix::file::fix_text(&document.text, Applicability::Safe, &check).text
         }))
         .ok()
     }
