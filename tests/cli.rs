@@ -1340,4 +1340,16 @@ fn add_noqa() {
     // Standard input has no file to write to.
     let stdin = run(dir.path(), &["check", "--add-noqa", "-"]);
     assert_eq!(stdin.status.code(), Some(2));
+    // A file in another encoding is left as it is (its byte offsets are not the text's).
+    let latin1: &[u8] = b"# -*- coding: latin-1 -*-\nfrom dagster import SourceAsset  # \xe9\n";
+    std::fs::write(dir.path().join("latin1.py"), latin1).unwrap();
+    let other = run(dir.path(), &["check", "--add-noqa", "latin1.py"]);
+    assert_eq!(other.status.code(), Some(2));
+    assert!(
+        stderr(&other).contains("latin1.py: not UTF-8"),
+        "{}",
+        stderr(&other)
+    );
+    assert!(stderr(&other).ends_with("Added 0 noqa directives.\n"));
+    assert_eq!(std::fs::read(dir.path().join("latin1.py")).unwrap(), latin1);
 }

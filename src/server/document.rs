@@ -21,6 +21,9 @@ pub struct Document {
     pub is_python: bool,
     /// The findings of the last check of this text, or `None` when it is yet to be checked.
     pub findings: Option<Vec<Diagnostic>>,
+    /// The text with every safe fix applied (`None` inside: no safe fix), once a fix-all
+    /// action asked for it; cleared whenever `findings` change.
+    pub fixed: Option<Option<String>>,
     /// How long the last check took.
     pub check_time: Duration,
 }
@@ -40,6 +43,7 @@ impl Document {
             path,
             is_python,
             findings: None,
+            fixed: None,
             check_time: Duration::ZERO,
         }
     }
@@ -63,6 +67,7 @@ impl Document {
         }
         self.version = version;
         self.findings = None;
+        self.fixed = None;
     }
 }
 

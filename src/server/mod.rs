@@ -474,17 +474,28 @@ impl Server {
 
     /// The text of a checked document with every safe fix applied, pass after pass (each
     /// checks the fixed text again) until none applies; `None` when its findings carry no
-    /// safe fix (or checking panicked).
+    /// safe fix (or checking panicked). Worked out once per checked version.
     fn safely_fixed(&mut self, uri: &Uri) -> Option<String> {
         let document = self.documents.get(uri)?;
+        if let Some(fixed) = &document.fixed {
+            return fixed.clone();
+        }
         let safe = |d: &Diagnostic| {
             d.fix
                 .as_deref()
                 .is_some_and(|f| f.applicability == Applicability::Safe)
         };
-        if !document.findings.as_deref()?.iter().any(safe) {
-            return None;
-        }
+        let fixed = match document.findings.as_deref()?.iter().any(safe) {
+            true => self.fix_text(uri),
+            false => None,
+        };
+        self.documents.get_mut(uri)?.fixed = Some(fixed.clone());
+        fixed
+    }
+
+    /// [`fix::file::fix_text`] of a document's text, with the document's checker and settings.
+    fn fix_text(&mut self, uri: &Uri) -> Option<String> {
+        let document = self.documents.get(uri)?;
         let path = document.path.as_deref();
         let name = workspace::display_name(path, uri);
         let checker = self.workspace.checker_for(path);
@@ -545,6 +556,7 @@ impl Server {
             .collect();
         let version = document.version;
         document.findings = Some(findings);
+        document.fixed = None;
         self.publish(uri.clone(), published, Some(version));
     }
 
