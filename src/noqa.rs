@@ -404,13 +404,18 @@ impl Directive {
 
 /// The directives of one file, taken out of its raw findings.
 pub struct Directives {
-    all: Vec<Directive>,
+    /// File directives.
+    files: Vec<Directive>,
+    /// Line directives, by line: a finding looks up the few near its own line, so a file with
+    /// a directive on each of its many lines (after `--add-noqa`) is not checked in quadratic
+    /// time.
+    lines: Vec<Directive>,
 }
 
 impl Directives {
     /// Takes the directive records out of a file's raw findings.
     pub fn take(diagnostics: &mut Vec<Diagnostic>) -> Directives {
-        let mut all = Vec::new();
+        let (mut files, mut lines) = (Vec::new(), Vec::new());
         diagnostics.retain(|d| {
             if !is_record(d) {
                 return true;
@@ -425,19 +430,22 @@ impl Directives {
                 .as_deref()
                 .and_then(|first| first.parse().ok())
                 .unwrap_or(d.start.row);
-            all.push(Directive {
+            let directive = Directive {
                 file,
                 first_row,
                 used: vec![false; codes.len()],
                 codes,
                 any_used: false,
                 record: d.clone(),
-            });
+            };
+            match file {
+                true => files.push(directive),
+                false => lines.push(directive),
+            }
             false
         });
-        // File directives first: what they hide leaves line directives unused, as in ruff.
-        all.sort_by_key(|d| !d.file);
-        Directives { all }
+        lines.sort_by_key(|n| n.record.start.row);
+        Directives { files, lines }
     }
 
     /// True when a directive hides `d`: a file directive covering its code, else a line
@@ -445,17 +453,26 @@ impl Directives {
     /// hidden (see [`hideable`]).
     pub fn hides(&mut self, d: &Diagnostic) -> bool {
         let (code, row) = (d.rule.code, d.start.row);
-        hideable(code)
-            && self
-                .all
-                .iter_mut()
-                .filter(|n| n.file || (n.first_row..=n.record.start.row).contains(&row))
-                .any(|n| n.hides(code))
+        if !hideable(code) {
+            return false;
+        }
+        // File directives first: what they hide leaves line directives unused, as in ruff.
+        if self.files.iter_mut().any(|n| n.hides(code)) {
+            return true;
+        }
+        // The directives on `row` or below whose stretch reaches up to `row` (stretches are
+        // disjoint, so their first lines grow with their lines).
+        let from = self.lines.partition_point(|n| n.record.start.row < row);
+        self.lines[from..]
+            .iter_mut()
+            .take_while(|n| n.first_row <= row)
+            .any(|n| n.hides(code))
     }
 
     /// The unused-noqa findings (see [`Directive::unused`]), in file order.
     pub fn unused(self) -> Vec<Diagnostic> {
-        let mut out: Vec<Diagnostic> = self.all.into_iter().filter_map(Directive::unused).collect();
+        let all = self.files.into_iter().chain(self.lines);
+        let mut out: Vec<Diagnostic> = all.filter_map(Directive::unused).collect();
         out.sort_by_key(|d| d.span.start);
         out
     }
