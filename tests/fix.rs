@@ -81,6 +81,14 @@ fn diff_shows_the_fixes_writes_nothing_and_exits_1() {
 #[test]
 fn fix_writes_the_file_and_a_second_fix_changes_nothing() {
     let dir = project(SOURCE);
+    let check = run(dir.path(), &["a.py", "--output-format", "concise"], None);
+    assert!(
+        check
+            .stdout
+            .contains("[*] 4 fixable with the `--fix` option."),
+        "{}",
+        check.stdout
+    );
     let out = run(
         dir.path(),
         &["a.py", "--fix", "--output-format", "concise"],
@@ -176,4 +184,27 @@ fn json_carries_the_fix() {
             }],
         })
     );
+}
+
+/// The two renames the issue found broken in editors: a hint that names a replacement is not a
+/// rename, and no fix is offered (`load_from_defs_folder` takes no `defs_root`, `AssetSpec` no
+/// `io_manager_key`).
+#[test]
+fn hints_that_name_a_replacement_get_no_fix() {
+    let source = "import dagster as dg\nfrom pathlib import Path\n\ndefs = dg.components.load_defs(defs_root=Path(__file__).parent)\nraw = dg.SourceAsset(key=\"raw\", io_manager_key=\"io\")\n";
+    let dir = project(source);
+    let out = run(dir.path(), &["a.py", "--output-format", "json"], None);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    let symbols: Vec<&str> = findings
+        .iter()
+        .filter_map(|f| f["symbol"].as_str())
+        .collect();
+    assert!(
+        symbols.contains(&"dagster.components.load_defs"),
+        "{symbols:?}"
+    );
+    assert!(symbols.contains(&"dagster.SourceAsset"), "{symbols:?}");
+    assert!(findings.iter().all(|f| f["fix"].is_null()), "{findings:#?}");
+    let diff = run(dir.path(), &["a.py", "--diff", "--unsafe-fixes"], None);
+    assert_eq!((diff.code, diff.stdout.as_str()), (0, ""));
 }

@@ -9,6 +9,7 @@
 
 pub mod file;
 pub mod imports;
+pub mod members;
 pub mod run;
 
 use serde::Serialize;

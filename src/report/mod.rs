@@ -81,6 +81,8 @@ pub struct Tally {
     pub files_with_issues: usize,
     /// Some file could not be read.
     pub io_errors: bool,
+    /// Findings with a safe fix (`--fix` would apply it).
+    pub fixable: usize,
     /// Findings per rule, in the order of [`rules::RULES`].
     per_rule: Vec<usize>,
 }
@@ -101,6 +103,11 @@ impl Tally {
                 self.per_rule[i] += 1;
             }
             self.io_errors |= d.rule.code == "E902";
+            self.fixable += d
+                .fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == crate::fix::Applicability::Safe)
+                as usize;
         }
     }
 
