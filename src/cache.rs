@@ -665,6 +665,11 @@ fn encode_fix(w: &mut Writer, fix: Option<&Fix>) {
         w.uint(u64::from(edit.span.end));
         w.str(&edit.content);
     }
+    w.uint(fix.locations.len() as u64);
+    for location in fix.locations.iter().flatten() {
+        w.uint(u64::from(location.row));
+        w.uint(u64::from(location.column));
+    }
 }
 
 /// Reads what [`encode_fix`] wrote.
@@ -686,10 +691,21 @@ fn decode_fix(r: &mut Reader) -> Result<Option<Arc<Fix>>, String> {
             content,
         });
     }
+    let count = r.len()?;
+    let mut locations = Vec::with_capacity(count.min(64));
+    for _ in 0..count {
+        let mut at = [Location { row: 0, column: 0 }; 2];
+        for location in &mut at {
+            location.row = offset(r)?;
+            location.column = offset(r)?;
+        }
+        locations.push(at);
+    }
     Ok(Some(Arc::new(Fix {
         applicability,
         message,
         edits,
+        locations,
     })))
 }
 
@@ -886,14 +902,20 @@ mod tests {
             breaking_version: Some("2.0.0".into()),
             line_text: "x = dg.SourceAsset(key='a')".into(),
             replacement: Some("AssetSpec".into()),
-            fix: Some(Arc::new(Fix::new(
-                Applicability::Unsafe,
-                "Replace `SourceAsset` with `AssetSpec`",
-                vec![Edit {
-                    span: Span { start: 8, end: 19 },
-                    content: "AssetSpec".into(),
-                }],
-            ))),
+            fix: Some(Arc::new(
+                Fix::new(
+                    Applicability::Unsafe,
+                    "Replace `SourceAsset` with `AssetSpec`",
+                    vec![Edit {
+                        span: Span { start: 8, end: 19 },
+                        content: "AssetSpec".into(),
+                    }],
+                )
+                .located(
+                    "x = dg.SourceAsset(key='a')",
+                    &crate::syntax::LineIndex::new("x = dg.SourceAsset(key='a')"),
+                ),
+            )),
         }
     }
 
@@ -959,6 +981,7 @@ mod tests {
         );
         let got = Cache::open(dir.path(), 3).get(content_hash(b"a")).unwrap();
         assert_eq!(got[0].fix, fixed.fix);
+        assert_eq!(got[0].fix.as_ref().unwrap().locations.len(), 1);
         assert_eq!(got[1].fix, None);
     }
 

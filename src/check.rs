@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -377,6 +377,68 @@ impl Checker {
                 self.public_equivalent(path)
             });
         }
+        self.attach_forward_fixes(source, parsed, found);
+    }
+
+    /// Attaches forward fixes (see [`crate::fix::members`]) to the DAG001 findings of
+    /// deprecated members used on inferred instances.
+    fn attach_forward_fixes(
+        &self,
+        source: &str,
+        parsed: &syntax::Parsed,
+        found: &mut [Diagnostic],
+    ) {
+        let candidates: Vec<(usize, String, String)> = found
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.rule.code == "DAG001" && d.fix.is_none())
+            .filter_map(|(i, d)| {
+                let (name, forward) = self.public_forward(d.symbol.as_deref()?)?;
+                Some((i, name, forward))
+            })
+            .collect();
+        if candidates.is_empty() {
+            return;
+        }
+        let members: Vec<(Span, Rc<str>)> = resolve::resolve(parsed.body(), self)
+            .into_iter()
+            .filter_map(|r| match (r.target, r.kind) {
+                (Target::Member { name, .. }, RefKind::Member { .. }) => Some((r.span, name)),
+                _ => None,
+            })
+            .collect();
+        for (i, name, forward) in candidates {
+            let span = found[i].span;
+            if members.iter().any(|(s, n)| *s == span && **n == *name) {
+                found[i].fix =
+                    crate::fix::members::forward(source, span, &name, &forward).map(Arc::new);
+            }
+        }
+    }
+
+    /// For the deprecated member `symbol` (`dagster.AssetExecutionContext.run_id`) that is a
+    /// thin forward: its name and the chain it forwards to, when every link of the chain is a
+    /// public member without markers.
+    fn public_forward(&self, symbol: &str) -> Option<(String, String)> {
+        let catalog = self.catalog_for(symbol)?;
+        let (member_id, object) = object_of_path(&catalog, symbol)?;
+        let forward = object.forward.as_deref()?;
+        let (mut class, name) = member_id.rsplit_once('.')?;
+        let mut owned;
+        let links: Vec<&str> = forward.split('.').collect();
+        for (i, link) in links.iter().enumerate() {
+            let (_, Some(member)) = catalog.member(class, link)? else {
+                return None;
+            };
+            if !member.public || !member.markers.is_empty() {
+                return None;
+            }
+            if i + 1 < links.len() {
+                owned = member.returns.clone()?;
+                class = &owned;
+            }
+        }
+        Some((name.to_string(), forward.to_string()))
     }
 
     /// The public export path of the object that the (private, aliased or non-public) dotted

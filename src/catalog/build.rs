@@ -737,6 +737,14 @@ impl<'a> Analyzer<'_, 'a> {
         }
         mark_hidden(def, &mut object);
         object.returns = def.returns().and_then(|r| self.annotation_class(module, r));
+        if object.kind == Some(Kind::Property)
+            && object
+                .markers
+                .iter()
+                .any(|m| m.status == Status::Deprecated)
+        {
+            object.forward = thin_forward(def);
+        }
         normalize(&mut object);
         object
     }
@@ -940,6 +948,7 @@ impl<'a> Analyzer<'_, 'a> {
                     existing.params.entry(p).or_default().extend(ms);
                 }
                 existing.returns = existing.returns.take().or(member.returns);
+                existing.forward = existing.forward.take().or(member.forward);
                 normalize(existing);
             }
             _ => {
@@ -1551,6 +1560,31 @@ fn find_module_aliases(body: Suite, out: &mut BTreeMap<String, String>) {
     }
 }
 
+/// `a.b` (or `a`) when the body of `def` is, after an optional docstring, only `return
+/// self.a.b` (or `return self.a`) with public names: a deprecated property that is a thin
+/// forward to another member chain (`AssetExecutionContext.run_id` returns
+/// `self.op_execution_context.run_id`).
+fn thin_forward(def: FunctionDef) -> Option<String> {
+    // (The view shows a docstring, like `pass`, as a statement that reads nothing.)
+    let mut body = def.body().iter().peekable();
+    if body.peek().is_some_and(|first| {
+        matches!(first.kind(), StmtKind::Other { exprs, bodies } if exprs.is_empty() && bodies.is_empty())
+    }) {
+        body.next();
+    }
+    let (Some(stmt), None) = (body.next(), body.next()) else {
+        return None;
+    };
+    let StmtKind::Return(Some(value)) = stmt.kind() else {
+        return None;
+    };
+    let dotted = value.dotted_name()?;
+    let chain = dotted.strip_prefix("self.")?;
+    let names: Vec<&str> = chain.split('.').collect();
+    let public = |n: &&str| !n.is_empty() && !n.starts_with('_');
+    (names.len() <= 2 && names.iter().all(public)).then(|| chain.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     //! Each test builds a small fake distribution written for this project and checks one of
@@ -1632,6 +1666,24 @@ mod tests {
             (dm[0].status, dm[0].breaking_version.clone()),
             (Status::Deprecated, None)
         );
+    }
+
+    #[test]
+    fn deprecated_properties_that_only_return_a_member_chain_are_forwards() {
+        let c = dagster(&[
+            ("dagster/__init__.py", "from dagster._impl import K as K\n"),
+            (
+                "dagster/_impl.py",
+                "from dagster._annotations import public, deprecated\n\nclass K:\n    @deprecated(breaking_version=\"2.0\")\n    @property\n    def run_id(self):\n        \"\"\"Doc.\"\"\"\n        return self.run.run_id\n    @deprecated(breaking_version=\"2.0\")\n    @property\n    def old_name(self):\n        return self.kept\n    @deprecated(breaking_version=\"2.0\")\n    @property\n    def private(self):\n        return self._run.run_id\n    @deprecated(breaking_version=\"2.0\")\n    @property\n    def more(self):\n        x = 1\n        return self.run.run_id\n    @deprecated(breaking_version=\"2.0\")\n    def method(self):\n        return self.run.run_id\n    @public\n    @property\n    def kept(self):\n        return self.run.run_id\n",
+            ),
+        ]);
+        let forward = |name| member(&c, "dagster.K", name).and_then(|m| m.forward.clone());
+        assert_eq!(forward("run_id").as_deref(), Some("run.run_id"));
+        assert_eq!(forward("old_name").as_deref(), Some("kept"));
+        // A private hop, other statements, a method, a member that is not deprecated: none.
+        for name in ["private", "more", "method", "kept"] {
+            assert_eq!(forward(name), None, "{name}");
+        }
     }
 
     #[test]

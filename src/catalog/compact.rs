@@ -305,6 +305,7 @@ impl Encoder {
         }
         self.strs(&object.bases);
         self.opt_str(object.returns.as_deref());
+        self.opt_str(object.forward.as_deref());
     }
 
     fn markers(&mut self, markers: &[Marker]) {
@@ -999,6 +1000,7 @@ impl Decoder {
         let members: BTreeSet<String> = (0..n).map(|_| self.string()).collect::<Result<_, _>>()?;
         let bases = self.strings()?;
         let returns = self.opt_string()?;
+        let forward = self.opt_string()?;
         Ok(Object {
             kind,
             public,
@@ -1007,6 +1009,7 @@ impl Decoder {
             members,
             bases,
             returns,
+            forward,
         })
     }
 

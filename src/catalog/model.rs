@@ -404,6 +404,10 @@ pub struct Object {
     /// The catalogued class that a function/method returns or a property/attribute holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returns: Option<String>,
+    /// For a deprecated property that only returns `self.a.b`: `a.b`, the member chain it
+    /// forwards to (the source of a safe fix, see [`crate::fix`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward: Option<String>,
 }
 
 impl Catalog {

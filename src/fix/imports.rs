@@ -13,7 +13,7 @@
 use super::{Applicability, Edit, Fix};
 use crate::check::Diagnostic;
 use crate::syntax::imports::{ImportStmt, ImportedName};
-use crate::syntax::Span;
+use crate::syntax::{LineIndex, Span};
 
 /// Where a fixable name goes: the public module and the name it exports the object as.
 struct Public {
@@ -31,6 +31,7 @@ pub fn attach(
     public_path: &dyn Fn(&str) -> Option<String>,
 ) {
     let text = Text { source };
+    let mut index = None;
     for (at, stmt) in imports.iter().enumerate() {
         let Some(from) = stmt.from.as_ref().filter(|f| f.level == 0) else {
             continue;
@@ -64,11 +65,15 @@ pub fn attach(
             let Some(edits) = fix else {
                 continue;
             };
-            let fix = std::sync::Arc::new(Fix::new(
-                Applicability::Safe,
-                format!("Import `{}` from `{}`", target.name, target.module),
-                edits,
-            ));
+            let index = index.get_or_insert_with(|| LineIndex::new(source));
+            let fix = std::sync::Arc::new(
+                Fix::new(
+                    Applicability::Safe,
+                    format!("Import `{}` from `{}`", target.name, target.module),
+                    edits,
+                )
+                .located(source, index),
+            );
             for d in diagnostics.iter_mut().filter(|d| {
                 d.span == name.span
                     && matches!(d.rule.code, "DAG201" | "DAG202")

@@ -9,12 +9,13 @@
 
 pub mod file;
 pub mod imports;
+pub mod members;
 pub mod run;
 
 use serde::Serialize;
 
 use crate::check::Text;
-use crate::syntax::Span;
+use crate::syntax::{LineIndex, Location, Span};
 
 /// How sure a fix is. Ordered: `Unsafe < Safe`, so "allowed at least" is a comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -64,6 +65,9 @@ pub struct Fix {
     pub message: Text,
     /// The edits, sorted by position.
     pub edits: Vec<Edit>,
+    /// The 1-based start and end of each edit in the checked source, for output formats that
+    /// give positions (JSON, SARIF); empty until [`Fix::located`].
+    pub locations: Vec<[Location; 2]>,
 }
 
 impl Fix {
@@ -78,7 +82,23 @@ impl Fix {
             applicability,
             message: message.into(),
             edits,
+            locations: Vec::new(),
         }
+    }
+
+    /// This fix with the [`locations`](Fix::locations) of its edits in `source`.
+    pub fn located(mut self, source: &str, index: &LineIndex) -> Fix {
+        self.locations = self
+            .edits
+            .iter()
+            .map(|e| {
+                [
+                    index.location(source, e.span.start),
+                    index.location(source, e.span.end),
+                ]
+            })
+            .collect();
+        self
     }
 
     /// The smallest range that holds every edit.
@@ -248,6 +268,18 @@ mod tests {
         );
         assert_eq!(applied.text, source);
         assert!(applied.fixed.is_empty());
+    }
+
+    #[test]
+    fn located_edits_have_one_based_character_positions() {
+        let source = "é = 1\nx = 2\n";
+        let fix =
+            safe(vec![edit(3, 4, "=="), edit(7, 7, "y")]).located(source, &LineIndex::new(source));
+        let at = |row, column| Location { row, column };
+        assert_eq!(
+            fix.locations,
+            vec![[at(1, 3), at(1, 4)], [at(2, 1), at(2, 1)]]
+        );
     }
 
     #[test]

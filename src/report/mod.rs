@@ -81,6 +81,8 @@ pub struct Tally {
     pub files_with_issues: usize,
     /// Some file could not be read.
     pub io_errors: bool,
+    /// Findings with a safe fix (`--fix` would apply it).
+    pub fixable: usize,
     /// Findings per rule, in the order of [`rules::RULES`].
     per_rule: Vec<usize>,
 }
@@ -101,6 +103,11 @@ impl Tally {
                 self.per_rule[i] += 1;
             }
             self.io_errors |= d.rule.code == "E902";
+            self.fixable += d
+                .fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == crate::fix::Applicability::Safe)
+                as usize;
         }
     }
 
@@ -375,8 +382,52 @@ pub struct Record<'a> {
     pub breaking_version: Option<&'a str>,
     /// Replacement name of a plain rename.
     pub replacement: Option<&'a str>,
+    /// The fix, when the catalog proves one (as in ruff's JSON).
+    pub fix: Option<FixRecord<'a>>,
     /// Rule documentation.
     pub url: String,
+}
+
+/// A finding's fix in JSON: applicability, message and edits.
+#[derive(Debug, Serialize)]
+pub struct FixRecord<'a> {
+    /// `safe` or `unsafe`.
+    pub applicability: crate::fix::Applicability,
+    /// What the fix does.
+    pub message: &'a str,
+    /// The edits, in file order.
+    pub edits: Vec<EditRecord<'a>>,
+}
+
+/// One edit of a fix in JSON.
+#[derive(Debug, Serialize)]
+pub struct EditRecord<'a> {
+    /// The new text.
+    pub content: &'a str,
+    /// Start of the replaced range (1-based row and column).
+    pub location: Location,
+    /// End of the replaced range (exclusive column).
+    pub end_location: Location,
+}
+
+impl<'a> FixRecord<'a> {
+    /// The record of a fix whose edits are located (see [`crate::fix::Fix::located`]).
+    pub fn of(fix: &'a crate::fix::Fix) -> Option<FixRecord<'a>> {
+        (fix.locations.len() == fix.edits.len()).then(|| FixRecord {
+            applicability: fix.applicability,
+            message: &fix.message,
+            edits: fix
+                .edits
+                .iter()
+                .zip(&fix.locations)
+                .map(|(edit, [location, end_location])| EditRecord {
+                    content: &edit.content,
+                    location: *location,
+                    end_location: *end_location,
+                })
+                .collect(),
+        })
+    }
 }
 
 impl<'a> Record<'a> {
@@ -395,6 +446,7 @@ impl<'a> Record<'a> {
             status: d.status(),
             breaking_version: d.breaking_version.as_deref(),
             replacement: d.replacement.as_deref(),
+            fix: d.fix.as_deref().and_then(FixRecord::of),
             url: d.rule.url(),
         }
     }

@@ -9,7 +9,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
 use super::line_hash::line_hashes;
-use super::{RenderOptions, RepoPaths, Report};
+use super::{FixRecord, RenderOptions, RepoPaths, Report};
 use crate::check::Diagnostic;
 use crate::rules::{Rule, Severity, RULES};
 
@@ -230,19 +230,50 @@ fn result(d: &Diagnostic, paths: &RepoPaths, fingerprints: &mut dyn Fingerprints
     if let Some(hash) = fingerprints.get(&d.filename, d.start.row) {
         result["partialFingerprints"] = json!({ "primaryLocationLineHash": hash });
     }
+    if let Some(fix) = d.fix.as_deref().and_then(FixRecord::of) {
+        result["fixes"] = json!([fix_object(&fix, artifact(d, paths))]);
+    }
     result
 }
 
-fn location(d: &Diagnostic, paths: &RepoPaths) -> Value {
+/// A SARIF `fix` (§3.55): one artifact change whose replacements are the fix's edits.
+fn fix_object(fix: &FixRecord, artifact: Value) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": {
+                    "startLine": e.location.row,
+                    "startColumn": e.location.column,
+                    "endLine": e.end_location.row,
+                    "endColumn": e.end_location.column,
+                },
+                "insertedContent": { "text": e.content },
+            })
+        })
+        .collect();
+    json!({
+        "description": { "text": fix.message },
+        "artifactChanges": [{ "artifactLocation": artifact, "replacements": replacements }],
+        "properties": { "applicability": fix.applicability },
+    })
+}
+
+/// The `artifactLocation` of a finding's file.
+fn artifact(d: &Diagnostic, paths: &RepoPaths) -> Value {
     let path = paths.get(&d.filename);
-    let artifact = if Path::new(&path).is_absolute() {
+    if Path::new(&path).is_absolute() {
         json!({ "uri": file_uri(Path::new(&path), false) })
     } else {
         json!({ "uri": utf8_percent_encode(&path, PATH).to_string(), "uriBaseId": SRCROOT })
-    };
+    }
+}
+
+fn location(d: &Diagnostic, paths: &RepoPaths) -> Value {
     json!({
         "physicalLocation": {
-            "artifactLocation": artifact,
+            "artifactLocation": artifact(d, paths),
             "region": {
                 "startLine": d.start.row,
                 "startColumn": d.start.column,

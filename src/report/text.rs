@@ -173,6 +173,13 @@ pub fn write_summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             files_phrase(report.files_checked)
         )?;
     }
+    if tally.fixable > 0 {
+        writeln!(
+            out,
+            "[*] {} fixable with the `--fix` option.",
+            tally.fixable
+        )?;
+    }
     let hidden = report.suppressed_by_noqa + report.suppressed_by_baseline;
     if hidden > 0 {
         writeln!(
