@@ -49,9 +49,18 @@ pub struct Diagnostic {
     /// A plain rename that fixes the finding (`SourceAsset` -> `AssetSpec`), when the catalog
     /// hint names one.
     pub replacement: Option<Text>,
+    /// For a notebook, the cell the finding is in (its rows then count from the cell's first
+    /// line) and where it is in the `.ipynb` file; `None` in a Python file.
+    pub cell: Option<crate::notebook::InCell>,
 }
 
 impl Diagnostic {
+    /// Where the finding starts, in the order findings are shown: its cell (0 outside
+    /// notebooks), then its row and column.
+    pub fn position(&self) -> (u32, Location) {
+        (self.cell.map_or(0, |c| c.cell), self.start)
+    }
+
     /// The status this finding reports (`deprecated`, `beta`, ...).
     pub fn status(&self) -> &'static str {
         self.rule.status
@@ -90,6 +99,7 @@ impl Diagnostic {
             breaking_version: None,
             line_text: source[line.start as usize..line.end as usize].into(),
             replacement: None,
+            cell: None,
         }
     }
 }
@@ -432,6 +442,7 @@ impl Checker {
                     breaking_version: f.breaking_version,
                     line_text: text,
                     replacement: f.replacement,
+                    cell: None,
                 }
             })
             .collect()

@@ -798,16 +798,22 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         let checker = &*versions.checker;
         let (diagnostics, suppressed) =
             runner::on_big_stack(|| {
-                match crate::discovery::over_limit(&source)
-                    .map_or_else(|| crate::discovery::decode(&source), Err)
-                {
-                    Ok(text) if args.parse_only => {
+                match crate::discovery::over_limit(&source).map_or_else(
+                    || runner::source_of(std::path::Path::new(&name), source),
+                    Err,
+                ) {
+                    Ok((text, _)) if args.parse_only => {
                         crate::syntax::parse_and_drop(&text);
                         (Vec::new(), 0)
                     }
-                    Ok(text) => {
-                        runner::check_text(checker, &name, &text, &settings, &Gate::new(checker))
-                    }
+                    Ok((text, cells)) => runner::check_text(
+                        checker,
+                        &name,
+                        &text,
+                        cells.as_ref(),
+                        &settings,
+                        &Gate::new(checker),
+                    ),
                     Err(message) => (vec![runner::io_error(&name, &message)], 0),
                 }
             });
@@ -822,6 +828,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     } else {
         let walk = Walk {
             exclude: project.exclude(),
+            include: project.extend_include(),
             force_exclude: project.force_exclude().0,
             threads: args.threads,
             ..Walk::default()
@@ -1161,6 +1168,7 @@ fn run_upgrade_report(
     let project = Project::open(&paths[0], config::Source::Discover, overrides)?;
     let walk = Walk {
         exclude: project.exclude(),
+        include: project.extend_include(),
         ..Walk::default()
     };
     let found = walk.run(&paths);

@@ -11,6 +11,7 @@ mod discovery;
 mod fail_on;
 mod gate;
 mod noqa;
+mod notebook;
 mod project;
 mod report;
 mod resolve;

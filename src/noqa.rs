@@ -154,6 +154,7 @@ pub fn records(filename: &str, source: &str, parsed: &Parsed) -> Vec<Diagnostic>
             breaking_version: None,
             line_text: source[line.start as usize..line.end as usize].into(),
             replacement: None,
+            cell: None,
         });
     }
     out
@@ -274,7 +275,11 @@ impl Directives {
             && self
                 .all
                 .iter_mut()
-                .filter(|n| n.file || n.record.start.row == d.start.row)
+                .filter(|n| {
+                    n.file
+                        || n.record.position().0 == d.position().0
+                            && n.record.start.row == d.start.row
+                })
                 .any(|n| n.hides(code))
     }
 

@@ -453,6 +453,14 @@ impl Project {
         Ok((dir, origin))
     }
 
+    /// More files to check, from the root configuration's `extend-include`.
+    pub fn extend_include(&self) -> Vec<String> {
+        let Some(c) = &self.root_config else {
+            return Vec::new();
+        };
+        c.options.extend_include.clone().unwrap_or_default()
+    }
+
     /// Exclusions from the root configuration.
     pub fn exclude(&self) -> Vec<String> {
         let Some(c) = &self.root_config else {

@@ -60,6 +60,8 @@ pub enum Found {
 pub struct Walk {
     /// Extra directory or file names / glob patterns to exclude (`exclude`, `extend-exclude`).
     pub exclude: Vec<String>,
+    /// More file names or globs to check (`extend-include`), besides [`CHECKED_EXTENSIONS`].
+    pub include: Vec<String>,
     /// Apply `exclude` (and the built-in exclusions) to files named explicitly as well.
     pub force_exclude: bool,
     /// Honour .gitignore and friends (default true; `--no-respect-gitignore` turns it off).
@@ -148,9 +150,8 @@ impl Walk {
                     let item = match entry {
                         Ok(entry) => {
                             let p = entry.path();
-                            let is_python = p.extension().is_some_and(|e| e == "py" || e == "pyi");
                             let is_file = entry.file_type().is_some_and(|t| !t.is_dir());
-                            (is_python && is_file).then(|| Found::File(p.to_path_buf()))
+                            (is_file && self.includes(p)).then(|| Found::File(p.to_path_buf()))
                         }
                         Err(err) => {
                             let p = error_path(&err).unwrap_or_else(|| path.clone());
@@ -182,7 +183,23 @@ fn stays_in(tree: &Path, link: &Path) -> bool {
     std::fs::canonicalize(link).map_or(true, |target| target.starts_with(tree))
 }
 
+/// The extensions of the files a walk checks: Python sources, stubs and Jupyter notebooks.
+pub const CHECKED_EXTENSIONS: [&str; 3] = ["py", "pyi", "ipynb"];
+
 impl Walk {
+    /// True when a walk checks the file `path`: by its extension, or an `extend-include`.
+    fn includes(&self, path: &Path) -> bool {
+        let checked = path
+            .extension()
+            .is_some_and(|e| CHECKED_EXTENSIONS.iter().any(|c| e == *c));
+        checked
+            || !self.include.is_empty() && {
+                let name = path.file_name().map(|n| n.to_string_lossy());
+                let name = name.as_deref().unwrap_or_default();
+                self.include.iter().any(|x| matches_exclude(x, path, name))
+            }
+    }
+
     /// True when `exclude` or a built-in exclusion matches the file `path` or one of the
     /// folders on it (below the current directory, for an absolute path).
     fn excludes_named(&self, path: &Path) -> bool {

@@ -189,7 +189,7 @@ impl<'w> Emitter<'w> {
         }
         self.extras.append(&mut diagnostics);
         self.extras.sort_by(|a, b| {
-            (&a.filename, a.start, a.rule.code).cmp(&(&b.filename, b.start, b.rule.code))
+            (&a.filename, a.position(), a.rule.code).cmp(&(&b.filename, b.position(), b.rule.code))
         });
     }
 
@@ -241,7 +241,11 @@ impl<'w> Emitter<'w> {
         }
         if !self.sorted {
             self.report.diagnostics.sort_by(|a, b| {
-                (&a.filename, a.start, a.rule.code).cmp(&(&b.filename, b.start, b.rule.code))
+                (&a.filename, a.position(), a.rule.code).cmp(&(
+                    &b.filename,
+                    b.position(),
+                    b.rule.code,
+                ))
             });
             self.sorted = true;
         }

@@ -493,7 +493,7 @@ impl Server {
         let started = Instant::now();
         let checked = panic::catch_unwind(AssertUnwindSafe(|| {
             let gate = Gate::new(&checker);
-            runner::check_text(&checker, &name, &document.text, &settings, &gate).0
+            runner::check_text(&checker, &name, &document.text, None, &settings, &gate).0
         }));
         let Ok(findings) = checked else {
             log(&format!(
