@@ -61,6 +61,22 @@ impl Diagnostic {
         (self.cell.map_or(0, |c| c.cell), self.start)
     }
 
+    /// Where the finding starts and ends in its file's own text: in a notebook, in the
+    /// `.ipynb` JSON (see [`crate::notebook::InCell`]); elsewhere its start and end.
+    pub fn file_range(&self) -> (Location, Location) {
+        self.cell
+            .map_or((self.start, self.end), |c| (c.file_start, c.file_end))
+    }
+
+    /// Its place as the text formats show it: `row:column`, or `cell N:row:column`.
+    pub fn shown_position(&self) -> String {
+        let at = format!("{}:{}", self.start.row, self.start.column);
+        match self.cell {
+            Some(place) => format!("cell {}:{at}", place.cell),
+            None => at,
+        }
+    }
+
     /// The status this finding reports (`deprecated`, `beta`, ...).
     pub fn status(&self) -> &'static str {
         self.rule.status

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notebooks")
 }
@@ -194,4 +196,95 @@ fn extend_include_adds_files_to_the_walk() {
             after.stdout
         );
     }
+}
+
+#[test]
+fn every_output_format_says_the_cell() {
+    for format in ["json", "json-lines", "github", "gitlab", "junit", "sarif"] {
+        let out = run(&[
+            "check",
+            "--no-cache",
+            "--output-format",
+            format,
+            "explore.ipynb",
+        ]);
+        assert_eq!(out.code, 1, "{format}: {}", out.stderr);
+        let mut shown = out.stdout;
+        if format == "sarif" {
+            let mut log: Value = serde_json::from_str(&shown).unwrap();
+            common::assert_valid_sarif(&log);
+            let run = &mut log["runs"][0];
+            run["tool"]["driver"]["version"] = "[version]".into();
+            run["tool"]["driver"]["semanticVersion"] = "[version]".into();
+            run["originalUriBaseIds"]["%SRCROOT%"]["uri"] = "file:///[checkout]/".into();
+            shown = serde_json::to_string_pretty(&log["runs"][0]["results"]).unwrap();
+        }
+        insta::assert_snapshot!(format!("explore_{format}"), shown);
+    }
+}
+
+#[test]
+fn sarif_and_gitlab_point_at_the_line_of_the_notebook_file_that_holds_the_code() {
+    let text = std::fs::read_to_string(fixture().join("explore.ipynb")).unwrap();
+    let out = run(&[
+        "check",
+        "--no-cache",
+        "--output-format",
+        "sarif",
+        "explore.ipynb",
+    ]);
+    let log: Value = serde_json::from_str(&out.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 6);
+    for result in results {
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        let line = text
+            .lines()
+            .nth(region["startLine"].as_u64().unwrap() as usize - 1)
+            .unwrap();
+        let start = region["startColumn"].as_u64().unwrap() as usize - 1;
+        let end = region["endColumn"].as_u64().unwrap() as usize - 1;
+        // The region holds the finding's text (no JSON escapes precede these).
+        let marked = &line[start..end];
+        let cell = result["properties"]["cell"].as_u64().unwrap();
+        assert!(cell >= 2, "{result}");
+        assert!(
+            [
+                "SourceAsset",
+                "AssetKey",
+                "compute_kind=\\\"python\\\"",
+                "context.has_tag",
+                "dg.build_metadata_bounds_checks"
+            ]
+            .contains(&marked),
+            "{marked} in {line}"
+        );
+    }
+    let gitlab = run(&[
+        "check",
+        "--no-cache",
+        "--output-format",
+        "gitlab",
+        "explore.ipynb",
+    ]);
+    let issues: Value = serde_json::from_str(&gitlab.stdout).unwrap();
+    let lines: Vec<u64> = issues
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["location"]["lines"]["begin"].as_u64().unwrap())
+        .collect();
+    let sarif_lines: Vec<u64> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    let mut sorted = sarif_lines.clone();
+    sorted.sort();
+    let mut gitlab_sorted = lines.clone();
+    gitlab_sorted.sort();
+    assert_eq!(gitlab_sorted, sorted);
 }

@@ -66,8 +66,8 @@ struct CodeCell {
     text: Range<usize>,
     /// The lines replaced by placeholders, in order (see [`magics::to_python`]).
     magics: Vec<String>,
-    /// For each of its lines, where the line's text starts in the `.ipynb` file.
-    file_lines: Vec<Location>,
+    /// For each of its lines, where the line's text is in the `.ipynb` file.
+    file_lines: Vec<FileLine>,
     /// Whether the cell's own source ends with a newline (nbformat's do not).
     final_newline: bool,
 }
@@ -119,10 +119,11 @@ impl Notebook {
             // Where each line starts in the file: the string that holds it, after the quote.
             let holders = spans.get(position).map_or(&[][..], |s| &s.strings[..]);
             let mut file_lines = Vec::with_capacity(lines.len());
-            for (string, text) in holders.iter().zip(&strings) {
+            let mut open = false;
+            for string in holders {
                 let at = lines_of.location(string.start + 1);
-                let count = text.split_inclusive('\n').count().max(1);
-                file_lines.extend(std::iter::repeat_n(at, count));
+                let raw = &text[string.start + 1..string.end - 1];
+                open = FileLine::read(raw, at, open, &mut file_lines);
             }
             notebook.add_cell(number, position, &python, magics, file_lines);
         }
@@ -136,7 +137,7 @@ impl Notebook {
         position: usize,
         python: &[std::borrow::Cow<str>],
         magics: Vec<String>,
-        file_lines: Vec<Location>,
+        file_lines: Vec<FileLine>,
     ) {
         if !self.cells.is_empty() {
             self.source.push_str(SEPARATOR);
@@ -195,9 +196,9 @@ impl Notebook {
         };
         let file = |at: Location| {
             let line = (at.row as usize).clamp(1, cell.file_lines.len().max(1)) - 1;
-            cell.file_lines.get(line).map_or(at, |first| Location {
-                row: first.row,
-                column: first.column + at.column - 1,
+            cell.file_lines.get(line).map_or(at, |place| Location {
+                row: place.start.row,
+                column: place.column(at.column),
             })
         };
         let (start, end) = (in_cell(d.start), in_cell(end));
@@ -216,6 +217,82 @@ impl Notebook {
         self.cells
             .partition_point(|c| c.first_row <= row)
             .checked_sub(1)
+    }
+}
+
+/// Where a line of a cell is in the `.ipynb` file: inside a JSON string, whose escapes
+/// (`\"`, `\\`, `\t`, `\u00e9`) take more characters than the characters they write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileLine {
+    /// Where the line's first character is.
+    start: Location,
+    /// For each escape in the line: the column (in the cell) of the character it writes, and
+    /// how many more characters than written the file spends up to and with it.
+    escapes: Vec<(u32, u32)>,
+}
+
+impl FileLine {
+    /// The file column of a column of the line.
+    fn column(&self, column: u32) -> u32 {
+        let before = self.escapes.partition_point(|&(c, _)| c < column);
+        let extra = before.checked_sub(1).map_or(0, |i| self.escapes[i].1);
+        self.start.column + column - 1 + extra
+    }
+
+    /// Adds the lines of a JSON string (`raw`, its text between the quotes, which starts at
+    /// `at`) to `lines`; `open` when the string before did not end its line (this one's first
+    /// line then continues that one, and is not mapped). Returns whether this one leaves its
+    /// last line open in turn.
+    fn read(raw: &str, at: Location, open: bool, lines: &mut Vec<FileLine>) -> bool {
+        let new = |width: u32| FileLine {
+            start: Location {
+                row: at.row,
+                column: at.column + width,
+            },
+            escapes: Vec::new(),
+        };
+        let mut line = (!open).then(|| new(0));
+        let (mut column, mut extra, mut width) = (1u32, 0u32, 0u32);
+        let mut chars = raw.chars();
+        let mut ended = false;
+        while let Some(c) = chars.next() {
+            let (newline, size) = match c {
+                '\\' => match chars.next() {
+                    Some('n') => (true, 2),
+                    Some('u') => {
+                        let code: String = chars.by_ref().take(4).collect();
+                        // A surrogate pair is one character written with twelve.
+                        let high = u32::from_str_radix(&code, 16)
+                            .is_ok_and(|u| (0xD800..0xDC00).contains(&u));
+                        if high {
+                            chars.by_ref().take(6).for_each(drop);
+                        }
+                        (false, if high { 12 } else { 6 })
+                    }
+                    _ => (false, 2),
+                },
+                _ => (false, 1),
+            };
+            width += size;
+            ended = newline;
+            if newline {
+                lines.extend(line.take());
+                line = Some(new(width));
+                (column, extra) = (1, 0);
+                continue;
+            }
+            if size > 1 {
+                extra += size - 1;
+                if let Some(line) = &mut line {
+                    line.escapes.push((column, extra));
+                }
+            }
+            column += 1;
+        }
+        if !ended {
+            lines.extend(line);
+        }
+        !ended
     }
 }
 
@@ -325,7 +402,10 @@ mod tests {
             .find('"')
             .unwrap() as u32
             + 2;
-        assert_eq!(nb.cells[1].file_lines[1], Location { row: line, column });
+        assert_eq!(
+            nb.cells[1].file_lines[1].start,
+            Location { row: line, column }
+        );
     }
 
     #[test]
@@ -364,6 +444,41 @@ mod tests {
             }
         );
         assert_eq!(place.file_end.column, column + 11);
+    }
+
+    #[test]
+    fn file_columns_count_the_json_escapes_before_them() {
+        let line = "s = \"é\\t\\\"\"; b = dg.SourceAsset\n";
+        let as_list = notebook(&[("code", &["import dagster as dg\n", line])]);
+        let as_string = format!(
+            "{{\"cells\": [{{\"cell_type\": \"code\", \"source\": {}}}]}}",
+            serde_json::to_string(&format!("import dagster as dg\n{line}")).unwrap()
+        );
+        for text in [as_list, as_string] {
+            let nb = Notebook::parse(text.as_bytes()).unwrap();
+            let source = nb.source();
+            let at = source.find("SourceAsset").unwrap() as u32;
+            let index = crate::syntax::LineIndex::new(source);
+            let rule = crate::rules::by_code("DAG001").unwrap();
+            let span = crate::syntax::Span {
+                start: at,
+                end: at + 11,
+            };
+            let mut d = Diagnostic::at(rule, "n.ipynb", source, &index, span, "m".into());
+            nb.place(&mut d);
+            let place = d.cell.unwrap();
+            let file_line = text.lines().nth(place.file_start.row as usize - 1).unwrap();
+            let chars: Vec<char> = file_line.chars().collect();
+            let (from, to) = (
+                place.file_start.column as usize - 1,
+                place.file_end.column as usize - 1,
+            );
+            assert_eq!(
+                chars[from..to].iter().collect::<String>(),
+                "SourceAsset",
+                "{text}"
+            );
+        }
     }
 
     #[test]

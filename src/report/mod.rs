@@ -363,6 +363,10 @@ pub struct Record<'a> {
     pub message: &'a str,
     /// File as given.
     pub filename: &'a str,
+    /// In a notebook, the cell (1-based, markdown cells count); `location` and
+    /// `end_location` then count from the cell's first line. Absent elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<u32>,
     /// Start (1-based row and column).
     pub location: Location,
     /// End (1-based row, exclusive column).
@@ -390,6 +394,7 @@ impl<'a> Record<'a> {
             severity: d.severity.as_str(),
             message: &d.message,
             filename: &d.filename,
+            cell: d.cell.map(|c| c.cell),
             location: d.start,
             end_location: d.end,
             symbol: d.symbol.as_deref(),

@@ -227,8 +227,15 @@ fn result(d: &Diagnostic, paths: &RepoPaths, fingerprints: &mut dyn Fingerprints
         "message": { "text": d.message },
         "locations": [location(d, paths)],
     });
-    if let Some(hash) = fingerprints.get(&d.filename, d.start.row) {
+    if let Some(hash) = fingerprints.get(&d.filename, d.file_range().0.row) {
         result["partialFingerprints"] = json!({ "primaryLocationLineHash": hash });
+    }
+    if let Some(place) = d.cell {
+        result["properties"] = json!({
+            "cell": place.cell,
+            "cellRow": d.start.row,
+            "cellColumn": d.start.column,
+        });
     }
     result
 }
@@ -240,14 +247,16 @@ fn location(d: &Diagnostic, paths: &RepoPaths) -> Value {
     } else {
         json!({ "uri": utf8_percent_encode(&path, PATH).to_string(), "uriBaseId": SRCROOT })
     };
+    // In a notebook: the place in the `.ipynb` file (see `notebook::InCell`).
+    let (start, end) = d.file_range();
     json!({
         "physicalLocation": {
             "artifactLocation": artifact,
             "region": {
-                "startLine": d.start.row,
-                "startColumn": d.start.column,
-                "endLine": d.end.row,
-                "endColumn": d.end.column,
+                "startLine": start.row,
+                "startColumn": start.column,
+                "endLine": end.row,
+                "endColumn": end.column,
             }
         }
     })
