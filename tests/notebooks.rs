@@ -288,3 +288,77 @@ fn sarif_and_gitlab_point_at_the_line_of_the_notebook_file_that_holds_the_code()
     gitlab_sorted.sort();
     assert_eq!(gitlab_sorted, sorted);
 }
+
+#[test]
+fn a_warm_cache_answers_with_the_cells_and_an_edit_that_moves_cells_is_seen() {
+    let first = notebook(&["import dagster as dg\n", "dg.SourceAsset\n"]);
+    let dir = project(&[("a.ipynb", &first)]);
+    let args = ["check", "--output-format", "concise", "-q", "a.ipynb"];
+    let cold = run_in(dir.path(), &args, None);
+    let warm = run_in(dir.path(), &args, None);
+    assert!(
+        cold.stdout.starts_with("a.ipynb:cell 2:1:1: DAG001"),
+        "{}",
+        cold.stdout
+    );
+    assert_eq!(warm.stdout, cold.stdout);
+    let json = ["check", "--output-format", "json", "a.ipynb"];
+    let warm_json = run_in(dir.path(), &json, None).stdout;
+    assert_eq!(
+        warm_json,
+        run_in(dir.path(), &[&json[..], &["--no-cache"]].concat(), None).stdout
+    );
+    // A cell inserted before them: other bytes, other cells.
+    let moved = notebook(&["# setup\n", "import dagster as dg\n", "dg.SourceAsset\n"]);
+    std::fs::write(dir.path().join("a.ipynb"), moved).unwrap();
+    let after = run_in(dir.path(), &args, None);
+    assert!(
+        after.stdout.starts_with("a.ipynb:cell 3:1:1: DAG001"),
+        "{}",
+        after.stdout
+    );
+}
+
+#[test]
+fn a_baseline_keeps_notebook_findings_when_cells_move() {
+    let first = notebook(&["import dagster as dg\n", "dg.SourceAsset\n"]);
+    let dir = project(&[("a.ipynb", &first)]);
+    let write = [
+        "check",
+        "--no-cache",
+        "--write-baseline",
+        "base.json",
+        "a.ipynb",
+    ];
+    let recorded = run_in(dir.path(), &write, None);
+    assert_eq!(recorded.code, 0, "{}", recorded.stderr);
+    let moved = notebook(&[
+        "import dagster as dg\n",
+        "x = 1\n",
+        "dg.SourceAsset\n",
+        "dg.SourceAsset(key='new')\n",
+    ]);
+    std::fs::write(dir.path().join("a.ipynb"), moved).unwrap();
+    let args = [
+        "check",
+        "--no-cache",
+        "--baseline",
+        "base.json",
+        "--output-format",
+        "concise",
+        "a.ipynb",
+    ];
+    let out = run_in(dir.path(), &args, None);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let found: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains("DAG001"))
+        .collect();
+    assert_eq!(found.len(), 1, "{}", out.stdout);
+    assert!(
+        found[0].starts_with("a.ipynb:cell 4:1:1: DAG001"),
+        "{}",
+        out.stdout
+    );
+}
