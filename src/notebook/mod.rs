@@ -111,34 +111,41 @@ impl Notebook {
             let number = position as u32 + 1;
             let strings = source_strings(cell)
                 .ok_or_else(|| format!("cell {number}: `source` is not text"))?;
-            let joined = strings.concat();
-            let lines: Vec<&str> = joined.split_inclusive('\n').collect();
-            let Some((python, magics)) = magics::to_python(&lines) else {
-                continue;
-            };
             // Where each line starts in the file: the string that holds it, after the quote.
             let holders = spans.get(position).map_or(&[][..], |s| &s.strings[..]);
-            let mut file_lines = Vec::with_capacity(lines.len());
+            let mut file_lines = Vec::with_capacity(strings.len());
             let mut open = false;
             for string in holders {
                 let at = lines_of.location(string.start + 1);
                 let raw = &text[string.start + 1..string.end - 1];
                 open = FileLine::read(raw, at, open, &mut file_lines);
             }
-            notebook.add_cell(number, position, &python, magics, file_lines);
+            notebook.add_cell(number, position, &strings.concat(), file_lines);
         }
         Ok(notebook)
     }
 
-    /// Appends one cell's Python lines to the source.
-    fn add_cell(
-        &mut self,
-        number: u32,
-        position: usize,
-        python: &[std::borrow::Cow<str>],
-        magics: Vec<String>,
-        file_lines: Vec<FileLine>,
-    ) {
+    /// The notebook of an editor's code cells: each cell's number (1-based, among all cells)
+    /// and text. Its findings have no place in a file (see [`InCell`]): they are shown in the
+    /// cells' own documents.
+    pub fn from_cells<'t>(cells: impl IntoIterator<Item = (u32, &'t str)>) -> Notebook {
+        let mut notebook = Notebook {
+            source: String::new(),
+            cells: Vec::new(),
+        };
+        for (number, text) in cells {
+            notebook.add_cell(number, number as usize - 1, text, Vec::new());
+        }
+        notebook
+    }
+
+    /// Appends one code cell to the source, IPython syntax replaced (see [`magics`]); a cell
+    /// under a cell magic of another language is left out.
+    fn add_cell(&mut self, number: u32, position: usize, text: &str, file_lines: Vec<FileLine>) {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let Some((python, magics)) = magics::to_python(&lines) else {
+            return;
+        };
         if !self.cells.is_empty() {
             self.source.push_str(SEPARATOR);
             self.source.push('\n');
@@ -163,7 +170,6 @@ impl Notebook {
     }
 
     /// The code cells as one Python module.
-    #[cfg(test)]
     pub fn source(&self) -> &str {
         &self.source
     }
