@@ -362,3 +362,14 @@ fn a_baseline_keeps_notebook_findings_when_cells_move() {
         out.stdout
     );
 }
+
+#[test]
+fn real_notebooks_from_dagstermill_are_checked() {
+    // tests/fixtures/notebooks-real/dagstermill: notebooks from dagstermill's sdist (Apache
+    // 2.0, see SOURCE.md there), an empty one among them.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notebooks-real");
+    let args = ["check", "--no-cache", "--output-format", "concise", "."];
+    let out = run_in(&dir, &args, None);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    insta::assert_snapshot!("dagstermill_concise", out.stdout);
+}

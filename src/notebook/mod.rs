@@ -75,6 +75,14 @@ struct CodeCell {
 impl Notebook {
     /// Reads a notebook's bytes; an error says why they are not one this tool can check.
     pub fn parse(bytes: &[u8]) -> Result<Notebook, String> {
+        let mut notebook = Notebook {
+            source: String::new(),
+            cells: Vec::new(),
+        };
+        // An empty file (as editors create one) is an empty notebook, as for ruff.
+        if bytes.trim_ascii().is_empty() {
+            return Ok(notebook);
+        }
         let text = std::str::from_utf8(bytes)
             .map_err(|e| format!("not a notebook: the file is not UTF-8 ({e})"))?;
         let json: serde_json::Value = serde_json::from_str(text)
@@ -95,10 +103,6 @@ impl Notebook {
             .get("cells")
             .and_then(|c| c.as_array())
             .ok_or("not a notebook: no `cells` list (nbformat 4)")?;
-        let mut notebook = Notebook {
-            source: String::new(),
-            cells: Vec::new(),
-        };
         if !is_python(top) {
             return Ok(notebook);
         }
@@ -502,5 +506,6 @@ mod tests {
         assert!(err(bad).contains("cell 1"));
         let r = "{\"cells\": [{\"cell_type\": \"code\", \"source\": \"x\"}], \"metadata\": {\"kernelspec\": {\"language\": \"R\"}}}";
         assert_eq!(Notebook::parse(r.as_bytes()).unwrap().source(), "");
+        assert_eq!(Notebook::parse(b" \n").unwrap().source(), "");
     }
 }

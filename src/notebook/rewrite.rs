@@ -192,6 +192,41 @@ mod tests {
         );
     }
 
+    /// Real notebooks (dagstermill's examples, see tests/fixtures/notebooks-real).
+    const REAL: [&str; 3] = [
+        include_str!("../../tests/fixtures/notebooks-real/dagstermill/tutorial_RF.ipynb"),
+        include_str!("../../tests/fixtures/notebooks-real/dagstermill/clean_data.ipynb"),
+        include_str!(
+            "../../tests/fixtures/notebooks-real/dagstermill/hello_world_explicit_yield.ipynb"
+        ),
+    ];
+
+    #[test]
+    fn real_notebooks_round_trip_and_keep_every_byte_but_the_changed_source() {
+        for text in REAL {
+            let code = Notebook::parse(text.as_bytes()).unwrap().into_source();
+            assert_eq!(rewrite(text, &code).unwrap(), text);
+            // The first line of the first cell changes: the rest of the file is the same.
+            let first = code.lines().next().unwrap();
+            let changed = code.replacen(first, &format!("{first}  # changed"), 1);
+            let out = rewrite(text, &changed).unwrap();
+            let at = text
+                .find(&serde_json::to_string(first).unwrap()[..first.len()])
+                .unwrap();
+            assert_eq!(out[..at], text[..at]);
+            let before: serde_json::Value = serde_json::from_str(text).unwrap();
+            let mut after: serde_json::Value = serde_json::from_str(&out).unwrap();
+            let source = &mut after["cells"][0]["source"];
+            let first_line = source[0].as_str().unwrap().replacen("  # changed", "", 1);
+            source[0] = first_line.into();
+            assert_eq!(after, before);
+            assert_eq!(
+                Notebook::parse(out.as_bytes()).unwrap().into_source(),
+                changed
+            );
+        }
+    }
+
     #[test]
     fn code_that_does_not_fit_the_notebook_is_refused() {
         let text = cells();
