@@ -373,3 +373,15 @@ fn real_notebooks_from_dagstermill_are_checked() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     insta::assert_snapshot!("dagstermill_concise", out.stdout);
 }
+
+#[test]
+fn the_upgrade_report_names_the_cells() {
+    let out = run(&["upgrade-report", "--to", "2.0", "explore.ipynb"]);
+    assert!(
+        out.stdout
+            .contains("files: explore.ipynb:cell 2:4,cell 3:4"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+}
