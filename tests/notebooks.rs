@@ -148,6 +148,14 @@ fn a_noqa_hides_findings_on_its_own_cells_line_only() {
         "{}",
         out.stdout
     );
+    // A file directive in any cell covers the notebook.
+    let nb = notebook(&[
+        "import dagster as dg\nx = dg.SourceAsset\n",
+        "# dagster-api-lint: noqa: DAG001\n",
+    ]);
+    std::fs::write(dir.path().join("a.ipynb"), nb).unwrap();
+    let out = run_in(dir.path(), &args, None);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
 }
 
 #[test]
