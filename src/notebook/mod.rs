@@ -25,9 +25,11 @@ use crate::syntax::Location;
 /// It names no tracked package, which would make the byte gate parse every notebook.
 pub const SEPARATOR: &str = "# %% ─── next notebook cell ───";
 
-/// True for a path that names a notebook (`.ipynb`).
+/// True for a path that names a notebook (`.ipynb`). By its bytes: asked of every checked
+/// file, it must cost nothing next to `Path::extension`'s parse of the components.
 pub fn is_notebook(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "ipynb")
+    let name = path.as_os_str().as_encoded_bytes();
+    name.ends_with(b".ipynb") && !name.ends_with(b"/.ipynb")
 }
 
 /// Where a finding of a notebook is: its cell (its row and column, in [`Diagnostic::start`]
@@ -489,6 +491,14 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn notebooks_are_known_by_their_extension() {
+        assert!(is_notebook(Path::new("nb/explore.ipynb")));
+        assert!(!is_notebook(Path::new("nb/explore.py")));
+        assert!(!is_notebook(Path::new("nb/.ipynb")));
+        assert!(!is_notebook(Path::new("nb/x.ipynb.bak")));
     }
 
     #[test]
