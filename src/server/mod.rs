@@ -5,7 +5,8 @@
 //! opened or saved, and shortly after it changes (changes that arrive within the window are
 //! checked together, see [`Server::did_change`]), publishes the findings as diagnostics
 //! ([`diagnostics`]); notebooks, synchronized as LSP 3.17 notebook documents, are checked
-//! whole and each cell gets its own diagnostics ([`notebooks`]). It answers hovers ([`hover`]) and code actions ([`actions`]). Each
+//! whole and each cell gets its own diagnostics ([`notebooks`]). It answers hovers
+//! ([`hover`]) and code actions ([`actions`]). Each
 //! document is judged as the CLI would judge it: by the project it belongs to ([`workspace`]),
 //! with that project's configuration and catalogs, opened when a document first needs it and
 //! reopened when a configuration file changes. A request that fails answers with an LSP error
