@@ -598,6 +598,7 @@ impl Project {
             let _ = writeln!(out, "  {key} = {value}  ({origin})");
         }
         let _ = writeln!(out, "  exclude = {:?}", self.exclude());
+        let _ = writeln!(out, "  extend-include = {:?}", self.extend_include());
         let (force_exclude, force_origin) = self.force_exclude();
         let _ = writeln!(out, "  force-exclude = {force_exclude}  ({force_origin})");
         let (cache_dir, cache_origin) = self.cache_dir(cache_flag)?;

@@ -195,6 +195,12 @@ fn extend_include_adds_files_to_the_walk() {
         "dagster-version = \"1.13.29\"\nextend-include = [\"*.pyw\"]\n",
     )
     .unwrap();
+    let settings = run_in(dir.path(), &["check", "--show-settings", "tool.pyw"], None);
+    assert!(
+        settings.stdout.contains("  extend-include = [\"*.pyw\"]\n"),
+        "{}",
+        settings.stdout
+    );
     for _ in 0..2 {
         let after = run_in(dir.path(), &["check", "."], None);
         assert_eq!(after.code, 1, "{}", after.stderr);
