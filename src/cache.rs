@@ -48,6 +48,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::catalog::compact::{Reader, Writer};
 use crate::check::{Diagnostic, Text};
 use crate::fix::{Applicability, Edit, Fix};
+use crate::notebook::InCell;
 use crate::rules::{self, Severity};
 use crate::syntax::{Location, Span};
 
@@ -61,7 +62,8 @@ pub const KEEP_DAYS: u64 = 30;
 pub const RACY_SECS: u64 = 2;
 
 const MAGIC: &[u8; 4] = b"DALR";
-const FORMAT: u8 = 7;
+/// Bumped whenever what an entry holds changes (8: fixes and notebook cells).
+const FORMAT: u8 = 8;
 
 /// The hash of a file's bytes (with its package, it keys the results; see
 /// [`crate::check::Checker::cache_key`]).
@@ -645,6 +647,16 @@ fn encode_diagnostics(diagnostics: &[Diagnostic]) -> Vec<u8> {
         w.str(&d.line_text);
         w.opt_str(d.replacement.as_deref());
         encode_fix(&mut w, d.fix.as_deref());
+        match &d.cell {
+            None => w.0.push(0),
+            Some(place) => {
+                w.0.push(1);
+                let (from, to) = (place.file_start, place.file_end);
+                for n in [place.cell, from.row, from.column, to.row, to.column] {
+                    w.uint(u64::from(n));
+                }
+            }
+        }
     }
     w.0
 }
@@ -848,6 +860,21 @@ fn decode_diagnostics(bytes: &[u8]) -> Result<Vec<Diagnostic>, String> {
             line_text: text(&mut r)?,
             replacement: opt_text(&mut r)?,
             fix: decode_fix(&mut r)?,
+            cell: match r.byte()? {
+                0 => None,
+                _ => {
+                    let mut n = [0u32; 5];
+                    for x in &mut n {
+                        *x = u32::try_from(r.uint()?).map_err(|e| e.to_string())?;
+                    }
+                    let at = |row, column| Location { row, column };
+                    Some(InCell {
+                        cell: n[0],
+                        file_start: at(n[1], n[2]),
+                        file_end: at(n[3], n[4]),
+                    })
+                }
+            },
         });
     }
     if !r.bytes.is_empty() {
@@ -916,6 +943,7 @@ mod tests {
                     &crate::syntax::LineIndex::new("x = dg.SourceAsset(key='a')"),
                 ),
             )),
+            cell: None,
         }
     }
 
@@ -1030,6 +1058,28 @@ mod tests {
         let got = Cache::open(dir.path(), 4).get(content_hash(b"a")).unwrap();
         let severities: Vec<Severity> = got.iter().map(|d| d.severity).collect();
         assert_eq!(severities, [Severity::Error, Severity::Info]);
+    }
+
+    #[test]
+    fn a_notebook_findings_cell_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut in_cell = diagnostic("DAG001", "`SourceAsset` is deprecated.");
+        let at = |row, column| Location { row, column };
+        in_cell.cell = Some(InCell {
+            cell: 3,
+            file_start: at(40, 12),
+            file_end: at(40, 23),
+        });
+        let plain = diagnostic("DAG101", "beta");
+        run(
+            dir.path(),
+            4,
+            &[("a", vec![in_cell.clone(), plain.clone()])],
+            &[],
+        );
+        let got = Cache::open(dir.path(), 4).get(content_hash(b"a")).unwrap();
+        assert_eq!(got[0].cell, in_cell.cell);
+        assert_eq!(got[1].cell, None);
     }
 
     #[test]

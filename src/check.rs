@@ -52,9 +52,34 @@ pub struct Diagnostic {
     /// The edits that resolve the finding, when the catalog proves them right (see
     /// [`crate::fix`]).
     pub fix: Option<std::sync::Arc<crate::fix::Fix>>,
+    /// For a notebook, the cell the finding is in (its rows then count from the cell's first
+    /// line) and where it is in the `.ipynb` file; `None` in a Python file.
+    pub cell: Option<crate::notebook::InCell>,
 }
 
 impl Diagnostic {
+    /// Where the finding starts, in the order findings are shown: its cell (0 outside
+    /// notebooks), then its row and column.
+    pub fn position(&self) -> (u32, Location) {
+        (self.cell.map_or(0, |c| c.cell), self.start)
+    }
+
+    /// Where the finding starts and ends in its file's own text: in a notebook, in the
+    /// `.ipynb` JSON (see [`crate::notebook::InCell`]); elsewhere its start and end.
+    pub fn file_range(&self) -> (Location, Location) {
+        self.cell
+            .map_or((self.start, self.end), |c| (c.file_start, c.file_end))
+    }
+
+    /// Its place as the text formats show it: `row:column`, or `cell N:row:column`.
+    pub fn shown_position(&self) -> String {
+        let at = format!("{}:{}", self.start.row, self.start.column);
+        match self.cell {
+            Some(place) => format!("cell {}:{at}", place.cell),
+            None => at,
+        }
+    }
+
     /// The status this finding reports (`deprecated`, `beta`, ...).
     pub fn status(&self) -> &'static str {
         self.rule.status
@@ -94,6 +119,7 @@ impl Diagnostic {
             line_text: source[line.start as usize..line.end as usize].into(),
             replacement: None,
             fix: None,
+            cell: None,
         }
     }
 }
@@ -525,6 +551,7 @@ impl Checker {
                     line_text: text,
                     replacement: f.replacement,
                     fix: None,
+                    cell: None,
                 }
             })
             .collect()

@@ -845,17 +845,20 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         let checker = &*versions.checker;
         let (diagnostics, suppressed) =
             runner::on_big_stack(|| {
-                match crate::discovery::over_limit(&source)
-                    .map_or_else(|| crate::discovery::decode(&source), Err)
-                {
-                    Ok(text) if args.parse_only => {
+                match crate::discovery::over_limit(&source).map_or_else(
+                    || runner::source_of(std::path::Path::new(&name), source),
+                    Err,
+                ) {
+                    Ok((text, _)) if args.parse_only => {
                         crate::syntax::parse_and_drop(&text);
                         (Vec::new(), 0)
                     }
-                    Ok(text) => {
+                    Ok((text, cells)) => {
                         let gate = Gate::new(checker);
                         let check =
-                            |t: &str| runner::check_text(checker, &name, t, &settings, &gate);
+                            |t: &str| {
+                            runner::check_text(checker, &name, t, cells.as_ref(), &settings, &gate)
+                        };
                         match fixer.as_mut() {
                             Some(fixer) => {
                                 let (fixed, remaining) = fixer.text(&name, &text, &check);
@@ -893,6 +896,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
     } else {
         let walk = Walk {
             exclude: project.exclude(),
+            include: project.extend_include(),
             force_exclude: project.force_exclude().0,
             threads: args.threads,
             ..Walk::default()
@@ -967,13 +971,16 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                     checked.push(name.to_string());
                 }
                 let d = match fixer.as_mut() {
-                    Some(fixer) if fixer.wants(d.as_slice()) => {
+                    Some(fixer)
+                        if fixer.wants(d.as_slice())
+                            && !crate::notebook::is_notebook(Path::new(name)) =>
+                    {
                         let path = Path::new(name);
                         let checker = &*settings_by_dir.checkers[settings_by_dir.bench_of(path)];
                         let settings = settings_by_dir.of(path);
                         let gate = Gate::new(checker);
                         let check =
-                            |t: &str| runner::check_text(checker, name, t, &settings, &gate);
+                            |t: &str| runner::check_text(checker, name, t, None, &settings, &gate);
                         fixer.file(path, name, d, &check)
                     }
                     _ => d,
@@ -1317,6 +1324,7 @@ fn run_upgrade_report(
     let project = Project::open(&paths[0], config::Source::Discover, overrides)?;
     let walk = Walk {
         exclude: project.exclude(),
+        include: project.extend_include(),
         ..Walk::default()
     };
     let found = walk.run(&paths);

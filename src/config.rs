@@ -30,6 +30,9 @@ pub struct Options {
     pub extend_exclude: Option<Vec<String>>,
     /// Apply `exclude` also to files named on the command line (as pre-commit passes them).
     pub force_exclude: Option<bool>,
+    /// File names or globs a walk checks besides `*.py`, `*.pyi` and `*.ipynb` (like ruff's
+    /// `extend-include`); a match named `.ipynb` is read as a notebook, any other as Python.
+    pub extend_include: Option<Vec<String>>,
     /// The dagster version the code runs on (skips detection).
     pub dagster_version: Option<String>,
     /// The dagster version the code is moving to (upgrade planning).
@@ -55,6 +58,7 @@ pub const KEYS: &[&str] = &[
     "exclude",
     "extend-exclude",
     "force-exclude",
+    "extend-include",
     "dagster-version",
     "target-version",
     "severity",
@@ -157,6 +161,7 @@ fn validate(path: &Path, options: &Options) -> Result<(), String> {
     let globs = [
         ("exclude", &options.exclude),
         ("extend-exclude", &options.extend_exclude),
+        ("extend-include", &options.extend_include),
     ]
     .into_iter()
     .flat_map(|(key, globs)| globs.iter().flatten().map(move |g| (key, g)))

@@ -13,6 +13,7 @@ mod fail_on;
 mod fix;
 mod gate;
 mod noqa;
+mod notebook;
 mod project;
 mod report;
 mod resolve;

@@ -274,7 +274,7 @@ fn unused_rule() -> &'static Rule {
 /// Directive records for every noqa comment (line or file directive) of a parsed file: findings
 /// of [`UNUSED`] with an empty message, at the comment, whose symbol is the comment's text and
 /// whose parameter, for a comment that ends a stretch of joined lines (see [`NoqaLines`]), is
-/// the stretch's first line.
+/// the number of the stretch's lines above the comment's.
 pub fn records(filename: &str, source: &str, parsed: &Parsed) -> Vec<Diagnostic> {
     let bytes = source.as_bytes();
     let mut out = Vec::new();
@@ -314,11 +314,12 @@ pub fn records(filename: &str, source: &str, parsed: &Parsed) -> Vec<Diagnostic>
             start,
             end: locator.end(comment.end),
             symbol: Some(text.into()),
-            parameter: (first < start.row).then(|| first.to_string().into()),
+            parameter: (first < start.row).then(|| (start.row - first).to_string().into()),
             breaking_version: None,
             line_text: source[line.start as usize..line.end as usize].into(),
             replacement: None,
             fix: None,
+            cell: None,
         });
     }
     out
@@ -425,11 +426,13 @@ impl Directives {
                 Some(codes) => (true, codes),
                 None => (false, parse_noqa(text).map(|n| n.codes).unwrap_or_default()),
             };
-            let first_row = d
+            // Counted back from its own row, which a notebook's cell placement may have moved.
+            let above: u32 = d
                 .parameter
                 .as_deref()
-                .and_then(|first| first.parse().ok())
-                .unwrap_or(d.start.row);
+                .and_then(|above| above.parse().ok())
+                .unwrap_or(0);
+            let first_row = d.start.row.saturating_sub(above);
             let directive = Directive {
                 file,
                 first_row,
@@ -444,7 +447,7 @@ impl Directives {
             }
             false
         });
-        lines.sort_by_key(|n| n.record.start.row);
+        lines.sort_by_key(|n| (n.record.position().0, n.record.start.row));
         Directives { files, lines }
     }
 
@@ -452,7 +455,7 @@ impl Directives {
     /// directive that covers its first line. Unreadable files and syntax errors are never
     /// hidden (see [`hideable`]).
     pub fn hides(&mut self, d: &Diagnostic) -> bool {
-        let (code, row) = (d.rule.code, d.start.row);
+        let code = d.rule.code;
         if !hideable(code) {
             return false;
         }
@@ -460,12 +463,15 @@ impl Directives {
         if self.files.iter_mut().any(|n| n.hides(code)) {
             return true;
         }
-        // The directives on `row` or below whose stretch reaches up to `row` (stretches are
-        // disjoint, so their first lines grow with their lines).
-        let from = self.lines.partition_point(|n| n.record.start.row < row);
+        // The directives of its cell on its row or below whose stretch reaches up to its row
+        // (stretches are disjoint, so their first lines grow with their lines).
+        let (cell, at) = d.position();
+        let from = self
+            .lines
+            .partition_point(|n| (n.record.position().0, n.record.start.row) < (cell, at.row));
         self.lines[from..]
             .iter_mut()
-            .take_while(|n| n.first_row <= row)
+            .take_while(|n| n.record.position().0 == cell && n.first_row <= at.row)
             .any(|n| n.hides(code))
     }
 

@@ -453,6 +453,14 @@ impl Project {
         Ok((dir, origin))
     }
 
+    /// More files to check, from the root configuration's `extend-include`.
+    pub fn extend_include(&self) -> Vec<String> {
+        let Some(c) = &self.root_config else {
+            return Vec::new();
+        };
+        c.options.extend_include.clone().unwrap_or_default()
+    }
+
     /// Exclusions from the root configuration.
     pub fn exclude(&self) -> Vec<String> {
         let Some(c) = &self.root_config else {
@@ -590,6 +598,7 @@ impl Project {
             let _ = writeln!(out, "  {key} = {value}  ({origin})");
         }
         let _ = writeln!(out, "  exclude = {:?}", self.exclude());
+        let _ = writeln!(out, "  extend-include = {:?}", self.extend_include());
         let (force_exclude, force_origin) = self.force_exclude();
         let _ = writeln!(out, "  force-exclude = {force_exclude}  ({force_origin})");
         let (cache_dir, cache_origin) = self.cache_dir(cache_flag)?;

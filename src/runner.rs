@@ -11,6 +11,7 @@ use crate::check::{Checker, Diagnostic};
 use crate::discovery::{self, Found};
 use crate::gate::{Gate, Scan};
 use crate::noqa;
+use crate::notebook::{self, Notebook};
 use crate::report::Report;
 use crate::rules::{self, Severity};
 use crate::syntax::{self, Location, Span};
@@ -163,7 +164,7 @@ pub fn apply_settings(
                 diagnostics.push(d);
             }
             // Stable: findings at one place keep their order.
-            diagnostics.sort_by_key(|d| d.start);
+            diagnostics.sort_by_key(Diagnostic::position);
         }
     }
     (diagnostics, suppressed)
@@ -196,21 +197,49 @@ pub fn io_error(filename: &str, message: &str) -> Diagnostic {
         line_text: "".into(),
         replacement: None,
         fix: None,
+        cell: None,
     }
 }
 
-/// Checks one source text as if it were at `filename`.
+/// Checks one source text as if it were at `filename`; `cells`, for the code of a notebook,
+/// places the findings in their cells.
 pub fn check_text(
     checker: &Checker,
     filename: &str,
     source: &str,
+    cells: Option<&Notebook>,
     settings: &RuleSettings,
     gate: &Gate,
 ) -> (Vec<Diagnostic>, usize) {
     if !gate.admits(filename, source.as_bytes()) {
         return (Vec::new(), 0);
     }
-    apply_settings(checker.check_source(filename, source), settings)
+    apply_settings(check_placed(checker, filename, source, cells), settings)
+}
+
+/// The raw findings of a source, placed in their cells for a notebook's.
+fn check_placed(
+    checker: &Checker,
+    filename: &str,
+    source: &str,
+    cells: Option<&Notebook>,
+) -> Vec<Diagnostic> {
+    let mut raw = checker.check_source(filename, source);
+    if let Some(notebook) = cells {
+        raw.iter_mut().for_each(|d| notebook.place(d));
+    }
+    raw
+}
+
+/// The Python source in the bytes of the file `path`, and for a notebook (`.ipynb`) the
+/// notebook whose code cells make that source (see [`crate::notebook`]). An error says why
+/// there is none to check.
+pub fn source_of(path: &Path, bytes: Vec<u8>) -> Result<(String, Option<Notebook>), String> {
+    if !notebook::is_notebook(path) {
+        return discovery::decode_owned(bytes).map(|source| (source, None));
+    }
+    let mut notebook = Notebook::parse(&bytes)?;
+    Ok((notebook.take_source(), Some(notebook)))
 }
 
 /// Displays a path the way users typed it (no leading `./`).
@@ -602,8 +631,8 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
             key = Some((hash, content));
         }
     }
-    let source = match discovery::decode_owned(bytes) {
-        Ok(source) => source,
+    let (source, cells) = match source_of(path, bytes) {
+        Ok(read) => read,
         Err(message) => {
             outcome.findings = Findings::Owned(vec![io_error(name, &message)]);
             return outcome;
@@ -633,7 +662,7 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
         return outcome;
     }
     outcome.parsed = true;
-    let raw = checker.check_source(name, &source);
+    let raw = check_placed(checker, name, &source, cells.as_ref());
     if let Some((hash, content)) = key {
         outcome.cache = Some((hash, Err(raw.clone())));
         outcome.read = note(Content::Hash(content));
@@ -754,11 +783,11 @@ mod tests {
         let settings = RuleSettings::default();
         // Parsing this would report a syntax error (E999); the gate returns before parsing.
         let broken = "def f(:\n    pass\n";
-        assert!(check_text(&checker, "a.py", broken, &settings, &gate)
+        assert!(check_text(&checker, "a.py", broken, None, &settings, &gate)
             .0
             .is_empty());
         let mentioned = "# dagster\ndef f(:\n    pass\n";
-        let (found, _) = check_text(&checker, "a.py", mentioned, &settings, &gate);
+        let (found, _) = check_text(&checker, "a.py", mentioned, None, &settings, &gate);
         assert!(found.iter().any(|d| d.rule.code == "E999"));
     }
 

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+use common::assert_valid_sarif;
+
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ci")
 }
@@ -37,48 +40,6 @@ fn run_in(dir: &Path, args: &[&str]) -> Run {
 
 fn run(args: &[&str]) -> Run {
     run_in(&fixture(), args)
-}
-
-/// Validates a SARIF log against the official SARIF 2.1.0 schema (tests/data), formats
-/// (`uri`, `uri-reference`, `date-time`) included.
-fn assert_valid_sarif(log: &Value) {
-    let mut schema: Value =
-        serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
-    // The official schema's `language` patterns (on `run` and `toolComponent`) read
-    // `^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`, with a stray `]`: the draft-07 meta-schema
-    // rejects that as a regex, so the schema would not compile. Fix them in memory to what they
-    // mean (the committed file stays the official copy); we never write `language` anyway.
-    assert_eq!(fix_language_patterns(&mut schema), 2);
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("the SARIF schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(log)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "SARIF schema violations:\n{}",
-        errors.join("\n")
-    );
-}
-
-fn fix_language_patterns(schema: &mut Value) -> usize {
-    match schema {
-        Value::Object(map) => {
-            let mut fixed = 0;
-            if let Some(pattern) = map.get_mut("pattern") {
-                if pattern == "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$" {
-                    *pattern = "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$".into();
-                    fixed += 1;
-                }
-            }
-            fixed + map.values_mut().map(fix_language_patterns).sum::<usize>()
-        }
-        Value::Array(items) => items.iter_mut().map(fix_language_patterns).sum(),
-        _ => 0,
-    }
 }
 
 /// The SARIF log with what depends on the machine replaced: the tool version and the

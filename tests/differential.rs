@@ -272,8 +272,8 @@ fn noqa_file(on: bool) -> String {
 }
 
 /// A tree shaped like a real repository: a package with several modules and an import cycle,
-/// tests, a subproject pinning another dagster, a file with a syntax error, a Latin-1 file
-/// and a file no tracked package appears in.
+/// tests, a subproject pinning another dagster, a file with a syntax error, a Latin-1 file,
+/// a file no tracked package appears in and a Jupyter notebook (findings in cells, a noqa).
 fn realistic_tree(root: &Path) {
     let assets = "import dagster as dg
 from dagster import SourceAsset, AssetIn, FreshnessPolicy
@@ -375,6 +375,10 @@ run = instance.get_latest_materialization_event(dg.AssetKey(\"orders\"))
             ("shop/definitions.py", definitions),
             ("shop/broken.py", "import dagster as dg\ndef f(:\n    dg.SourceAsset(key='a')\n"),
             ("shop/plain.py", "import os\nprint(os.sep)\n"),
+            (
+                "notebooks/explore.ipynb",
+                include_str!("fixtures/notebooks/explore.ipynb"),
+            ),
             ("tests/test_assets.py", test),
             (
                 "reports/pyproject.toml",

@@ -8,7 +8,8 @@
 //!   `.pre-commit-hooks.yaml` (`language: rust`, working-tree changes included) and lets
 //!   pre-commit build the hook with `cargo install --path .`. To keep that to a few minutes
 //!   the build uses an unoptimised release profile (`CARGO_PROFILE_RELEASE_*`) and a target
-//!   directory kept between runs.
+//!   directory kept between runs. The repository holds a notebook too, which the hook's
+//!   `types_or` must pass.
 //!
 //! **Needs `python3` with `venv`, and the network (PyPI) to install `pre-commit` the first
 //! time** (and crates.io for the `language: rust` build when crates are not cached). Without
@@ -199,7 +200,9 @@ fn repository_hook_builds_with_language_rust() {
         Err(reason) => return eprintln!("SKIPPED: pre-commit language: rust test: {reason}"),
     };
     let this_repo = env!("CARGO_MANIFEST_DIR");
-    let repo = project(&[]);
+    // The hook passes notebooks too (`types_or: [..., jupyter]`).
+    let notebook = r#"{"cells": [{"cell_type": "code", "source": ["import dagster as dg\n", "dg.SourceAsset"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}"#;
+    let repo = project(&[("explore.ipynb", notebook)]);
     let home = tempfile::tempdir().unwrap();
     let out = pre_commit_command(&exe, repo.path(), home.path())
         .args(["try-repo", this_repo, "dagster-api-lint", "--all-files"])
@@ -224,4 +227,10 @@ fn repository_hook_builds_with_language_rust() {
         return eprintln!("SKIPPED: pre-commit language: rust test: crates.io unreachable:\n{log}");
     }
     assert_hook_failed_with_finding(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("explore.ipynb:cell 1:2:1: DAG001"),
+        "{}",
+        text(&out)
+    );
 }

@@ -711,3 +711,116 @@ fn hover_and_code_actions_answer_on_a_line_of_many_findings() {
     assert!(hover(&mut client, &uri, 1, last + 5).contains("deprecated"));
     client.shutdown_and_exit();
 }
+
+/// The cells of a notebook document, as `notebookDocument/didOpen` sends them.
+fn notebook_cells(uris: &[&str], kinds: &[u8]) -> Value {
+    uris.iter()
+        .zip(kinds)
+        .map(|(uri, kind)| json!({"kind": kind, "document": uri}))
+        .collect()
+}
+
+#[test]
+fn notebook_documents_are_checked_whole_with_diagnostics_per_cell() {
+    let mut client = Client::start();
+    let init = client.initialize(json!({"notebookDocument": {"synchronization": {}}}));
+    let sync = &init["result"]["capabilities"]["notebookDocumentSync"];
+    assert_eq!(
+        sync["notebookSelector"][0]["notebook"], "jupyter-notebook",
+        "{init}"
+    );
+    assert_eq!(
+        sync["notebookSelector"][0]["cells"][0]["language"],
+        "python"
+    );
+    let notebook = client.uri("explore.ipynb");
+    let cell = |name: &str| format!("vscode-notebook-cell:{}/explore.ipynb#{name}", "");
+    let (a, b, c, d) = (cell("a"), cell("b"), cell("c"), cell("d"));
+    let item = |uri: &str, language: &str, text: &str| json!({"uri": uri, "languageId": language, "version": 1, "text": text});
+    client.notify(
+        "notebookDocument/didOpen",
+        json!({
+            "notebookDocument": {
+                "uri": notebook, "notebookType": "jupyter-notebook", "version": 1,
+                "cells": notebook_cells(&[&a, &b, &c], &[2, 1, 2]),
+            },
+            "cellTextDocuments": [
+                item(&a, "python", "%load_ext autoreload\nimport dagster as dg\n"),
+                item(&b, "markdown", "Uses `dg.SourceAsset`"),
+                item(&c, "python", "!pip list\nlabel = \"🦀\"; x = dg.SourceAsset(key=\"x\")\n"),
+            ],
+        }),
+    );
+    // The import of cell 1 binds `dg` in cell 3; the magic lines cost nothing.
+    assert!(client.diagnostics(&a, 1).is_empty());
+    let in_c = client.diagnostics(&c, 1);
+    assert_eq!(codes(&in_c), ["DAG001"], "{in_c:#?}");
+    assert_eq!(in_c[0]["range"], range(1, 18, 32));
+
+    // The cell is edited: its finding goes.
+    let edit = json!({
+        "notebookDocument": {"uri": notebook, "version": 2},
+        "change": {"cells": {"textContent": [{
+            "document": {"uri": c, "version": 2},
+            "changes": [{"range": range(1, 18, 32), "text": "1"}],
+        }]}},
+    });
+    client.notify("notebookDocument/didChange", edit);
+    assert!(client.diagnostics(&c, 2).is_empty());
+
+    // A cell is added after the others, and the markdown cell goes.
+    let structure = json!({
+        "notebookDocument": {"uri": notebook, "version": 3},
+        "change": {"cells": {"structure": {
+            "array": {"start": 1, "deleteCount": 1, "cells": notebook_cells(&[&d], &[2])},
+            "didOpen": [item(&d, "python", "dg.SourceAsset\n")],
+            "didClose": [{"uri": b}],
+        }}},
+    });
+    client.notify("notebookDocument/didChange", structure);
+    let in_d = client.diagnostics(&d, 1);
+    assert_eq!(codes(&in_d), ["DAG001"], "{in_d:#?}");
+    assert_eq!(in_d[0]["range"], range(0, 0, 14));
+
+    // Closing the notebook clears every cell's diagnostics.
+    client.notify(
+        "notebookDocument/didClose",
+        json!({"notebookDocument": {"uri": notebook}, "cellTextDocuments": [{"uri": a}, {"uri": c}, {"uri": d}]}),
+    );
+    let cleared = client.wait("cleared diagnostics", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == d.as_str()
+            && m["params"]["version"].is_null()
+    });
+    assert_eq!(cleared["params"]["diagnostics"], json!([]));
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn a_notebook_opened_as_text_gets_diagnostics_in_its_json() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = client.uri("explore.ipynb");
+    let text = concat!(
+        "{\n \"cells\": [\n  {\n   \"cell_type\": \"code\",\n   \"source\": [\n",
+        "    \"import dagster as dg\\n\",\n",
+        "    \"x = \\\"a\\\"; y = dg.SourceAsset\"\n",
+        "   ]\n  }\n ],\n \"metadata\": {},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n"
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
+    );
+    let diagnostics = client.diagnostics(&uri, 1);
+    assert_eq!(codes(&diagnostics), ["DAG001"], "{diagnostics:#?}");
+    // Line 6 of the file, after `    "x = \"a\"; y = `.
+    assert_eq!(diagnostics[0]["range"], range(6, 20, 34));
+    // Invalid JSON is an E902 finding, not a crash.
+    let change = json!({
+        "textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{"text": "{\"cells\": ["}],
+    });
+    client.notify("textDocument/didChange", change);
+    assert_eq!(codes(&client.diagnostics(&uri, 2)), ["E902"]);
+    client.shutdown_and_exit();
+}

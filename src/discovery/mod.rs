@@ -46,6 +46,18 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
 /// Files larger than this are reported instead of read (generated data, not code).
 pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
+/// The limit for notebooks, whose outputs (images, tables) are data beside the code and make
+/// ordinary notebooks larger than [`MAX_FILE_SIZE`].
+pub const MAX_NOTEBOOK_SIZE: u64 = 100 * 1024 * 1024;
+
+/// The most bytes read of the file `path`.
+fn size_limit(path: &Path) -> u64 {
+    match crate::notebook::is_notebook(path) {
+        true => MAX_NOTEBOOK_SIZE,
+        false => MAX_FILE_SIZE,
+    }
+}
+
 /// A discovered file, or a problem found while walking.
 #[derive(Debug)]
 pub enum Found {
@@ -60,6 +72,8 @@ pub enum Found {
 pub struct Walk {
     /// Extra directory or file names / glob patterns to exclude (`exclude`, `extend-exclude`).
     pub exclude: Vec<String>,
+    /// More file names or globs to check (`extend-include`), besides [`CHECKED_EXTENSIONS`].
+    pub include: Vec<String>,
     /// Apply `exclude` (and the built-in exclusions) to files named explicitly as well.
     pub force_exclude: bool,
     /// Honour .gitignore and friends (default true; `--no-respect-gitignore` turns it off).
@@ -148,9 +162,8 @@ impl Walk {
                     let item = match entry {
                         Ok(entry) => {
                             let p = entry.path();
-                            let is_python = p.extension().is_some_and(|e| e == "py" || e == "pyi");
                             let is_file = entry.file_type().is_some_and(|t| !t.is_dir());
-                            (is_python && is_file).then(|| Found::File(p.to_path_buf()))
+                            (is_file && self.includes(p)).then(|| Found::File(p.to_path_buf()))
                         }
                         Err(err) => {
                             let p = error_path(&err).unwrap_or_else(|| path.clone());
@@ -182,7 +195,23 @@ fn stays_in(tree: &Path, link: &Path) -> bool {
     std::fs::canonicalize(link).map_or(true, |target| target.starts_with(tree))
 }
 
+/// The extensions of the files a walk checks: Python sources, stubs and Jupyter notebooks.
+pub const CHECKED_EXTENSIONS: [&str; 3] = ["py", "pyi", "ipynb"];
+
 impl Walk {
+    /// True when a walk checks the file `path`: by its extension, or an `extend-include`.
+    fn includes(&self, path: &Path) -> bool {
+        let checked = path
+            .extension()
+            .is_some_and(|e| CHECKED_EXTENSIONS.iter().any(|c| e == *c));
+        checked
+            || !self.include.is_empty() && {
+                let name = path.file_name().map(|n| n.to_string_lossy());
+                let name = name.as_deref().unwrap_or_default();
+                self.include.iter().any(|x| matches_exclude(x, path, name))
+            }
+    }
+
     /// True when `exclude` or a built-in exclusion matches the file `path` or one of the
     /// folders on it (below the current directory, for an absolute path).
     fn excludes_named(&self, path: &Path) -> bool {
@@ -406,8 +435,8 @@ fn top_package_uncached(file: &Path) -> Option<Package> {
 
 /// Reads a source file's bytes (not decoded: see [`decode_owned`]). Only a regular file is
 /// read (a FIFO, device or socket named `.py` would block or never end), and never more than
-/// [`MAX_FILE_SIZE`] bytes, whatever its size claims (`/proc` files and links to devices
-/// claim 0).
+/// [`MAX_FILE_SIZE`] bytes ([`MAX_NOTEBOOK_SIZE`] for a notebook), whatever its size claims
+/// (`/proc` files and links to devices claim 0).
 pub fn read_bytes(path: &Path) -> Result<(Vec<u8>, std::fs::Metadata), String> {
     // One open and one fstat (a separate stat first cost a system call per file). Opened
     // without blocking: opening a FIFO would otherwise wait for a writer.
@@ -419,13 +448,14 @@ pub fn read_bytes(path: &Path) -> Result<(Vec<u8>, std::fs::Metadata), String> {
     if !meta.is_file() {
         return Err(not_regular(&meta));
     }
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(too_big(meta.len()));
+    let limit = size_limit(path);
+    if meta.len() > limit {
+        return Err(too_big(meta.len(), limit));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    read_to_end(&mut file, &mut bytes).map_err(|e| io_message(&e))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(too_big(bytes.len() as u64));
+    read_to_end(&mut file, &mut bytes, limit).map_err(|e| io_message(&e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(bytes.len() as u64, limit));
     }
     Ok((bytes, meta))
 }
@@ -446,19 +476,20 @@ pub fn read_capped(input: impl std::io::Read) -> std::io::Result<Vec<u8>> {
 
 /// Why `bytes` cannot be checked because of their size, if they are over the limit.
 pub fn over_limit(bytes: &[u8]) -> Option<String> {
-    (bytes.len() as u64 > MAX_FILE_SIZE).then(|| too_big(bytes.len() as u64))
+    (bytes.len() as u64 > MAX_FILE_SIZE).then(|| too_big(bytes.len() as u64, MAX_FILE_SIZE))
 }
 
-fn too_big(len: u64) -> String {
+fn too_big(len: u64, limit: u64) -> String {
     // Past the limit reading stops: the true size is known only from a file's metadata.
-    let size = match len > MAX_FILE_SIZE + 1 {
+    let size = match len > limit + 1 {
         true => format!("file is {len} bytes, "),
         false => String::new(),
     };
-    format!(
-        "{size}over the {} MiB limit for source files",
-        MAX_FILE_SIZE >> 20
-    )
+    let what = match limit {
+        MAX_NOTEBOOK_SIZE => "notebooks",
+        _ => "source files",
+    };
+    format!("{size}over the {} MiB limit for {what}", limit >> 20)
 }
 
 /// What a path that is neither a file nor a folder is, as the reason it is not read.
@@ -501,13 +532,12 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 
-/// Reads the rest of `file` into `bytes`, stopping once it holds more than [`MAX_FILE_SIZE`]
-/// bytes: reads into the spare capacity until one returns nothing (std's
+/// Reads the rest of `file` into `bytes`, stopping once it holds more than `limit` bytes: reads into the spare capacity until one returns nothing (std's
 /// `File::read_to_end` first asks the file's size and position again, two more system calls
 /// per file).
 #[cfg(unix)]
-fn read_to_end(file: &mut std::fs::File, bytes: &mut Vec<u8>) -> std::io::Result<()> {
-    while bytes.len() as u64 <= MAX_FILE_SIZE {
+fn read_to_end(file: &mut std::fs::File, bytes: &mut Vec<u8>, limit: u64) -> std::io::Result<()> {
+    while bytes.len() as u64 <= limit {
         if bytes.len() == bytes.capacity() {
             bytes.reserve(8 * 1024);
         }
@@ -521,8 +551,8 @@ fn read_to_end(file: &mut std::fs::File, bytes: &mut Vec<u8>) -> std::io::Result
 }
 
 #[cfg(not(unix))]
-fn read_to_end(file: &mut std::fs::File, bytes: &mut Vec<u8>) -> std::io::Result<()> {
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_FILE_SIZE + 1), bytes).map(|_| ())
+fn read_to_end(file: &mut std::fs::File, bytes: &mut Vec<u8>, limit: u64) -> std::io::Result<()> {
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), bytes).map(|_| ())
 }
 
 /// [`decode`] of bytes it may keep: plain UTF-8 (the common case) becomes the string without a
@@ -644,6 +674,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn notebooks_may_be_larger_than_source_files() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, fits) in [("big.ipynb", true), ("big.py", false)] {
+            let path = dir.path().join(name);
+            let file = std::fs::File::create(&path).unwrap();
+            file.set_len(MAX_FILE_SIZE + 1).unwrap();
+            match read_bytes(&path) {
+                Ok((bytes, _)) => assert!(fits && bytes.len() as u64 == MAX_FILE_SIZE + 1),
+                Err(e) => assert!(!fits && e.contains("10 MiB limit for source files"), "{e}"),
+            }
+        }
+        let path = dir.path().join("huge.ipynb");
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_len(MAX_NOTEBOOK_SIZE + 1).unwrap();
+        let err = read_bytes(&path).unwrap_err();
+        assert!(err.contains("100 MiB limit for notebooks"), "{err}");
+    }
+
+    #[test]
     fn decodes_utf8_with_bom() {
         assert_eq!(decode(b"\xEF\xBB\xBFx = 1\n").unwrap(), "x = 1\n");
     }
@@ -701,7 +750,12 @@ mod tests {
         std::fs::write(&path, &text).unwrap();
         for room in [0, 100, text.len(), text.len() + 1, 50_000] {
             let mut bytes = Vec::with_capacity(room);
-            read_to_end(&mut std::fs::File::open(&path).unwrap(), &mut bytes).unwrap();
+            read_to_end(
+                &mut std::fs::File::open(&path).unwrap(),
+                &mut bytes,
+                MAX_FILE_SIZE,
+            )
+            .unwrap();
             assert_eq!(bytes, text, "{room}");
         }
         assert_eq!(read_bytes(&path).unwrap().0, text);

@@ -274,6 +274,10 @@ fn key(walk: &Walk, roots: &[PathBuf]) -> Option<u64> {
     for exclude in &walk.exclude {
         w.str(exclude);
     }
+    w.uint(0);
+    for include in &walk.include {
+        w.str(include);
+    }
     w.uint(u64::from(walk.no_gitignore));
     for name in GIT_ENVIRONMENT {
         w.str(&std::env::var(name).unwrap_or_default());
@@ -569,6 +573,16 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    #[test]
+    fn the_key_covers_extend_include() {
+        let roots = [PathBuf::from(".")];
+        let including = Walk {
+            include: vec!["*.pyw".into()],
+            ..Walk::default()
+        };
+        assert_ne!(key(&including, &roots), key(&Walk::default(), &roots));
     }
 
     #[test]

@@ -17,17 +17,23 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
+        // In a notebook: the lines of the `.ipynb` file, and the cell in the title.
+        let (start, end) = d.file_range();
         let mut properties = vec![
             ("file", paths.get(&d.filename)),
-            ("line", d.start.row.to_string()),
-            ("endLine", d.end.row.to_string()),
+            ("line", start.row.to_string()),
+            ("endLine", end.row.to_string()),
         ];
         // Columns only make sense to GitHub within one line.
-        if d.start.row == d.end.row {
-            properties.push(("col", d.start.column.to_string()));
-            properties.push(("endColumn", d.end.column.to_string()));
+        if start.row == end.row {
+            properties.push(("col", start.column.to_string()));
+            properties.push(("endColumn", end.column.to_string()));
         }
-        properties.push(("title", format!("{} {}", d.rule.code, d.rule.name)));
+        let mut title = format!("{} {}", d.rule.code, d.rule.name);
+        if d.cell.is_some() {
+            title = format!("{title} at {}", d.shown_position());
+        }
+        properties.push(("title", title));
         let properties: Vec<String> = properties
             .iter()
             .map(|(name, value)| format!("{name}={}", printable(&escape_property(value))))

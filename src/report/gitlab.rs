@@ -17,7 +17,7 @@ use crate::rules::Severity;
 
 #[derive(Serialize)]
 struct Issue<'a> {
-    description: &'a str,
+    description: std::borrow::Cow<'a, str>,
     check_name: &'a str,
     fingerprint: String,
     severity: &'static str,
@@ -47,8 +47,13 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             let key = Key::of(d, &paths);
             let occurrence = seen.entry(key.clone()).or_default();
             *occurrence += 1;
+            let (start, end) = d.file_range();
+            let description = match d.cell {
+                None => std::borrow::Cow::Borrowed(&*d.message),
+                Some(_) => format!("{} ({})", d.message, d.shown_position()).into(),
+            };
             Issue {
-                description: &d.message,
+                description,
                 check_name: d.rule.code,
                 fingerprint: fingerprint(&key, *occurrence),
                 severity: match d.severity {
@@ -59,8 +64,8 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 location: Location {
                     path: key.file,
                     lines: Lines {
-                        begin: d.start.row,
-                        end: d.end.row,
+                        begin: start.row,
+                        end: end.row,
                     },
                 },
             }

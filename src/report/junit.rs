@@ -51,10 +51,12 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 out,
                 r#"    <testcase name="{}" classname="{path}" file="{path}" line="{}">"#,
                 escape(&format!(
-                    "{} {} at {}:{}",
-                    d.rule.code, d.rule.name, d.start.row, d.start.column
+                    "{} {} at {}",
+                    d.rule.code,
+                    d.rule.name,
+                    d.shown_position()
                 )),
-                d.start.row
+                d.file_range().0.row
             )?;
             let element = if is_error(d) { "error" } else { "failure" };
             writeln!(
@@ -63,10 +65,9 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 d.rule.code,
                 escape(&d.message),
                 escape(&format!(
-                    "{}:{}:{}: {} {}\n{}",
+                    "{}:{}: {} {}\n{}",
                     paths.get(&d.filename),
-                    d.start.row,
-                    d.start.column,
+                    d.shown_position(),
                     d.rule.code,
                     d.message,
                     d.rule.url()

@@ -198,7 +198,7 @@ impl<'w> Emitter<'w> {
         }
         self.extras.append(&mut diagnostics);
         self.extras.sort_by(|a, b| {
-            (&a.filename, a.start, a.rule.code).cmp(&(&b.filename, b.start, b.rule.code))
+            (&a.filename, a.position(), a.rule.code).cmp(&(&b.filename, b.position(), b.rule.code))
         });
     }
 
@@ -250,7 +250,11 @@ impl<'w> Emitter<'w> {
         }
         if !self.sorted {
             self.report.diagnostics.sort_by(|a, b| {
-                (&a.filename, a.start, a.rule.code).cmp(&(&b.filename, b.start, b.rule.code))
+                (&a.filename, a.position(), a.rule.code).cmp(&(
+                    &b.filename,
+                    b.position(),
+                    b.rule.code,
+                ))
             });
             self.sorted = true;
         }
@@ -368,6 +372,10 @@ pub struct Record<'a> {
     pub message: &'a str,
     /// File as given.
     pub filename: &'a str,
+    /// In a notebook, the cell (1-based, markdown cells count); `location` and
+    /// `end_location` then count from the cell's first line. Absent elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<u32>,
     /// Start (1-based row and column).
     pub location: Location,
     /// End (1-based row, exclusive column).
@@ -439,6 +447,7 @@ impl<'a> Record<'a> {
             severity: d.severity.as_str(),
             message: &d.message,
             filename: &d.filename,
+            cell: d.cell.map(|c| c.cell),
             location: d.start,
             end_location: d.end,
             symbol: d.symbol.as_deref(),
@@ -446,7 +455,9 @@ impl<'a> Record<'a> {
             status: d.status(),
             breaking_version: d.breaking_version.as_deref(),
             replacement: d.replacement.as_deref(),
-            fix: d.fix.as_deref().and_then(FixRecord::of),
+            // A notebook's fixes are placed in its code, not in the `.ipynb` text: `--fix`
+            // applies them.
+            fix: d.fix.as_deref().filter(|_| d.cell.is_none()).and_then(FixRecord::of),
             url: d.rule.url(),
         }
     }

@@ -227,11 +227,21 @@ fn result(d: &Diagnostic, paths: &RepoPaths, fingerprints: &mut dyn Fingerprints
         "message": { "text": d.message },
         "locations": [location(d, paths)],
     });
-    if let Some(hash) = fingerprints.get(&d.filename, d.start.row) {
+    if let Some(hash) = fingerprints.get(&d.filename, d.file_range().0.row) {
         result["partialFingerprints"] = json!({ "primaryLocationLineHash": hash });
     }
-    if let Some(fix) = d.fix.as_deref().and_then(FixRecord::of) {
+    // A fix's edits are placed in the checked code, which in a notebook is not the `.ipynb`
+    // file's text: notebooks carry no SARIF fix (`--fix` rewrites them).
+    let fix = d.fix.as_deref().filter(|_| d.cell.is_none());
+    if let Some(fix) = fix.and_then(FixRecord::of) {
         result["fixes"] = json!([fix_object(&fix, artifact(d, paths))]);
+    }
+    if let Some(place) = d.cell {
+        result["properties"] = json!({
+            "cell": place.cell,
+            "cellRow": d.start.row,
+            "cellColumn": d.start.column,
+        });
     }
     result
 }
@@ -271,14 +281,16 @@ fn artifact(d: &Diagnostic, paths: &RepoPaths) -> Value {
 }
 
 fn location(d: &Diagnostic, paths: &RepoPaths) -> Value {
+    // In a notebook: the place in the `.ipynb` file (see `notebook::InCell`).
+    let (start, end) = d.file_range();
     json!({
         "physicalLocation": {
             "artifactLocation": artifact(d, paths),
             "region": {
-                "startLine": d.start.row,
-                "startColumn": d.start.column,
-                "endLine": d.end.row,
-                "endColumn": d.end.column,
+                "startLine": start.row,
+                "startColumn": start.column,
+                "endLine": end.row,
+                "endColumn": end.column,
             }
         }
     })

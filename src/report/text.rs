@@ -62,6 +62,11 @@ pub fn write_diagnostics(
             line.clear();
             line.push_str(&filename);
             line.push(':');
+            if let Some(place) = &d.cell {
+                line.push_str("cell ");
+                push_number(&mut line, place.cell);
+                line.push(':');
+            }
             push_number(&mut line, d.start.row);
             line.push(':');
             push_number(&mut line, d.start.column);
@@ -78,6 +83,10 @@ pub fn write_diagnostics(
         }
         paint.bold(out, &filename)?;
         paint.dim(out, ":")?;
+        if let Some(place) = &d.cell {
+            write!(out, "cell {}", place.cell)?;
+            paint.dim(out, ":")?;
+        }
         write!(out, "{}", d.start.row)?;
         paint.dim(out, ":")?;
         write!(out, "{}", d.start.column)?;

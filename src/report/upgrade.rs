@@ -13,7 +13,7 @@ struct Group<'a> {
     severity: &'a str,
     breaking_version: Option<&'a str>,
     message: &'a str,
-    files: BTreeMap<&'a str, Vec<u32>>,
+    files: BTreeMap<&'a str, Vec<String>>,
     count: usize,
 }
 
@@ -31,7 +31,12 @@ fn groups(report: &Report) -> Vec<(String, Group<'_>)> {
             count: 0,
         });
         g.count += 1;
-        g.files.entry(&d.filename).or_default().push(d.start.row);
+        // A line, or in a notebook its cell and the line in it.
+        let line = match d.cell {
+            Some(place) => format!("cell {}:{}", place.cell, d.start.row),
+            None => d.start.row.to_string(),
+        };
+        g.files.entry(&d.filename).or_default().push(line);
     }
     let mut out: Vec<_> = by_symbol.into_iter().collect();
     // Errors first (what breaks), then by how often the symbol is used.
@@ -58,13 +63,10 @@ fn group_key(d: &Diagnostic) -> String {
     }
 }
 
-fn files_text(files: &BTreeMap<&str, Vec<u32>>) -> String {
+fn files_text(files: &BTreeMap<&str, Vec<String>>) -> String {
     files
         .iter()
-        .map(|(f, lines)| {
-            let lines: Vec<String> = lines.iter().map(u32::to_string).collect();
-            format!("{}:{}", printable(f), lines.join(","))
-        })
+        .map(|(f, lines)| format!("{}:{}", printable(f), lines.join(",")))
         .collect::<Vec<_>>()
         .join(" ")
 }

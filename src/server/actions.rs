@@ -66,7 +66,8 @@ pub fn quick_fixes(
     let mut rows = BTreeSet::new();
     for finding in touching {
         let diagnostic = diagnostics::to_lsp(finding, text);
-        if let Some(fix) = finding.fix.as_deref() {
+        // In a notebook opened as text (JSON), a fix's edits are placed in the code, not here.
+        if let Some(fix) = finding.fix.as_deref().filter(|_| finding.cell.is_none()) {
             actions.push(fix_action(uri, text, fix, diagnostic.clone()));
         }
         let row = writer.directive_row(finding.start.row);

@@ -7,6 +7,7 @@ use lsp_types::{CodeDescription, DiagnosticSeverity, DiagnosticTag, NumberOrStri
 use super::position::Text;
 use crate::check::Diagnostic;
 use crate::rules::Severity;
+use crate::syntax::Span;
 
 /// The `source` of every diagnostic the server publishes.
 pub const SOURCE: &str = "dagster-api-lint";
@@ -18,8 +19,17 @@ pub fn to_lsp(finding: &Diagnostic, text: &Text) -> lsp_types::Diagnostic {
         Severity::Warning => DiagnosticSeverity::WARNING,
         Severity::Info => DiagnosticSeverity::INFORMATION,
     };
+    // A notebook's finding is placed by row and column: in the `.ipynb` text, or in its
+    // cell's document (see `notebook::InCell`); its span is in the cells' joined code.
+    let span = match finding.cell {
+        None => finding.span,
+        Some(place) => Span {
+            start: text.offset_of(place.file_start),
+            end: text.offset_of(place.file_end),
+        },
+    };
     lsp_types::Diagnostic {
-        range: text.range(finding.span),
+        range: text.range(span),
         severity: Some(severity),
         code: Some(NumberOrString::String(finding.rule.code.to_string())),
         code_description: Uri::from_str(&finding.rule.url())

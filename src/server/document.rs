@@ -19,6 +19,8 @@ pub struct Document {
     pub path: Option<PathBuf>,
     /// True for Python sources; other documents are tracked but not checked.
     pub is_python: bool,
+    /// True for a notebook (`.ipynb`) opened as text: its JSON is checked as a notebook.
+    pub is_notebook: bool,
     /// The findings of the last check of this text, or `None` when it is yet to be checked.
     pub findings: Option<Vec<Diagnostic>>,
     /// The text with every safe fix applied (`None` inside: no safe fix), once a fix-all
@@ -37,11 +39,13 @@ impl Document {
                 .as_ref()
                 .and_then(|p| p.extension())
                 .is_some_and(|e| e == "py" || e == "pyi");
+        let is_notebook = path.as_deref().is_some_and(crate::notebook::is_notebook);
         Document {
             text,
             version,
             path,
-            is_python,
+            is_python: is_python && !is_notebook,
+            is_notebook,
             findings: None,
             fixed: None,
             check_time: Duration::ZERO,

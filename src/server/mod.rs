@@ -4,7 +4,9 @@
 //! them in order: it keeps the open documents ([`document`]), checks a document when it is
 //! opened or saved, and shortly after it changes (changes that arrive within the window are
 //! checked together, see [`Server::did_change`]), publishes the findings as diagnostics
-//! ([`diagnostics`]), and answers hovers ([`hover`]) and code actions ([`actions`]). Each
+//! ([`diagnostics`]); notebooks, synchronized as LSP 3.17 notebook documents, are checked
+//! whole and each cell gets its own diagnostics ([`notebooks`]). It answers hovers
+//! ([`hover`]) and code actions ([`actions`]). Each
 //! document is judged as the CLI would judge it: by the project it belongs to ([`workspace`]),
 //! with that project's configuration and catalogs, opened when a document first needs it and
 //! reopened when a configuration file changes. A request that fails answers with an LSP error
@@ -15,6 +17,7 @@ mod actions;
 mod diagnostics;
 mod document;
 mod hover;
+mod notebooks;
 mod position;
 mod transport;
 mod workspace;
@@ -22,6 +25,7 @@ mod workspace;
 use std::collections::HashMap;
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
+use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -30,19 +34,22 @@ use lsp_types::notification::{self as notify, Notification as _};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
-    CodeActionProviderCapability, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
-    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern, Hover,
-    HoverContents, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
-    MarkupContent, MarkupKind, PublishDiagnosticsParams, Registration, RegistrationParams,
-    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    CodeActionProviderCapability, DidChangeNotebookDocumentParams, DidChangeTextDocumentParams,
+    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
+    DidCloseNotebookDocumentParams, DidCloseTextDocumentParams, DidOpenNotebookDocumentParams,
+    DidOpenTextDocumentParams, DidSaveNotebookDocumentParams, DidSaveTextDocumentParams,
+    FileSystemWatcher, GlobPattern, Hover, HoverContents, HoverParams, HoverProviderCapability,
+    InitializeParams, InitializeResult, MarkupContent, MarkupKind, NotebookCellSelector,
+    NotebookDocumentSyncOptions, NotebookSelector, PublishDiagnosticsParams, Registration,
+    RegistrationParams, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
 use self::document::{file_path, Document};
+use self::notebooks::OpenNotebook;
 use self::position::{Encoding, Text};
 use self::transport::{Incoming, Writer};
 use self::workspace::{is_config_file, Workspace, CONFIG_FILES};
@@ -91,7 +98,9 @@ struct Server {
     can_watch: bool,
     workspace: Workspace,
     documents: HashMap<Uri, Document>,
-    /// Documents to check, and when.
+    /// Open notebook documents, by the notebook's URI.
+    notebooks: HashMap<Uri, OpenNotebook>,
+    /// Documents and notebooks to check, and when.
     due: HashMap<Uri, Instant>,
     /// The client can no longer be written to.
     gone: bool,
@@ -106,6 +115,7 @@ impl Server {
             can_watch: false,
             workspace: Workspace::default(),
             documents: HashMap::new(),
+            notebooks: HashMap::new(),
             due: HashMap::new(),
             gone: false,
         }
@@ -264,6 +274,18 @@ impl Server {
             notify::DidChangeWatchedFiles::METHOD => {
                 parse(params).map(|p| self.did_change_watched_files(p))
             }
+            notify::DidOpenNotebookDocument::METHOD => {
+                parse(params).map(|p| self.did_open_notebook(p))
+            }
+            notify::DidChangeNotebookDocument::METHOD => {
+                parse(params).and_then(|p| self.did_change_notebook(p))
+            }
+            notify::DidSaveNotebookDocument::METHOD => {
+                parse(params).map(|p| self.did_save_notebook(p))
+            }
+            notify::DidCloseNotebookDocument::METHOD => {
+                parse(params).map(|p| self.did_close_notebook(p))
+            }
             // `$/cancelRequest` (requests are answered in order, at once), `$/setTrace`, and
             // notifications the server has no use for.
             _ => Ok(()),
@@ -303,6 +325,16 @@ impl Server {
             capabilities: ServerCapabilities {
                 position_encoding: Some(self.encoding.kind()),
                 text_document_sync: Some(TextDocumentSyncCapability::Options(sync)),
+                // Jupyter notebooks, their Python cells synchronized with them.
+                notebook_document_sync: Some(lsp_types::OneOf::Left(NotebookDocumentSyncOptions {
+                    notebook_selector: vec![NotebookSelector::ByNotebook {
+                        notebook: lsp_types::Notebook::String("jupyter-notebook".into()),
+                        cells: Some(vec![NotebookCellSelector {
+                            language: "python".into(),
+                        }]),
+                    }],
+                    save: Some(true),
+                })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
@@ -396,6 +428,54 @@ impl Server {
         self.publish(uri, Vec::new(), None);
     }
 
+    fn did_open_notebook(&mut self, params: DidOpenNotebookDocumentParams) {
+        let notebook = params.notebook_document;
+        let open = OpenNotebook::open(&notebook.uri, notebook.cells, params.cell_text_documents);
+        self.notebooks.insert(notebook.uri.clone(), open);
+        self.due.insert(notebook.uri, Instant::now());
+    }
+
+    /// Applies a notebook's change, clears the diagnostics of the cells it removed, and checks
+    /// the notebook after the window [`Server::did_change`] explains.
+    fn did_change_notebook(
+        &mut self,
+        params: DidChangeNotebookDocumentParams,
+    ) -> Result<(), Failure> {
+        let uri = params.notebook_document.uri;
+        let Some(notebook) = self.notebooks.get_mut(&uri) else {
+            return Err((
+                ErrorCode::InvalidParams,
+                format!("{} is not open", uri.as_str()),
+            ));
+        };
+        let closed = notebook.apply(params.change, self.encoding);
+        let window = notebook.check_time.min(MAX_DEBOUNCE);
+        self.due
+            .entry(uri)
+            .or_insert_with(|| Instant::now() + window);
+        for cell in closed {
+            self.publish(cell, Vec::new(), None);
+        }
+        Ok(())
+    }
+
+    fn did_save_notebook(&mut self, params: DidSaveNotebookDocumentParams) {
+        let uri = params.notebook_document.uri;
+        if self.notebooks.contains_key(&uri) {
+            self.due.insert(uri, Instant::now());
+        }
+    }
+
+    fn did_close_notebook(&mut self, params: DidCloseNotebookDocumentParams) {
+        let uri = params.notebook_document.uri;
+        self.due.remove(&uri);
+        if let Some(notebook) = self.notebooks.remove(&uri) {
+            for cell in notebook.cells {
+                self.publish(cell.uri, Vec::new(), None);
+            }
+        }
+    }
+
     fn did_change_watched_files(&mut self, params: DidChangeWatchedFilesParams) {
         let config_changed = params
             .changes
@@ -410,7 +490,7 @@ impl Server {
     fn reload_settings(&mut self) {
         self.workspace.reload();
         let now = Instant::now();
-        for uri in self.documents.keys() {
+        for uri in self.documents.keys().chain(self.notebooks.keys()) {
             self.due.insert(uri.clone(), now);
         }
     }
@@ -441,6 +521,10 @@ impl Server {
             return None;
         }
         let uri = params.text_document.uri;
+        // A notebook's fixes would be edits of its JSON text: none are offered there.
+        if self.documents.get(&uri)?.is_notebook {
+            return None;
+        }
         if self.documents.get(&uri)?.findings.is_none() {
             self.due.remove(&uri);
             self.check(&uri);
@@ -480,10 +564,12 @@ impl Server {
         if let Some(fixed) = &document.fixed {
             return fixed.clone();
         }
+        // A notebook opened as text is JSON: the fixes of its code do not apply to it.
         let safe = |d: &Diagnostic| {
-            d.fix
-                .as_deref()
-                .is_some_and(|f| f.applicability == Applicability::Safe)
+            d.cell.is_none()
+                && d.fix
+                    .as_deref()
+                    .is_some_and(|f| f.applicability == Applicability::Safe)
         };
         let fixed = match document.findings.as_deref()?.iter().any(safe) {
             true => self.fix_text(uri),
@@ -502,7 +588,8 @@ impl Server {
         let settings = self.workspace.settings_for(path);
         let document = self.documents.get(uri)?;
         let gate = Gate::new(&checker);
-        let check = |text: &str| runner::check_text(&checker, &name, text, &settings, &gate);
+        let check =
+            |text: &str| runner::check_text(&checker, &name, text, None, &settings, &gate);
         panic::catch_unwind(AssertUnwindSafe(|| {
             fix::file::fix_text(&document.text, Applicability::Safe, &check).text
         }))
@@ -526,10 +613,13 @@ impl Server {
     /// Checks a document and publishes its diagnostics. When the check panics, the last
     /// published diagnostics stay.
     fn check(&mut self, uri: &Uri) {
+        if self.notebooks.contains_key(uri) {
+            return self.check_notebook(uri);
+        }
         let Some(document) = self.documents.get_mut(uri) else {
             return;
         };
-        if !document.is_python {
+        if !document.is_python && !document.is_notebook {
             return;
         }
         let path = document.path.as_deref();
@@ -539,7 +629,16 @@ impl Server {
         let started = Instant::now();
         let checked = panic::catch_unwind(AssertUnwindSafe(|| {
             let gate = Gate::new(&checker);
-            runner::check_text(&checker, &name, &document.text, &settings, &gate).0
+            if !document.is_notebook {
+                return runner::check_text(&checker, &name, &document.text, None, &settings, &gate)
+                    .0;
+            }
+            match runner::source_of(Path::new(&name), document.text.as_bytes().to_vec()) {
+                Ok((code, cells)) => {
+                    runner::check_text(&checker, &name, &code, cells.as_ref(), &settings, &gate).0
+                }
+                Err(message) => vec![runner::io_error(&name, &message)],
+            }
         }));
         let Ok(findings) = checked else {
             log(&format!(
@@ -558,6 +657,56 @@ impl Server {
         document.findings = Some(findings);
         document.fixed = None;
         self.publish(uri.clone(), published, Some(version));
+    }
+
+    /// Checks an open notebook's code cells together and publishes each cell's diagnostics
+    /// (an empty list for a cell without any, so that fixed cells are cleared).
+    fn check_notebook(&mut self, uri: &Uri) {
+        let Some(notebook) = self.notebooks.get_mut(uri) else {
+            return;
+        };
+        let path = notebook.path.as_deref();
+        let name = workspace::display_name(path, uri);
+        let checker = self.workspace.checker_for(path);
+        let settings = self.workspace.settings_for(path);
+        let started = Instant::now();
+        let checked = panic::catch_unwind(AssertUnwindSafe(|| {
+            let code = notebook.code();
+            let gate = Gate::new(&checker);
+            runner::check_text(
+                &checker,
+                &name,
+                code.source(),
+                Some(&code),
+                &settings,
+                &gate,
+            )
+            .0
+        }));
+        let Ok(findings) = checked else {
+            log(&format!(
+                "checking {name} failed (see the panic above); its last diagnostics stay"
+            ));
+            return;
+        };
+        notebook.check_time = started.elapsed();
+        let mut published = Vec::new();
+        for (i, cell) in notebook.cells.iter().enumerate() {
+            let Some(document) = &cell.document else {
+                continue;
+            };
+            let text = Text::new(&document.text, self.encoding);
+            let number = i as u32 + 1;
+            let diagnostics = findings
+                .iter()
+                .filter(|f| f.cell.is_some_and(|c| c.cell == number))
+                .map(|f| diagnostics::to_lsp(f, &text))
+                .collect();
+            published.push((cell.uri.clone(), diagnostics, document.version));
+        }
+        for (cell, diagnostics, version) in published {
+            self.publish(cell, diagnostics, Some(version));
+        }
     }
 
     /// Shows the configuration errors met while answering (`window/showMessage`): the user

@@ -3,7 +3,7 @@
 
 use lsp_types::{ClientCapabilities, Position, PositionEncodingKind, Range};
 
-use crate::syntax::{LineIndex, Span};
+use crate::syntax::{LineIndex, Location, Span};
 
 /// The unit an LSP `character` counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +125,21 @@ impl<'a> Text<'a> {
             start,
             end: self.offset(range.end).max(start),
         }
+    }
+
+    /// The byte offset of a 1-based row and column (in characters), as findings give them; a
+    /// column past the end of its line means the line's end.
+    pub fn offset_of(&self, at: Location) -> u32 {
+        let line = (at.row as usize).saturating_sub(1);
+        if line >= self.index.line_count() {
+            return self.text.len() as u32;
+        }
+        let span = self.index.line_span(self.text, line);
+        let text = &self.text[span.start as usize..span.end as usize];
+        let skip = (at.column as usize).saturating_sub(1);
+        text.char_indices()
+            .nth(skip)
+            .map_or(span.end, |(i, _)| span.start + i as u32)
     }
 }
 
