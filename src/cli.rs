@@ -855,8 +855,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                     }
                     Ok((text, cells)) => {
                         let gate = Gate::new(checker);
-                        let check =
-                            |t: &str| {
+                        let check = |t: &str| {
                             runner::check_text(checker, &name, t, cells.as_ref(), &settings, &gate)
                         };
                         match fixer.as_mut() {

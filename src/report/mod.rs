@@ -457,7 +457,11 @@ impl<'a> Record<'a> {
             replacement: d.replacement.as_deref(),
             // A notebook's fixes are placed in its code, not in the `.ipynb` text: `--fix`
             // applies them.
-            fix: d.fix.as_deref().filter(|_| d.cell.is_none()).and_then(FixRecord::of),
+            fix: d
+                .fix
+                .as_deref()
+                .filter(|_| d.cell.is_none())
+                .and_then(FixRecord::of),
             url: d.rule.url(),
         }
     }

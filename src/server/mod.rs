@@ -588,8 +588,7 @@ impl Server {
         let settings = self.workspace.settings_for(path);
         let document = self.documents.get(uri)?;
         let gate = Gate::new(&checker);
-        let check =
-            |text: &str| runner::check_text(&checker, &name, text, None, &settings, &gate);
+        let check = |text: &str| runner::check_text(&checker, &name, text, None, &settings, &gate);
         panic::catch_unwind(AssertUnwindSafe(|| {
             fix::file::fix_text(&document.text, Applicability::Safe, &check).text
         }))
