@@ -843,6 +843,9 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             print_notes(std::slice::from_ref(&versions));
         }
         let checker = &*versions.checker;
+        // A notebook is fixed whole: its own text is what is printed or diffed.
+        let notebook = (fixer.is_some() && crate::notebook::is_notebook(Path::new(&name)))
+            .then(|| String::from_utf8_lossy(&source).into_owned());
         let (diagnostics, suppressed) =
             runner::on_big_stack(|| {
                 match crate::discovery::over_limit(&source).map_or_else(
@@ -855,27 +858,41 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                     }
                     Ok((text, cells)) => {
                         let gate = Gate::new(checker);
-                        let check = |t: &str| {
-                            runner::check_text(checker, &name, t, cells.as_ref(), &settings, &gate)
+                        let Some(fixer) = fixer.as_mut() else {
+                            return runner::check_text(
+                                checker,
+                                &name,
+                                &text,
+                                cells.as_ref(),
+                                &settings,
+                                &gate,
+                            );
                         };
-                        match fixer.as_mut() {
-                            Some(fixer) => {
-                                let (fixed, remaining) = fixer.text(&name, &text, &check);
-                                if args.diff && fixed != text {
-                                    fixer
-                                        .diffs
-                                        .push(fix::file::unified_diff(&name, &text, &fixed));
-                                } else if !args.diff {
-                                    let mut stdout = std::io::stdout().lock();
-                                    let written = stdout.write_all(fixed.as_bytes());
-                                    if let Err(e) = stdout_written(written) {
-                                        return (vec![runner::io_error(&name, &e)], 0);
-                                    }
+                        let check =
+                            |t: &str| runner::check_text(checker, &name, t, None, &settings, &gate);
+                        let (original, fixed) = match notebook.as_deref() {
+                            Some(ipynb) => match fixer.notebook(&name, ipynb, &check) {
+                                Ok(fixed) => (ipynb, fixed),
+                                Err(e) => {
+                                    let e = format!("not fixed: {e}");
+                                    return (vec![runner::io_error(&name, &e)], 0);
                                 }
-                                (remaining.into_owned(&name), 0)
+                            },
+                            None => (text.as_str(), fixer.text(&name, &text, &check)),
+                        };
+                        let (fixed, remaining) = fixed;
+                        if args.diff && fixed != original {
+                            fixer
+                                .diffs
+                                .push(fix::file::unified_diff(&name, original, &fixed));
+                        } else if !args.diff {
+                            let mut stdout = std::io::stdout().lock();
+                            let written = stdout.write_all(fixed.as_bytes());
+                            if let Err(e) = stdout_written(written) {
+                                return (vec![runner::io_error(&name, &e)], 0);
                             }
-                            None => check(&text),
                         }
+                        (remaining.into_owned(&name), 0)
                     }
                     Err(message) => (vec![runner::io_error(&name, &message)], 0),
                 }
@@ -970,10 +987,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                     checked.push(name.to_string());
                 }
                 let d = match fixer.as_mut() {
-                    Some(fixer)
-                        if fixer.wants(d.as_slice())
-                            && !crate::notebook::is_notebook(Path::new(name)) =>
-                    {
+                    Some(fixer) if fixer.wants(d.as_slice()) => {
                         let path = Path::new(name);
                         let checker = &*settings_by_dir.checkers[settings_by_dir.bench_of(path)];
                         let settings = settings_by_dir.of(path);

@@ -399,3 +399,88 @@ fn the_upgrade_report_names_the_cells() {
         out.stderr
     );
 }
+
+#[test]
+fn fix_rewrites_the_code_cells_and_keeps_the_rest_of_the_notebook() {
+    // A private import of a publicly exported object in cell 1 (with a magic above it), used in
+    // cell 2; an output and metadata that the fix must not touch.
+    let mut nb: Value = serde_json::from_str(&notebook(&[
+        "%load_ext autoreload\nfrom dagster._core.definitions.metadata import TextMetadataValue\n",
+        "!ls\nx = TextMetadataValue('a')\n",
+    ]))
+    .unwrap();
+    nb["cells"][1]["outputs"] =
+        serde_json::json!([{"output_type": "stream", "name": "stdout", "text": ["a\n"]}]);
+    nb["cells"][1]["metadata"] = serde_json::json!({"tags": ["keep"]});
+    let mut text = serde_json::to_string_pretty(&nb).unwrap();
+    text.push('\n');
+    let dir = project(&[("explore.ipynb", &text)]);
+    let path = dir.path().join("explore.ipynb");
+
+    let diff = run_in(dir.path(), &["check", "--diff", "explore.ipynb"], None);
+    assert_eq!(diff.code, 1, "{}{}", diff.stdout, diff.stderr);
+    let changed = |sign: char, code: &str| {
+        diff.stdout
+            .lines()
+            .any(|l| l.starts_with(sign) && l.trim_start_matches(sign).trim() == code)
+    };
+    assert!(
+        changed(
+            '-',
+            r#""from dagster._core.definitions.metadata import TextMetadataValue\n""#
+        ) && changed('+', r#""from dagster import TextMetadataValue\n""#),
+        "{}",
+        diff.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "--diff writes nothing"
+    );
+
+    let fixed = run_in(dir.path(), &["check", "--fix", "explore.ipynb"], None);
+    assert!(
+        fixed.stdout.contains("1 fixed"),
+        "{}{}",
+        fixed.stdout,
+        fixed.stderr
+    );
+    let after: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        after["cells"][0]["source"],
+        serde_json::json!([
+            "%load_ext autoreload\n",
+            "from dagster import TextMetadataValue\n"
+        ])
+    );
+    // Everything but the fixed cell's source is as it was: ids, outputs, metadata, cell 2.
+    let mut expected = nb.clone();
+    expected["cells"][0]["source"] = after["cells"][0]["source"].clone();
+    assert_eq!(after, expected);
+
+    // A second --fix changes nothing; a check finds nothing left to fix.
+    let before = std::fs::read_to_string(&path).unwrap();
+    let again = run_in(dir.path(), &["check", "--fix", "explore.ipynb"], None);
+    assert!(!again.stdout.contains("fixed"), "{}", again.stdout);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    let check = run_in(
+        dir.path(),
+        &["check", "--output-format", "json", "explore.ipynb"],
+        None,
+    );
+    let findings: Vec<Value> = serde_json::from_str(&check.stdout).unwrap();
+    assert!(
+        findings.iter().all(|f| f["code"] != "DAG201"),
+        "{}",
+        check.stdout
+    );
+
+    // Stdin named as a notebook prints the fixed notebook.
+    let piped = run_in(
+        dir.path(),
+        &["check", "--fix", "--stdin-filename", "other.ipynb", "-"],
+        Some(&text),
+    );
+    let printed: Value = serde_json::from_str(&piped.stdout).unwrap();
+    assert_eq!(printed, expected, "{}", piped.stderr);
+}

@@ -7,6 +7,7 @@ use std::path::Path;
 use super::file::{fix_text, fixable_text, unified_diff, write_atomically};
 use super::Applicability;
 use crate::check::Diagnostic;
+use crate::notebook::{self, Notebook};
 use crate::runner::{self, Findings};
 
 /// What a run does with fixes.
@@ -71,7 +72,13 @@ impl Fixer {
         let Some(source) = fixable_text(&bytes) else {
             return findings;
         };
-        let (text, remaining) = self.text(name, source, check);
+        let (text, remaining) = match notebook::is_notebook(path) {
+            true => match self.notebook(name, source, check) {
+                Ok(fixed) => fixed,
+                Err(e) => return with_error(findings, name, &format!("not fixed: {e}")),
+            },
+            false => self.text(name, source, check),
+        };
         if text == source {
             return remaining;
         }
@@ -84,6 +91,27 @@ impl Fixer {
             }
         }
         remaining
+    }
+
+    /// Fixes the notebook `ipynb` (the text of `name`): its code is fixed as one module, the
+    /// fixed code written back into its cells (ids, outputs and metadata untouched) and what
+    /// remains placed in the cells of the fixed notebook. `check` checks the code, unplaced.
+    pub fn notebook(
+        &mut self,
+        name: &str,
+        ipynb: &str,
+        check: &dyn Fn(&str) -> (Vec<Diagnostic>, usize),
+    ) -> Result<(String, Findings), String> {
+        let code = Notebook::parse(ipynb.as_bytes())?.take_source();
+        let (fixed, remaining) = self.text(name, &code, check);
+        let text = match fixed == code {
+            true => ipynb.to_string(),
+            false => notebook::rewrite(ipynb, &fixed)?,
+        };
+        let cells = Notebook::parse(text.as_bytes())?;
+        let mut remaining = remaining.into_owned(name);
+        remaining.iter_mut().for_each(|d| cells.place(d));
+        Ok((text, Findings::Owned(remaining)))
     }
 
     /// Fixes `source`, the text of `name`: returns the fixed text and what remains to report.

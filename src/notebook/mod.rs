@@ -6,15 +6,12 @@
 //! with [`Notebook::place`].
 
 mod magics;
-// [`rewrite`] is for `--fix`, which is built beside this and calls it once merged.
-#[cfg_attr(not(test), allow(dead_code))]
 mod rewrite;
 mod spans;
 
 use std::ops::Range;
 use std::path::Path;
 
-#[allow(unused_imports)]
 pub use rewrite::rewrite;
 
 use crate::check::Diagnostic;
@@ -54,9 +51,8 @@ pub struct Notebook {
     cells: Vec<CodeCell>,
 }
 
-/// One checked code cell (the fields only [`rewrite`] reads are unread until `--fix` is).
+/// One checked code cell.
 #[derive(Debug)]
-#[cfg_attr(not(test), allow(dead_code))]
 struct CodeCell {
     /// 1-based among all cells.
     number: u32,
