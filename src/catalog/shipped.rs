@@ -369,6 +369,30 @@ mod tests {
         assert!(std::mem::size_of::<ReleaseCell>() <= 2 * std::mem::size_of::<usize>());
     }
 
+    /// Two releases share the decoded object of a class that did not change between them (a
+    /// library's catalog over dagster's pinned release decodes no class of dagster's newest
+    /// release again); a class that changed is decoded for each.
+    #[test]
+    fn releases_of_one_period_share_decoded_objects() {
+        let (old, new) = (
+            load("dagster", "1.13.27").unwrap(),
+            load("dagster", "1.13.29").unwrap(),
+        );
+        let (mut shared, mut apart) = (0, 0);
+        for (id, object) in new.objects.iter() {
+            let Some(before) = old.objects.get(id) else {
+                continue;
+            };
+            if std::ptr::eq(before, object) {
+                shared += 1;
+            } else {
+                assert!(*before != *object, "{id} is unchanged but decoded twice");
+                apart += 1;
+            }
+        }
+        assert!(shared > 1000, "{shared} shared, {apart} apart");
+    }
+
     #[test]
     fn compact_decoding_rejects_garbage() {
         assert!(HistoryIndex::decode(b"").is_err());
