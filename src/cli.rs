@@ -1264,7 +1264,7 @@ fn settings_by_folder(
     };
     let mut projects: Vec<Arc<VersionProject>> = Vec::new();
     let mut checkers: Vec<Arc<Checker>> = Vec::new();
-    let mut bench_by_folder = rustc_hash::FxHashMap::default();
+    let mut bench_of_dir: Vec<usize> = Vec::with_capacity(dirs.len());
     let mut made: Vec<(Option<Arc<config::ConfigFile>>, Arc<runner::RuleSettings>)> = Vec::new();
     let mut by_folder = rustc_hash::FxHashMap::default();
     for ((dir, _), (versions, config)) in dirs.iter().zip(resolved) {
@@ -1279,7 +1279,7 @@ fn settings_by_folder(
                 checkers.len() - 1
             }
         };
-        bench_by_folder.insert(dir.to_os_string(), bench);
+        bench_of_dir.push(bench);
         if !projects.iter().any(|p| Arc::ptr_eq(p, &versions)) {
             projects.push(versions);
         }
@@ -1309,6 +1309,15 @@ fn settings_by_folder(
         }
         None => None,
     };
+    // With one checker, every file's is it: no table (see `FolderSettings::bench_of`).
+    let bench_by_folder = match checkers.len() {
+        0 | 1 => Default::default(),
+        _ => (dirs.iter().zip(bench_of_dir))
+            .map(|((dir, _), bench)| (dir.to_os_string(), bench))
+            .collect(),
+    };
+    // Every folder is resolved: what the look-ups memoised per folder is needed no more.
+    project.forget_folders();
     Ok(FolderSettings {
         all,
         by_folder,

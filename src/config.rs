@@ -302,6 +302,18 @@ impl Resolver {
         }
     }
 
+    /// Forgets the configuration found for each folder so far (a run that has resolved every
+    /// folder of its files needs them no more; they are looked up again if asked).
+    pub fn forget_folders(&self) {
+        *self.cache.lock().expect("config cache") = Default::default();
+    }
+
+    /// How many folders' configurations are remembered.
+    #[cfg(test)]
+    pub fn folders_remembered(&self) -> usize {
+        self.cache.lock().expect("config cache").len()
+    }
+
     /// The configuration file that applies to `file` (None: defaults).
     pub fn config_for(&self, file: &Path) -> Result<Option<Arc<ConfigFile>>, String> {
         match &self.source {

@@ -184,6 +184,16 @@ impl Project {
         Ok(opened)
     }
 
+    /// Forgets the answers memoised per folder (each folder's version folder, fallback folder
+    /// and configuration), keeping the version projects opened: once a run has the project
+    /// and settings of every folder of its files, the tables only hold memory (thousands of
+    /// absolute paths on a large tree), and a question asked again is answered again.
+    pub fn forget_folders(&self) {
+        *lock(&self.versions.source_dirs) = Default::default();
+        *lock(&self.versions.fallback_dirs) = Default::default();
+        self.config.forget_folders();
+    }
+
     /// The nearest folder at or above `dir` that holds a version source (memoised per folder).
     fn version_folder(&self, dir: &Path) -> Result<Option<PathBuf>, String> {
         if let Some(hit) = lock(&self.versions.source_dirs).get(dir) {
@@ -770,6 +780,25 @@ mod tests {
         let g = project.version_project(&root.join("g/x.py")).unwrap();
         assert!(!Arc::ptr_eq(&a, &g));
         assert!(Arc::ptr_eq(&a.checker, &g.checker));
+        // Forgetting the folders' answers frees their tables and keeps the projects: asked
+        // again, a folder gets the same project.
+        assert!(!super::lock(&project.versions.source_dirs).is_empty());
+        assert!(project.config.folders_remembered() > 0);
+        project.forget_folders();
+        assert!(super::lock(&project.versions.source_dirs).is_empty());
+        assert!(super::lock(&project.versions.fallback_dirs).is_empty());
+        assert_eq!(project.config.folders_remembered(), 0);
+        let again = project
+            .version_project(&root.join("a/deep/er/x.py"))
+            .unwrap();
+        assert!(Arc::ptr_eq(&a, &again));
+        for (file, folder, version) in expected {
+            assert_eq!(
+                judged(&project, root, file),
+                (folder.to_string(), version.to_string()),
+                "{file} after forgetting"
+            );
+        }
     }
 
     #[test]

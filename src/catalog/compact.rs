@@ -24,7 +24,7 @@
 //! over all releases builds a map of the whole history.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use smallvec::SmallVec;
 
@@ -454,7 +454,16 @@ pub struct HistoryIndex {
     /// What [`HistoryIndex::spans_of`] and [`HistoryIndex::marked_since`] read, found on first
     /// use (a check that reports nothing never needs it).
     sections: OnceLock<Sections>,
+    /// The objects decoded so far, shared by the catalogs of every release (made with the
+    /// first catalog).
+    decoded: OnceLock<DecodedObjects>,
 }
+
+/// The decoded objects of a history: per key of its objects section, per period of the key,
+/// each decoded the first time a catalog asks for it. The releases of one period share one
+/// object (a library's catalog over dagster's pinned release and dagster's own catalog
+/// decode a class once, not once each), and a key costs one cell until asked for.
+type DecodedObjects = Arc<[OnceLock<Box<[OnceLock<Box<Object>>]>>]>;
 
 /// The keyed sections that questions over every release read.
 #[derive(Clone, Copy)]
@@ -523,6 +532,7 @@ impl HistoryIndex {
             releases,
             body: d.r.bytes,
             sections: OnceLock::new(),
+            decoded: OnceLock::new(),
         })
     }
 
@@ -715,8 +725,12 @@ impl HistoryIndex {
         let base = requires_dagster
             .and_then(base)
             .map(|pinned| &pinned.objects);
+        let decoded = self
+            .decoded
+            .get_or_init(|| (0..objects.len()).map(|_| OnceLock::new()).collect())
+            .clone();
         let objects = LazyObjects {
-            decoded: (0..objects.len()).map(|_| OnceLock::new()).collect(),
+            decoded,
             section: objects,
             releases: self.releases,
             release: release as u32,
@@ -826,14 +840,23 @@ impl LazyAliases {
 /// release it pins (`base`), which its own objects hide.
 pub struct LazyObjects {
     section: Keyed,
-    /// The decoded object of each key of the section, made on first access.
-    decoded: Vec<OnceLock<Box<Object>>>,
+    /// The decoded objects of the history (shared with the catalogs of its other releases).
+    decoded: DecodedObjects,
     /// The releases of the history, and the one this table is of.
     releases: &'static [&'static str],
     release: u32,
     /// The packages the objects of this release belong to, in order.
     packages: Vec<&'static str>,
     base: Option<&'static Objects>,
+}
+
+/// The period of an object's key that covers a release: its index among the key's `count`
+/// periods, and its encoded object.
+#[derive(Clone, Copy)]
+struct ObjectPeriod {
+    index: usize,
+    count: usize,
+    body: &'static [u8],
 }
 
 /// Merges two id-sorted sequences; on equal ids the first one's item wins.
@@ -857,7 +880,7 @@ impl LazyObjects {
     /// The object with this id.
     pub fn get(&self, id: &str) -> Option<&Object> {
         match self.position(id) {
-            Some((i, body)) => Some(self.decoded(i, body)),
+            Some((i, period)) => Some(self.decoded(i, period)),
             None => self.base?.get(id),
         }
     }
@@ -878,22 +901,23 @@ impl LazyObjects {
         self.position(id).is_some() || self.base.is_some_and(|b| b.contains_key(id))
     }
 
-    /// The key position and encoded body of the object `id` at this release.
-    fn position(&self, id: &str) -> Option<(usize, &'static [u8])> {
+    /// The key position and the period of the object `id` at this release.
+    fn position(&self, id: &str) -> Option<(usize, ObjectPeriod)> {
         let i = self.section.find(id)?;
-        Some((i, self.body(i)?))
+        Some((i, self.period(i)?))
     }
 
-    /// The encoded body of the key at `i` at this release, if it has one.
-    fn body(&self, i: usize) -> Option<&'static [u8]> {
+    /// The period of the key at `i` that covers this release, if one does.
+    fn period(&self, i: usize) -> Option<ObjectPeriod> {
         let mut d = self.section.periods(i);
         let valid = "shipped histories are valid (tested)";
-        for _ in 0..d.r.len().expect(valid) {
+        let count = d.r.len().expect(valid);
+        for index in 0..count {
             let hit = covers(&mut d, u64::from(self.release)).expect(valid);
             let len = d.r.len().expect(valid);
             let (body, rest) = d.r.bytes.split_at(len);
             if hit {
-                return Some(body);
+                return Some(ObjectPeriod { index, count, body });
             }
             d.r.bytes = rest;
         }
@@ -901,8 +925,9 @@ impl LazyObjects {
     }
 
     /// The objects of this release in the section, in id order.
-    fn own(&self) -> impl Iterator<Item = (usize, &'static str, &'static [u8])> + '_ {
-        (0..self.section.len()).filter_map(|i| Some((i, self.section.known_key(i), self.body(i)?)))
+    fn own(&self) -> impl Iterator<Item = (usize, &'static str, ObjectPeriod)> + '_ {
+        (0..self.section.len())
+            .filter_map(|i| Some((i, self.section.known_key(i), self.period(i)?)))
     }
 
     /// How many objects there are.
@@ -934,17 +959,25 @@ impl LazyObjects {
 
     /// Every object with its id, in id order.
     pub fn iter(&self) -> Box<dyn Iterator<Item = (&str, &Object)> + '_> {
-        let own = self.own().map(|(i, id, body)| (id, self.decoded(i, body)));
+        let own = self
+            .own()
+            .map(|(i, id, period)| (id, self.decoded(i, period)));
         match self.base {
             None => Box::new(own),
             Some(base) => Box::new(merge_by_id(own, base.iter())),
         }
     }
 
-    fn decoded(&self, i: usize, body: &'static [u8]) -> &Object {
-        self.decoded[i].get_or_init(|| {
+    /// The object of the key at `i` in `period`, decoded once per history.
+    fn decoded(&self, i: usize, period: ObjectPeriod) -> &Object {
+        let periods = self.decoded[i].get_or_init(|| {
+            (0..period.count)
+                .map(|_| OnceLock::new())
+                .collect::<Box<[_]>>()
+        });
+        periods[period.index].get_or_init(|| {
             let mut d = Decoder {
-                r: Reader { bytes: body },
+                r: Reader { bytes: period.body },
                 strings: self.section.strings,
             };
             let object = d
