@@ -208,3 +208,26 @@ fn hints_that_name_a_replacement_get_no_fix() {
     let diff = run(dir.path(), &["a.py", "--diff", "--unsafe-fixes"], None);
     assert_eq!((diff.code, diff.stdout.as_str()), (0, ""));
 }
+
+/// A deprecated property whose source only returns another public property
+/// (`OpExecutionContext.asset_partition_key_range` returns `self.partition_key_range`) is
+/// replaced on an inferred instance; one that forwards through the non-public
+/// `op_execution_context` (`AssetExecutionContext.run_id`) is not.
+#[test]
+fn thin_forward_properties_are_replaced_by_what_they_return() {
+    let source = "import dagster as dg\n\n\n@dg.op\ndef o(context: dg.OpExecutionContext):\n    return context.asset_partition_key_range\n\n\n@dg.asset\ndef a(context: dg.AssetExecutionContext):\n    return context.run_id\n";
+    let dir = project(source);
+    let out = run(dir.path(), &["a.py", "--fix"], None);
+    assert!(
+        out.stdout.contains("1 fixed, 1 remaining"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        read(dir.path()),
+        source.replace(
+            "context.asset_partition_key_range",
+            "context.partition_key_range"
+        )
+    );
+}
