@@ -231,3 +231,41 @@ fn thin_forward_properties_are_replaced_by_what_they_return() {
         )
     );
 }
+
+/// A deprecated callable whose hint names a replacement is renamed only with
+/// `--unsafe-fixes`, and only at a call that fits the replacement's signature.
+#[test]
+fn unsafe_renames_need_unsafe_fixes_and_a_call_that_fits() {
+    let source = "import dagster as dg\n\nraw = dg.SourceAsset(key=\"raw\")\nio = dg.SourceAsset(key=\"io\", io_manager_key=\"x\")\n";
+    let dir = project(source);
+    let check = run(dir.path(), &["a.py", "--output-format", "json"], None);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&check.stdout).unwrap();
+    let fixes: Vec<&serde_json::Value> = findings.iter().map(|f| &f["fix"]).collect();
+    assert_eq!(fixes[0]["applicability"], "unsafe", "{findings:#?}");
+    assert_eq!(
+        fixes[0]["message"],
+        "Replace `SourceAsset` with `AssetSpec`"
+    );
+    assert!(fixes[1].is_null(), "io_manager_key: AssetSpec refuses it");
+
+    let safe = run(dir.path(), &["a.py", "--fix"], None);
+    assert_eq!(read(dir.path()), source, "{}", safe.stdout);
+    let concise = run(dir.path(), &["a.py", "--output-format", "concise"], None);
+    assert!(
+        concise
+            .stdout
+            .contains("1 more fix is available with `--unsafe-fixes`"),
+        "{}",
+        concise.stdout
+    );
+    let out = run(dir.path(), &["a.py", "--fix", "--unsafe-fixes"], None);
+    assert!(
+        out.stdout.contains("1 fixed, 1 remaining"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        read(dir.path()),
+        source.replace("raw = dg.SourceAsset", "raw = dg.AssetSpec")
+    );
+}
