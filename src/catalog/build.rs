@@ -1590,6 +1590,7 @@ fn signature(shape: syntax::view::Shape, bound: bool) -> Signature {
         keyword: strings(&shape.keyword),
         var_positional: shape.var_positional,
         var_keyword: shape.var_keyword,
+        required: strings(&shape.required),
     }
 }
 
@@ -1740,6 +1741,7 @@ mod tests {
                 keyword: strings(&["b", "c"]),
                 var_positional: true,
                 var_keyword: true,
+                required: strings(&["a", "b"]),
             })
         );
         assert_eq!(
@@ -1747,6 +1749,7 @@ mod tests {
             Some(Signature {
                 positional: strings(&["key"]),
                 keyword: strings(&["key", "deps"]),
+                required: strings(&["key"]),
                 ..Signature::default()
             })
         );

@@ -314,6 +314,7 @@ impl Encoder {
                     .push(1 | u8::from(sig.var_positional) << 1 | u8::from(sig.var_keyword) << 2);
                 self.strs(&sig.positional);
                 self.strs(&sig.keyword);
+                self.strs(&sig.required);
             }
         }
     }
@@ -1016,6 +1017,7 @@ impl Decoder {
             flags => Some(Signature {
                 positional: self.strings()?,
                 keyword: self.strings()?,
+                required: self.strings()?,
                 var_positional: flags & 2 != 0,
                 var_keyword: flags & 4 != 0,
             }),

@@ -429,6 +429,9 @@ pub struct Signature {
     /// Takes `**kwargs`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub var_keyword: bool,
+    /// The parameters a call must pass (no default value).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required: Vec<String>,
 }
 
 impl Catalog {

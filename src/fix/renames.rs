@@ -11,17 +11,22 @@ use crate::catalog::Signature;
 use crate::syntax::calls::Call;
 use crate::syntax::{LineIndex, Span};
 
-/// True when `call`, written for `from`, passes only what `to` takes, to the same parameters.
+/// True when `call`, written for `from`, passes only what `to` takes, to the same parameters,
+/// and every parameter `to` requires.
 pub fn fits(call: &Call, from: &Signature, to: &Signature) -> bool {
     let n = call.positional;
-    !call.unpacks
-        && n <= from.positional.len()
-        && n <= to.positional.len()
-        && from.positional[..n] == to.positional[..n]
+    if call.unpacks || n > from.positional.len() || n > to.positional.len() {
+        return false;
+    }
+    let passed = |p: &String| {
+        to.positional[..n].contains(p) || call.keywords.iter().any(|k| k.as_str() == p)
+    };
+    from.positional[..n] == to.positional[..n]
         && call
             .keywords
             .iter()
             .all(|k| to.keyword.iter().any(|p| p == k.as_str()))
+        && to.required.iter().all(passed)
 }
 
 /// The unsafe fix that writes `new` in place of the callee's last name `old` (the attribute
@@ -46,6 +51,7 @@ mod tests {
             keyword: keyword.iter().map(|s| s.to_string()).collect(),
             var_positional: false,
             var_keyword,
+            required: positional.iter().take(1).map(|s| s.to_string()).collect(),
         }
     }
 
@@ -84,6 +90,13 @@ mod tests {
         // Same count, other parameters.
         let other = signature(&["name"], &["name"], false);
         assert!(!fits(&call(1, &[], false), &source_asset, &other));
+        // A parameter the replacement requires is not passed (`load_defs()` ->
+        // `load_from_defs_folder(*, path_within_project, ...)`).
+        assert!(!fits(&call(0, &[], false), &source_asset, &asset_spec));
+        let mut keyword_only = signature(&[], &["path_within_project"], false);
+        keyword_only.required = vec!["path_within_project".into()];
+        let load_defs = signature(&[], &["defs_root"], false);
+        assert!(!fits(&call(0, &[], false), &load_defs, &keyword_only));
     }
 
     #[test]

@@ -454,6 +454,8 @@ pub struct Shape<'a> {
     pub var_positional: bool,
     /// A `**kwargs`.
     pub var_keyword: bool,
+    /// The parameters without a default value (not `*args` or `**kwargs`), in order.
+    pub required: Vec<&'a str>,
 }
 
 impl<'a> Params<'a> {
@@ -466,6 +468,10 @@ impl<'a> Params<'a> {
             shape.keyword = p.args.iter().chain(&p.kwonlyargs).map(name).collect();
             shape.var_positional = p.vararg.is_some();
             shape.var_keyword = p.kwarg.is_some();
+            shape.required = (p.posonlyargs.iter().chain(&p.args).chain(&p.kwonlyargs))
+                .filter(|p| p.default.is_none())
+                .map(name)
+                .collect();
         }
         shape
     }
