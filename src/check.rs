@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::catalog::shipped::{self, CatalogRef};
-use crate::catalog::{Catalog, Export, Kind, Marker, Object, Status};
+use crate::catalog::{Catalog, Export, Kind, Marker, Object, Signature, Status};
 use crate::discovery;
 use crate::resolve::{self, Knowledge, RefKind, Reference, Target};
 use crate::rules::{self, Rule, Severity};
@@ -404,6 +404,57 @@ impl Checker {
             });
         }
         self.attach_forward_fixes(source, parsed, found);
+        self.attach_rename_fixes(source, parsed, found);
+    }
+
+    /// Attaches unsafe rename fixes (see [`crate::fix::renames`]) to the DAG001 findings of
+    /// calls of deprecated callables whose hint names a replacement that the call fits.
+    fn attach_rename_fixes(&self, source: &str, parsed: &syntax::Parsed, found: &mut [Diagnostic]) {
+        let candidates: Vec<(usize, &Signature, &Signature, String, String)> = found
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.rule.code == "DAG001" && d.fix.is_none())
+            .filter_map(|(i, d)| {
+                let new = d.replacement.as_deref().filter(|r| !r.contains('.'))?;
+                let (from, to) = self.rename_signatures(d.symbol.as_deref()?, new)?;
+                let old = d.symbol.as_deref()?.rsplit('.').next()?.to_string();
+                Some((i, from, to, old, new.to_string()))
+            })
+            .collect();
+        if candidates.is_empty() {
+            return;
+        }
+        let index = LineIndex::new(source);
+        for (i, from, to, old, new) in candidates {
+            let span = found[i].span;
+            let call = syntax::calls::call_at(parsed, source, span.end);
+            if call.is_some_and(|c| crate::fix::renames::fits(&c, from, to)) {
+                found[i].fix =
+                    crate::fix::renames::rename(source, &index, span, &old, &new).map(Arc::new);
+            }
+        }
+    }
+
+    /// The signatures of the callable `symbol` (`dagster.SourceAsset`) and of `new`, the name
+    /// its hint gives, exported by the same public module without markers.
+    fn rename_signatures(
+        &self,
+        symbol: &str,
+        new: &str,
+    ) -> Option<(&'static Signature, &'static Signature)> {
+        let catalog = self.catalog_for(symbol)?;
+        let (module, _) = symbol.rsplit_once('.')?;
+        if !catalog.index.public_modules.contains(module) {
+            return None;
+        }
+        let target = format!("{module}.{new}");
+        let export = catalog.catalog.exports.get(&target)?;
+        let (_, from) = object_of_path(catalog.catalog, symbol)?;
+        let (_, to) = object_of_path(catalog.catalog, &target)?;
+        if !export.markers.is_empty() || !to.markers.is_empty() {
+            return None;
+        }
+        Some((from.signature.as_ref()?, to.signature.as_ref()?))
     }
 
     /// Attaches forward fixes (see [`crate::fix::members`]) to the DAG001 findings of
@@ -433,11 +484,12 @@ impl Checker {
                 _ => None,
             })
             .collect();
+        let index = LineIndex::new(source);
         for (i, name, forward) in candidates {
             let span = found[i].span;
             if members.iter().any(|(s, n)| *s == span && **n == *name) {
-                found[i].fix =
-                    crate::fix::members::forward(source, span, &name, &forward).map(Arc::new);
+                found[i].fix = crate::fix::members::forward(source, &index, span, &name, &forward)
+                    .map(Arc::new);
             }
         }
     }

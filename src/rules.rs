@@ -91,7 +91,10 @@ raw = AssetSpec(key=\"raw\")
 ```
 
 ## How to fix
-Follow the hint in the message; it comes from Dagster's own deprecation text.",
+Follow the hint in the message; it comes from Dagster's own deprecation text. A deprecated
+property that only returns another public member (its source is `return self.x`) has a safe
+fix (`--fix`): `context.asset_partition_key_range` becomes `context.partition_key_range`.
+Other deprecations get no fix: a hint that names a replacement is not a rename.",
     },
     Rule {
         code: "DAG002",
@@ -225,7 +228,11 @@ from dagster._core.definitions import AssetsDefinition
 Use instead:
 ```python
 from dagster import AssetsDefinition
-```",
+```
+
+## How to fix
+When a public module exports the very same object, `--fix` rewrites the import (a safe fix:
+it joins an existing `from dagster import (...)` of the block, keeping aliases and comments).",
     },
     Rule {
         code: "DAG202",
@@ -242,7 +249,11 @@ opt-in rule DAG203 (non-public-member).
 
 ## Why is this bad?
 Dagster's promise covers the names exported at the top level of each package (and a few
-documented namespaces). Anything else may change in any release.",
+documented namespaces). Anything else may change in any release.
+
+## How to fix
+When a public module exports the very same object, `--fix` imports it from there (a safe
+fix, as for DAG201).",
     },
     Rule {
         code: "DAG203",

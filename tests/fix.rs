@@ -208,3 +208,64 @@ fn hints_that_name_a_replacement_get_no_fix() {
     let diff = run(dir.path(), &["a.py", "--diff", "--unsafe-fixes"], None);
     assert_eq!((diff.code, diff.stdout.as_str()), (0, ""));
 }
+
+/// A deprecated property whose source only returns another public property
+/// (`OpExecutionContext.asset_partition_key_range` returns `self.partition_key_range`) is
+/// replaced on an inferred instance; one that forwards through the non-public
+/// `op_execution_context` (`AssetExecutionContext.run_id`) is not.
+#[test]
+fn thin_forward_properties_are_replaced_by_what_they_return() {
+    let source = "import dagster as dg\n\n\n@dg.op\ndef o(context: dg.OpExecutionContext):\n    return context.asset_partition_key_range\n\n\n@dg.asset\ndef a(context: dg.AssetExecutionContext):\n    return context.run_id\n";
+    let dir = project(source);
+    let out = run(dir.path(), &["a.py", "--fix"], None);
+    assert!(
+        out.stdout.contains("1 fixed, 1 remaining"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        read(dir.path()),
+        source.replace(
+            "context.asset_partition_key_range",
+            "context.partition_key_range"
+        )
+    );
+}
+
+/// A deprecated callable whose hint names a replacement is renamed only with
+/// `--unsafe-fixes`, and only at a call that fits the replacement's signature.
+#[test]
+fn unsafe_renames_need_unsafe_fixes_and_a_call_that_fits() {
+    let source = "import dagster as dg\n\nraw = dg.SourceAsset(key=\"raw\")\nio = dg.SourceAsset(key=\"io\", io_manager_key=\"x\")\n";
+    let dir = project(source);
+    let check = run(dir.path(), &["a.py", "--output-format", "json"], None);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&check.stdout).unwrap();
+    let fixes: Vec<&serde_json::Value> = findings.iter().map(|f| &f["fix"]).collect();
+    assert_eq!(fixes[0]["applicability"], "unsafe", "{findings:#?}");
+    assert_eq!(
+        fixes[0]["message"],
+        "Replace `SourceAsset` with `AssetSpec`"
+    );
+    assert!(fixes[1].is_null(), "io_manager_key: AssetSpec refuses it");
+
+    let safe = run(dir.path(), &["a.py", "--fix"], None);
+    assert_eq!(read(dir.path()), source, "{}", safe.stdout);
+    let concise = run(dir.path(), &["a.py", "--output-format", "concise"], None);
+    assert!(
+        concise
+            .stdout
+            .contains("1 more fix is available with `--unsafe-fixes`"),
+        "{}",
+        concise.stdout
+    );
+    let out = run(dir.path(), &["a.py", "--fix", "--unsafe-fixes"], None);
+    assert!(
+        out.stdout.contains("1 fixed, 1 remaining"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        read(dir.path()),
+        source.replace("raw = dg.SourceAsset", "raw = dg.AssetSpec")
+    );
+}

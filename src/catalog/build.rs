@@ -509,7 +509,8 @@ impl<'a> Analyzer<'_, 'a> {
             Target::Function(module, def) => {
                 let id = format!("{module}.{}", def.name());
                 if !self.objects.contains_key(&id) {
-                    let object = self.function(module, def, Kind::Function);
+                    let mut object = self.function(module, def, Kind::Function);
+                    object.signature = Some(signature(def.params().shape(), false));
                     self.objects.insert(id.clone(), object);
                 }
                 id
@@ -928,6 +929,19 @@ impl<'a> Analyzer<'_, 'a> {
             if accepted || markers.iter().all(|m| m.hidden) {
                 object.params.entry(param).or_insert(markers);
             }
+        }
+        // Constructors: the class's own `__new__` or `__init__` (both: unknown, either may
+        // refuse what the other takes).
+        let constructors: Vec<FunctionDef> = def
+            .body()
+            .iter()
+            .filter_map(|s| match s.kind() {
+                StmtKind::FunctionDef(f) if matches!(f.name(), "__init__" | "__new__") => Some(f),
+                _ => None,
+            })
+            .collect();
+        if let [ctor] = constructors.as_slice() {
+            object.signature = Some(signature(ctor.params().shape(), true));
         }
         normalize(&mut object);
         self.in_progress.remove(&id);
@@ -1560,6 +1574,26 @@ fn find_module_aliases(body: Suite, out: &mut BTreeMap<String, String>) {
     }
 }
 
+/// The [`Signature`] of a parameter list (`bound`: a method's, whose first parameter a call
+/// does not pass).
+fn signature(shape: syntax::view::Shape, bound: bool) -> Signature {
+    let first = shape.positional.first().copied().filter(|_| bound);
+    let strings = |names: &[&str]| -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| Some(**n) != first)
+            .map(|n| n.to_string())
+            .collect()
+    };
+    Signature {
+        positional: strings(&shape.positional),
+        keyword: strings(&shape.keyword),
+        var_positional: shape.var_positional,
+        var_keyword: shape.var_keyword,
+        required: strings(&shape.required),
+    }
+}
+
 /// `a.b` (or `a`) when the body of `def` is, after an optional docstring, only `return
 /// self.a.b` (or `return self.a`) with public names: a deprecated property that is a thin
 /// forward to another member chain (`AssetExecutionContext.run_id` returns
@@ -1684,6 +1718,44 @@ mod tests {
         for name in ["private", "more", "method", "kept"] {
             assert_eq!(forward(name), None, "{name}");
         }
+    }
+
+    #[test]
+    fn signatures_of_functions_and_constructors() {
+        let c = dagster(&[
+            ("dagster/__init__.py", "from dagster._impl import f as f, K as K, N as N, B as B\n"),
+            (
+                "dagster/_impl.py",
+                "def f(a, /, b, *args, c=1, **kw): ...\n\nclass K:\n    def __init__(self, key, *, deps=None): ...\n\nclass N:\n    def __new__(cls, key): ...\n    def __init__(self, key): ...\n\nclass B: ...\n",
+            ),
+        ]);
+        let sig = |export: &str| {
+            let id = c.exports[export].target.as_ref().unwrap();
+            c.objects.get(id).unwrap().signature.clone()
+        };
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            sig("dagster.f"),
+            Some(Signature {
+                positional: strings(&["a", "b"]),
+                keyword: strings(&["b", "c"]),
+                var_positional: true,
+                var_keyword: true,
+                required: strings(&["a", "b"]),
+            })
+        );
+        assert_eq!(
+            sig("dagster.K"),
+            Some(Signature {
+                positional: strings(&["key"]),
+                keyword: strings(&["key", "deps"]),
+                required: strings(&["key"]),
+                ..Signature::default()
+            })
+        );
+        // Both constructors, or none: unknown.
+        assert_eq!(sig("dagster.N"), None);
+        assert_eq!(sig("dagster.B"), None);
     }
 
     #[test]

@@ -29,12 +29,12 @@ use std::sync::{Arc, OnceLock};
 use smallvec::SmallVec;
 
 use super::model::{
-    Catalog, Export, History, Kind, Marker, Object, Objects, Period, Status, FORMAT_VERSION,
-    HISTORY_FORMAT,
+    Catalog, Export, History, Kind, Marker, Object, Objects, Period, Signature, Status,
+    FORMAT_VERSION, HISTORY_FORMAT,
 };
 
 const MAGIC: &[u8; 4] = b"DALH";
-const VERSION: u8 = 6;
+const VERSION: u8 = 7;
 const KINDS: [Kind; 9] = [
     Kind::Class,
     Kind::Function,
@@ -306,6 +306,17 @@ impl Encoder {
         self.strs(&object.bases);
         self.opt_str(object.returns.as_deref());
         self.opt_str(object.forward.as_deref());
+        match &object.signature {
+            None => self.body.0.push(0),
+            Some(sig) => {
+                self.body
+                    .0
+                    .push(1 | u8::from(sig.var_positional) << 1 | u8::from(sig.var_keyword) << 2);
+                self.strs(&sig.positional);
+                self.strs(&sig.keyword);
+                self.strs(&sig.required);
+            }
+        }
     }
 
     fn markers(&mut self, markers: &[Marker]) {
@@ -1034,6 +1045,16 @@ impl Decoder {
         let bases = self.strings()?;
         let returns = self.opt_string()?;
         let forward = self.opt_string()?;
+        let signature = match self.r.byte()? {
+            0 => None,
+            flags => Some(Signature {
+                positional: self.strings()?,
+                keyword: self.strings()?,
+                required: self.strings()?,
+                var_positional: flags & 2 != 0,
+                var_keyword: flags & 4 != 0,
+            }),
+        };
         Ok(Object {
             kind,
             public,
@@ -1043,6 +1064,7 @@ impl Decoder {
             bases,
             returns,
             forward,
+            signature,
         })
     }
 

@@ -408,6 +408,30 @@ pub struct Object {
     /// forwards to (the source of a safe fix, see [`crate::fix`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forward: Option<String>,
+    /// For a module-level function, or a class with its own `__init__` or `__new__`: how it
+    /// is called (the proof that a call's arguments fit another callable, see [`crate::fix`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+}
+
+/// The parameters of a callable, as a call sees them (`self`/`cls` of a constructor left out).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Signature {
+    /// The parameters that may be passed by position, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub positional: Vec<String>,
+    /// The parameters that may be passed by keyword.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keyword: Vec<String>,
+    /// Takes `*args`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub var_positional: bool,
+    /// Takes `**kwargs`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub var_keyword: bool,
+    /// The parameters a call must pass (no default value).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required: Vec<String>,
 }
 
 impl Catalog {

@@ -5,34 +5,25 @@
 //! when every link of the chain is a public, unmarked member (so the fix trades the
 //! deprecated member for public API, not for another finding).
 
-use super::{Applicability, Edit, Fix};
+use super::{Applicability, Fix};
 use crate::syntax::{LineIndex, Span};
 
 /// The fix of the member access `span` of `source` (which ends with the member `name`) that
-/// writes `forward` in place of `name`.
-pub fn forward(source: &str, span: Span, name: &str, forward: &str) -> Option<Fix> {
-    let end = span.end as usize;
-    let start = end.checked_sub(name.len())?;
-    if start <= span.start as usize || source.get(start..end) != Some(name) {
-        return None;
-    }
-    let before = source[span.start as usize..start].trim_end();
-    if !before.ends_with('.') {
-        return None;
-    }
-    let edit = Edit {
-        span: Span {
-            start: start as u32,
-            end: span.end,
-        },
-        content: forward.into(),
-    };
+/// writes `forward` in place of `name`; `index` is the source's line index.
+pub fn forward(
+    source: &str,
+    index: &LineIndex,
+    span: Span,
+    name: &str,
+    forward: &str,
+) -> Option<Fix> {
+    let edit = super::attribute_edit(source, span, name, forward)?;
     let fix = Fix::new(
         Applicability::Safe,
         format!("Use `{forward}`, which `{name}` returns"),
         vec![edit],
     );
-    Some(fix.located(source, &LineIndex::new(source)))
+    Some(fix.located(source, index))
 }
 
 #[cfg(test)]
@@ -43,12 +34,22 @@ mod tests {
     #[test]
     fn the_member_name_is_replaced_by_the_chain() {
         let source = "x = context.run_id\n";
-        let fix = forward(source, Span { start: 4, end: 18 }, "run_id", "run.run_id").unwrap();
+        let index = LineIndex::new(source);
+        let fix = forward(
+            source,
+            &index,
+            Span { start: 4, end: 18 },
+            "run_id",
+            "run.run_id",
+        )
+        .unwrap();
         let applied = apply(source, [(0, &fix)], Applicability::Safe);
         assert_eq!(applied.text, "x = context.run.run_id\n");
         // Not an attribute access ending with the name: no fix.
-        assert!(forward(source, Span { start: 4, end: 11 }, "run_id", "a").is_none());
-        assert!(forward("run_id", Span { start: 0, end: 6 }, "run_id", "a").is_none());
+        assert!(forward(source, &index, Span { start: 4, end: 11 }, "run_id", "a").is_none());
+        let bare = "run_id";
+        let index = LineIndex::new(bare);
+        assert!(forward(bare, &index, Span { start: 0, end: 6 }, "run_id", "a").is_none());
     }
 }
 

@@ -1,7 +1,8 @@
 //! The fix model: a finding may carry a [`Fix`], text edits that resolve it, with an
 //! [`Applicability`] that says whether the fixed program is provably the same one (`safe`) or
 //! only likely to be right (`unsafe`, applied only with `--unsafe-fixes`). A fix is only made
-//! from a fact of the catalog (generated from dagster's sources), never from a hint's prose.
+//! from a fact of the catalog (generated from dagster's sources); a hint's prose at most
+//! proposes the name of a rename ([`renames`]).
 //!
 //! [`apply`] applies the fixes of one file's findings like ruff does: in file order, skipping a
 //! fix that overlaps one already applied (the caller checks the fixed text again and applies
@@ -10,6 +11,7 @@
 pub mod file;
 pub mod imports;
 pub mod members;
+pub mod renames;
 pub mod run;
 
 use serde::Serialize;
@@ -119,6 +121,26 @@ impl Fix {
                 .iter()
                 .all(|e| e.span.start <= e.span.end && e.span.end as usize <= len)
     }
+}
+
+/// The edit that writes `content` in place of the last name of the attribute expression
+/// `span` (`context.run_id`, `dg . SourceAsset`), which must end with `.name`.
+pub fn attribute_edit(source: &str, span: Span, name: &str, content: &str) -> Option<Edit> {
+    let end = span.end as usize;
+    let start = end.checked_sub(name.len())?;
+    if start <= span.start as usize || source.get(start..end) != Some(name) {
+        return None;
+    }
+    if !source[span.start as usize..start].trim_end().ends_with('.') {
+        return None;
+    }
+    Some(Edit {
+        span: Span {
+            start: start as u32,
+            end: span.end,
+        },
+        content: content.into(),
+    })
 }
 
 /// The outcome of [`apply`].

@@ -83,6 +83,8 @@ pub struct Tally {
     pub io_errors: bool,
     /// Findings with a safe fix (`--fix` would apply it).
     pub fixable: usize,
+    /// Findings with an unsafe fix (`--fix --unsafe-fixes` would apply it).
+    pub unsafe_fixable: usize,
     /// Findings per rule, in the order of [`rules::RULES`].
     per_rule: Vec<usize>,
 }
@@ -103,11 +105,11 @@ impl Tally {
                 self.per_rule[i] += 1;
             }
             self.io_errors |= d.rule.code == "E902";
-            self.fixable += d
-                .fix
-                .as_ref()
-                .is_some_and(|f| f.applicability == crate::fix::Applicability::Safe)
-                as usize;
+            match d.fix.as_ref().map(|f| f.applicability) {
+                Some(crate::fix::Applicability::Safe) => self.fixable += 1,
+                Some(crate::fix::Applicability::Unsafe) => self.unsafe_fixable += 1,
+                None => {}
+            }
         }
     }
 

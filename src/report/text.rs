@@ -189,6 +189,11 @@ pub fn write_summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             tally.fixable
         )?;
     }
+    match tally.unsafe_fixable {
+        0 => {}
+        1 => writeln!(out, "1 more fix is available with `--unsafe-fixes`.")?,
+        n => writeln!(out, "{n} more fixes are available with `--unsafe-fixes`.")?,
+    }
     let hidden = report.suppressed_by_noqa + report.suppressed_by_baseline;
     if hidden > 0 {
         writeln!(

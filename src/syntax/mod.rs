@@ -3,6 +3,7 @@
 //! builder walk ruff's tree through the borrowed [`view`], so an upgrade of those 0.0.x crates
 //! changes this module alone.
 
+pub mod calls;
 pub mod imports;
 pub mod view;
 

@@ -443,6 +443,40 @@ impl<'a> Params<'a> {
     }
 }
 
+/// How a function's parameters may be passed (see [`Params::shape`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shape<'a> {
+    /// The parameters that may be passed by position, in order (positional-only first).
+    pub positional: Vec<&'a str>,
+    /// The parameters that may be passed by keyword (not the positional-only ones).
+    pub keyword: Vec<&'a str>,
+    /// A `*args`.
+    pub var_positional: bool,
+    /// A `**kwargs`.
+    pub var_keyword: bool,
+    /// The parameters without a default value (not `*args` or `**kwargs`), in order.
+    pub required: Vec<&'a str>,
+}
+
+impl<'a> Params<'a> {
+    /// How the parameters may be passed.
+    pub fn shape(self) -> Shape<'a> {
+        let mut shape = Shape::default();
+        if let Some(p) = self.parameters {
+            let name = |p: &'a ast::ParameterWithDefault| p.parameter.name.as_str();
+            shape.positional = p.posonlyargs.iter().chain(&p.args).map(name).collect();
+            shape.keyword = p.args.iter().chain(&p.kwonlyargs).map(name).collect();
+            shape.var_positional = p.vararg.is_some();
+            shape.var_keyword = p.kwarg.is_some();
+            shape.required = (p.posonlyargs.iter().chain(&p.args).chain(&p.kwonlyargs))
+                .filter(|p| p.default.is_none())
+                .map(name)
+                .collect();
+        }
+        shape
+    }
+}
+
 fn decorators(list: &[ast::Decorator]) -> impl Iterator<Item = Expr<'_>> {
     list.iter().map(|d| Expr::new(&d.expression))
 }
