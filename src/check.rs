@@ -394,17 +394,51 @@ impl Checker {
 
     /// Attaches the fixes the catalog proves right to `found` (see [`crate::fix`]).
     fn attach_fixes(&self, source: &str, parsed: &syntax::Parsed, found: &mut [Diagnostic]) {
+        let mut imports = None;
         if found
             .iter()
             .any(|d| matches!(d.rule.code, "DAG201" | "DAG202"))
         {
-            let imports = syntax::imports::imports(parsed);
-            crate::fix::imports::attach(source, &imports, found, &|path| {
+            let imports = imports.get_or_insert_with(|| syntax::imports::imports(parsed));
+            crate::fix::imports::attach(source, imports, found, &|path| {
                 self.public_equivalent(path)
             });
         }
+        if found.iter().any(|d| d.rule.code == "DAG001") {
+            let imports = imports.get_or_insert_with(|| syntax::imports::imports(parsed));
+            crate::fix::aliases::attach(source, imports, found, &|path| self.unmarked_twin(path));
+        }
         self.attach_forward_fixes(source, parsed, found);
         self.attach_rename_fixes(source, parsed, found);
+    }
+
+    /// For a name `symbol` (`dagster.ExecuteJobResult`) that its public module exports with
+    /// markers of its own (a deprecated alias): the name the module also exports the same
+    /// object as, without markers, when the object itself has none.
+    fn unmarked_twin(&self, symbol: &str) -> Option<String> {
+        let catalog = self.catalog_for(symbol)?;
+        let (module, _) = symbol.rsplit_once('.')?;
+        if !catalog.index.public_modules.contains(module) {
+            return None;
+        }
+        let export = catalog.catalog.exports.get(symbol)?;
+        let target = export.target.as_deref()?;
+        if export.markers.is_empty() || !catalog.objects.get(target)?.markers.is_empty() {
+            return None;
+        }
+        let prefix = format!("{module}.");
+        catalog
+            .catalog
+            .exports
+            .range(prefix.clone()..)
+            .take_while(|(path, _)| path.starts_with(&prefix))
+            .find(|(path, other)| {
+                !path[prefix.len()..].contains('.')
+                    && path.as_str() != symbol
+                    && other.markers.is_empty()
+                    && other.target.as_deref() == Some(target)
+            })
+            .map(|(path, _)| path[prefix.len()..].to_string())
     }
 
     /// Attaches unsafe rename fixes (see [`crate::fix::renames`]) to the DAG001 findings of

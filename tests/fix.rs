@@ -269,3 +269,31 @@ fn unsafe_renames_need_unsafe_fixes_and_a_call_that_fits() {
         source.replace("raw = dg.SourceAsset", "raw = dg.AssetSpec")
     );
 }
+
+/// A name dagster exports deprecated for the very object it also exports under a new name
+/// (1.3's `_DEPRECATED_RENAMED`: `ExecuteJobResult` for `JobExecutionResult`) is a safe fix:
+/// imports keep their binding, attribute references are renamed, bare uses follow their import.
+#[test]
+fn deprecated_aliases_of_the_same_object_are_renamed() {
+    let source = "import dagster as dg\nfrom dagster import ExecuteJobResult\nfrom dagster import ExecuteJobResult as R, asset\n\n\ndef f(r: ExecuteJobResult, s: dg.ExecuteJobResult, t: R):\n    return dg.ExecuteJobResult\n";
+    let dir = project(source);
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        PYPROJECT.replace("1.13.29", "1.3.4"),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["a.py", "--fix"], None);
+    assert!(
+        out.stdout.contains("(4 fixed, 0 remaining)"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    assert_eq!(
+        read(dir.path()),
+        "import dagster as dg\nfrom dagster import JobExecutionResult as ExecuteJobResult\nfrom dagster import JobExecutionResult as R, asset\n\n\ndef f(r: ExecuteJobResult, s: dg.JobExecutionResult, t: R):\n    return dg.JobExecutionResult\n"
+    );
+    let again = run(dir.path(), &["a.py", "--fix"], None);
+    assert_eq!(again.code, 0, "{}", again.stdout);
+    assert_eq!(read(dir.path()).matches("JobExecutionResult").count(), 4);
+}

@@ -308,20 +308,31 @@ fn diagnostics_hover_code_actions_and_fix() {
     );
     assert_eq!(nothing["result"], Value::Null);
 
-    // Code actions on `SourceAsset`: the noqa comment; the hint's replacement is no rename
-    // (`SourceAsset(io_manager_key=...)` has no `AssetSpec` equivalent).
+    // Code actions on `SourceAsset(key="raw")`: the call fits `AssetSpec`'s signature, so the
+    // unsafe rename is offered (not preferred); and the noqa comment.
     let name = range(2, SOURCE_ASSET_UTF16, SOURCE_ASSET_UTF16 + 11);
     let actions = code_actions(&mut client, &uri, name.clone());
     let titles: Vec<&str> = actions
         .iter()
         .map(|a| a["title"].as_str().unwrap())
         .collect();
-    assert_eq!(titles, ["Suppress with # noqa: DAG001"]);
-    assert_eq!(actions[0]["kind"], "quickfix");
-    assert_eq!(actions[0]["diagnostics"][0]["code"], "DAG001");
-    let line_end = SOURCE.lines().nth(2).unwrap().encode_utf16().count() as u64;
+    assert_eq!(
+        titles,
+        [
+            "Replace `SourceAsset` with `AssetSpec` (unsafe fix)",
+            "Suppress with # noqa: DAG001"
+        ]
+    );
+    assert_ne!(actions[0]["isPreferred"], true);
     assert_eq!(
         edit_of(&actions[0], &uri),
+        (name.clone(), "AssetSpec".to_string())
+    );
+    assert_eq!(actions[1]["kind"], "quickfix");
+    assert_eq!(actions[1]["diagnostics"][0]["code"], "DAG001");
+    let line_end = SOURCE.lines().nth(2).unwrap().encode_utf16().count() as u64;
+    assert_eq!(
+        edit_of(&actions[1], &uri),
         (range(2, line_end, line_end), "  # noqa: DAG001".to_string())
     );
 

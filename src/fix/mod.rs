@@ -8,6 +8,7 @@
 //! fix that overlaps one already applied (the caller checks the fixed text again and applies
 //! what remains, until nothing changes).
 
+pub mod aliases;
 pub mod file;
 pub mod imports;
 pub mod members;
