@@ -444,7 +444,7 @@ impl Checker {
     /// Attaches unsafe rename fixes (see [`crate::fix::renames`]) to the DAG001 findings of
     /// calls of deprecated callables whose hint names a replacement that the call fits.
     fn attach_rename_fixes(&self, source: &str, parsed: &syntax::Parsed, found: &mut [Diagnostic]) {
-        let candidates: Vec<(usize, &Signature, &Signature, String, String)> = found
+        let candidates: Vec<(usize, Signature, Signature, String, String)> = found
             .iter()
             .enumerate()
             .filter(|(_, d)| d.rule.code == "DAG001" && d.fix.is_none())
@@ -462,7 +462,7 @@ impl Checker {
         for (i, from, to, old, new) in candidates {
             let span = found[i].span;
             let call = syntax::calls::call_at(parsed, source, span.end);
-            if call.is_some_and(|c| crate::fix::renames::fits(&c, from, to)) {
+            if call.is_some_and(|c| crate::fix::renames::fits(&c, &from, &to)) {
                 found[i].fix =
                     crate::fix::renames::rename(source, &index, span, &old, &new).map(Arc::new);
             }
@@ -471,11 +471,7 @@ impl Checker {
 
     /// The signatures of the callable `symbol` (`dagster.SourceAsset`) and of `new`, the name
     /// its hint gives, exported by the same public module without markers.
-    fn rename_signatures(
-        &self,
-        symbol: &str,
-        new: &str,
-    ) -> Option<(&'static Signature, &'static Signature)> {
+    fn rename_signatures(&self, symbol: &str, new: &str) -> Option<(Signature, Signature)> {
         let catalog = self.catalog_for(symbol)?;
         let (module, _) = symbol.rsplit_once('.')?;
         if !catalog.index.public_modules.contains(module) {
@@ -483,12 +479,16 @@ impl Checker {
         }
         let target = format!("{module}.{new}");
         let export = catalog.catalog.exports.get(&target)?;
-        let (_, from) = object_of_path(catalog.catalog, symbol)?;
-        let (_, to) = object_of_path(catalog.catalog, &target)?;
-        if !export.markers.is_empty() || !to.markers.is_empty() {
+        let (from, _) = object_of_path(catalog.catalog, symbol)?;
+        let (to, object) = object_of_path(catalog.catalog, &target)?;
+        if !export.markers.is_empty() || !object.markers.is_empty() {
             return None;
         }
-        Some((from.signature.as_ref()?, to.signature.as_ref()?))
+        let signature = |id: &str| {
+            self.catalog_with_object(id)
+                .and_then(|c| c.catalog.objects.signature(id))
+        };
+        Some((signature(&from)?, signature(&to)?))
     }
 
     /// Attaches forward fixes (see [`crate::fix::members`]) to the DAG001 findings of

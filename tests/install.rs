@@ -546,6 +546,9 @@ fn action_shell_steps_leave_a_sarif_file() {
             ("PATH", path.as_path()),
             ("UV_FIND_LINKS", wheels),
             ("UV_NO_INDEX", Path::new("1")),
+            // uv's own cache keeps a wheel by name and version: an earlier build of this
+            // 0.1.0 would be installed instead of this one.
+            ("UV_CACHE_DIR", &tmp.path().join("uv-cache")),
         ],
     );
     assert_eq!(step(&result, "Install")["code"], 0, "{result:#}");

@@ -896,6 +896,19 @@ impl LazyObjects {
         }
     }
 
+    /// The call signature of the object `id` (objects are decoded without theirs: only the
+    /// unsafe rename fixes read one).
+    pub fn signature(&self, id: &str) -> Option<Signature> {
+        let Some((_, period)) = self.position(id) else {
+            return self.base?.signature(id);
+        };
+        let mut d = Decoder {
+            r: Reader { bytes: period.body },
+            strings: self.section.strings,
+        };
+        d.object(true).ok()?.signature
+    }
+
     /// The first release of the uninterrupted run of releases, up to the one this table is
     /// of, in which the object `id` carries a marker of `status` (`None` inside: not marked
     /// now, or marked since before the first release known); `None` without such an object.
@@ -992,7 +1005,7 @@ impl LazyObjects {
                 strings: self.section.strings,
             };
             let object = d
-                .object()
+                .object(false)
                 .and_then(|o| match d.r.bytes.is_empty() {
                     true => Ok(o),
                     false => Err("trailing bytes".into()),
@@ -1027,7 +1040,9 @@ impl Decoder {
         self.str().map(str::to_owned)
     }
 
-    fn object(&mut self) -> Result<Object, String> {
+    /// Reads an object; its call signature only when `signature` (else the bytes are skipped
+    /// and it is `None`: few checks need one, see [`LazyObjects::signature`]).
+    fn object(&mut self, signature: bool) -> Result<Object, String> {
         let kind = match self.r.byte()? {
             0 => None,
             k => Some(*KINDS.get(k as usize - 1).ok_or("bad kind")?),
@@ -1047,6 +1062,14 @@ impl Decoder {
         let forward = self.opt_string()?;
         let signature = match self.r.byte()? {
             0 => None,
+            _ if !signature => {
+                for _ in 0..3 {
+                    for _ in 0..self.r.len()? {
+                        self.r.uint()?;
+                    }
+                }
+                None
+            }
             flags => Some(Signature {
                 positional: self.strings()?,
                 keyword: self.strings()?,

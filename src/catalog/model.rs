@@ -118,6 +118,17 @@ impl Objects {
     }
 }
 
+impl Objects {
+    /// The call signature of the object `id`. Objects of a shipped catalog are decoded without
+    /// theirs ([`Object::signature`] is `None` there): this reads it.
+    pub fn signature(&self, id: &str) -> Option<Signature> {
+        match &self.0 {
+            ObjectsRepr::Map(map) => map.get(id)?.signature.clone(),
+            ObjectsRepr::Lazy(table) => table.signature(id),
+        }
+    }
+}
+
 impl From<BTreeMap<String, Object>> for Objects {
     fn from(map: BTreeMap<String, Object>) -> Objects {
         Objects(ObjectsRepr::Map(map))
