@@ -444,28 +444,34 @@ impl Checker {
     /// Attaches unsafe rename fixes (see [`crate::fix::renames`]) to the DAG001 findings of
     /// calls of deprecated callables whose hint names a replacement that the call fits.
     fn attach_rename_fixes(&self, source: &str, parsed: &syntax::Parsed, found: &mut [Diagnostic]) {
-        let candidates: Vec<(usize, Signature, Signature, String, String)> = found
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.rule.code == "DAG001" && d.fix.is_none())
-            .filter_map(|(i, d)| {
-                let new = d.replacement.as_deref().filter(|r| !r.contains('.'))?;
-                let (from, to) = self.rename_signatures(d.symbol.as_deref()?, new)?;
-                let old = d.symbol.as_deref()?.rsplit('.').next()?.to_string();
-                Some((i, from, to, old, new.to_string()))
-            })
-            .collect();
-        if candidates.is_empty() {
-            return;
-        }
-        let index = LineIndex::new(source);
-        for (i, from, to, old, new) in candidates {
-            let span = found[i].span;
-            let call = syntax::calls::call_at(parsed, source, span.end);
-            if call.is_some_and(|c| crate::fix::renames::fits(&c, &from, &to)) {
-                found[i].fix =
-                    crate::fix::renames::rename(source, &index, span, &old, &new).map(Arc::new);
+        // Calls first (a token scan), signatures only for the callables called, once each.
+        let mut signatures = FxHashMap::default();
+        let mut index = None;
+        for d in found.iter_mut() {
+            if d.rule.code != "DAG001" || d.fix.is_some() {
+                continue;
             }
+            let Some(new) = d.replacement.as_deref().filter(|r| !r.contains('.')) else {
+                continue;
+            };
+            let Some(symbol) = d.symbol.as_deref() else {
+                continue;
+            };
+            let Some(call) = syntax::calls::call_at(parsed, source, d.span.end) else {
+                continue;
+            };
+            let pair = signatures
+                .entry((symbol.to_string(), new.to_string()))
+                .or_insert_with(|| self.rename_signatures(symbol, new));
+            let Some((from, to)) = pair.as_ref() else {
+                continue;
+            };
+            if !crate::fix::renames::fits(&call, from, to) {
+                continue;
+            }
+            let old = symbol.rsplit('.').next().unwrap_or(symbol);
+            let index = index.get_or_insert_with(|| LineIndex::new(source));
+            d.fix = crate::fix::renames::rename(source, index, d.span, old, new).map(Arc::new);
         }
     }
 

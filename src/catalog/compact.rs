@@ -906,7 +906,7 @@ impl LazyObjects {
             r: Reader { bytes: period.body },
             strings: self.section.strings,
         };
-        d.object(true).ok()?.signature
+        d.object_signature().ok()?
     }
 
     /// The first release of the uninterrupted run of releases, up to the one this table is
@@ -1060,24 +1060,7 @@ impl Decoder {
         let bases = self.strings()?;
         let returns = self.opt_string()?;
         let forward = self.opt_string()?;
-        let signature = match self.r.byte()? {
-            0 => None,
-            _ if !signature => {
-                for _ in 0..3 {
-                    for _ in 0..self.r.len()? {
-                        self.r.uint()?;
-                    }
-                }
-                None
-            }
-            flags => Some(Signature {
-                positional: self.strings()?,
-                keyword: self.strings()?,
-                required: self.strings()?,
-                var_positional: flags & 2 != 0,
-                var_keyword: flags & 4 != 0,
-            }),
-        };
+        let signature = self.signature(signature)?;
         Ok(Object {
             kind,
             public,
@@ -1130,6 +1113,57 @@ impl Decoder {
             STATUSES.get((b & 0x7f) as usize).ok_or("bad status")?;
             self.opt_str()?;
             self.opt_str()?;
+        }
+        Ok(())
+    }
+
+    /// Reads an object's call signature (the last of its fields); skips it unless `keep`.
+    fn signature(&mut self, keep: bool) -> Result<Option<Signature>, String> {
+        Ok(match self.r.byte()? {
+            0 => None,
+            _ if !keep => {
+                for _ in 0..3 {
+                    self.skip_strs()?;
+                }
+                None
+            }
+            flags => Some(Signature {
+                positional: self.strings()?,
+                keyword: self.strings()?,
+                required: self.strings()?,
+                var_positional: flags & 2 != 0,
+                var_keyword: flags & 4 != 0,
+            }),
+        })
+    }
+
+    /// Reads only an object's call signature, stepping over its other fields without
+    /// decoding them (the layout [`Decoder::object`] reads).
+    fn object_signature(&mut self) -> Result<Option<Signature>, String> {
+        self.r.byte()?; // kind
+        self.r.byte()?; // public
+        self.skip_markers()?;
+        for _ in 0..self.r.len()? {
+            self.r.uint()?; // a parameter's name
+            self.skip_markers()?;
+        }
+        self.skip_strs()?; // members
+        self.skip_strs()?; // bases
+        self.skip_opt_str()?; // returns
+        self.skip_opt_str()?; // forward
+        self.signature(true)
+    }
+
+    fn skip_strs(&mut self) -> Result<(), String> {
+        for _ in 0..self.r.len()? {
+            self.r.uint()?;
+        }
+        Ok(())
+    }
+
+    fn skip_opt_str(&mut self) -> Result<(), String> {
+        if self.r.byte()? != 0 {
+            self.r.uint()?;
         }
         Ok(())
     }
