@@ -404,10 +404,9 @@ impl Checker {
                 self.public_equivalent(path)
             });
         }
-        if found.iter().any(|d| d.rule.code == "DAG001") {
-            let imports = imports.get_or_insert_with(|| syntax::imports::imports(parsed));
-            crate::fix::aliases::attach(source, imports, found, &|path| self.unmarked_twin(path));
-        }
+        crate::fix::aliases::attach(source, parsed, &mut imports, found, &|path| {
+            self.unmarked_twin(path)
+        });
         self.attach_forward_fixes(source, parsed, found);
         self.attach_rename_fixes(source, parsed, found);
     }

@@ -12,15 +12,17 @@ use std::sync::Arc;
 
 use super::{attribute_edit, Applicability, Edit, Fix};
 use crate::check::Diagnostic;
-use crate::syntax::imports::ImportStmt;
-use crate::syntax::LineIndex;
+use crate::syntax::imports::{imports, ImportStmt};
+use crate::syntax::{LineIndex, Parsed};
 
 /// Attaches a fix to each deprecation finding (DAG001) that has none, whose symbol `twin`
 /// (a dotted path -> the unmarked name its module exports the same object as) knows, at an
-/// import of the name or an attribute reference ending with it.
+/// import of the name or an attribute reference ending with it. The file's import statements
+/// (`statements`, shared with the other import fixes) are collected only when one is needed.
 pub fn attach(
     source: &str,
-    imports: &[ImportStmt],
+    parsed: &Parsed,
+    statements: &mut Option<Vec<ImportStmt>>,
     diagnostics: &mut [Diagnostic],
     twin: &dyn Fn(&str) -> Option<String>,
 ) {
@@ -38,7 +40,8 @@ pub fn attach(
         let Some(new) = twin(symbol) else {
             continue;
         };
-        let edit = import_edit(imports, d, module, old, &new)
+        let statements = statements.get_or_insert_with(|| imports(parsed));
+        let edit = import_edit(statements, d, module, old, &new)
             .or_else(|| attribute_edit(source, d.span, old, &new));
         let Some(edit) = edit else {
             continue;
@@ -85,38 +88,27 @@ mod tests {
     use super::*;
     use crate::fix::apply;
     use crate::rules;
-    use crate::syntax::{self, Location, Span};
+    use crate::syntax::{self, Span};
 
     /// A DAG001 finding of `dagster.Old` at the `n`th occurrence of `text` in `source`.
     fn finding(source: &str, text: &str, n: usize) -> Diagnostic {
         let start = source.match_indices(text).nth(n).unwrap().0 as u32;
+        let span = Span {
+            start,
+            end: start + text.len() as u32,
+        };
         let rule = rules::by_code("DAG001").unwrap();
-        let at = Location { row: 1, column: 1 };
+        let index = LineIndex::new(source);
+        let message = "deprecated".to_string();
         Diagnostic {
-            rule,
-            severity: rule.severity,
-            message: "deprecated".into(),
-            filename: "a.py".into(),
-            span: Span {
-                start,
-                end: start + text.len() as u32,
-            },
-            start: at,
-            end: at,
             symbol: Some("dagster.Old".into()),
-            parameter: None,
-            breaking_version: None,
-            line_text: "".into(),
-            replacement: None,
-            fix: None,
-            cell: None,
+            ..Diagnostic::at(rule, "a.py", source, &index, span, message)
         }
     }
 
     fn fixed(source: &str, findings: &mut [Diagnostic]) -> String {
         let parsed = syntax::parse(source);
-        let imports = syntax::imports::imports(&parsed);
-        attach(source, &imports, findings, &|symbol| {
+        attach(source, &parsed, &mut None, findings, &|symbol| {
             (symbol == "dagster.Old").then(|| "New".to_string())
         });
         let fixes = findings

@@ -416,14 +416,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_finding_is_placed_in_its_cell_and_in_the_file() {
-        let text = notebook(&[
-            ("markdown", &["intro"]),
-            ("code", &["import dagster as dg\n"]),
-            ("code", &["\n", "a = dg.SourceAsset"]),
-        ]);
-        let nb = Notebook::parse(text.as_bytes()).unwrap();
+    /// A finding at the first `SourceAsset` of the notebook's code, not yet placed.
+    fn source_asset_finding(nb: &Notebook) -> Diagnostic {
         let source = nb.source();
         let at = source.find("SourceAsset").unwrap() as u32;
         let index = crate::syntax::LineIndex::new(source);
@@ -432,7 +426,18 @@ mod tests {
             start: at,
             end: at + 11,
         };
-        let mut d = Diagnostic::at(rule, "n.ipynb", source, &index, span, "m".into());
+        Diagnostic::at(rule, "n.ipynb", source, &index, span, "m".into())
+    }
+
+    #[test]
+    fn a_finding_is_placed_in_its_cell_and_in_the_file() {
+        let text = notebook(&[
+            ("markdown", &["intro"]),
+            ("code", &["import dagster as dg\n"]),
+            ("code", &["\n", "a = dg.SourceAsset"]),
+        ]);
+        let nb = Notebook::parse(text.as_bytes()).unwrap();
+        let mut d = source_asset_finding(&nb);
         assert_eq!(d.start, Location { row: 4, column: 8 });
         nb.place(&mut d);
         assert_eq!(d.start, Location { row: 2, column: 8 });
@@ -464,15 +469,7 @@ mod tests {
         );
         for text in [as_list, as_string] {
             let nb = Notebook::parse(text.as_bytes()).unwrap();
-            let source = nb.source();
-            let at = source.find("SourceAsset").unwrap() as u32;
-            let index = crate::syntax::LineIndex::new(source);
-            let rule = crate::rules::by_code("DAG001").unwrap();
-            let span = crate::syntax::Span {
-                start: at,
-                end: at + 11,
-            };
-            let mut d = Diagnostic::at(rule, "n.ipynb", source, &index, span, "m".into());
+            let mut d = source_asset_finding(&nb);
             nb.place(&mut d);
             let place = d.cell.unwrap();
             let file_line = text.lines().nth(place.file_start.row as usize - 1).unwrap();
