@@ -11,7 +11,8 @@
 //! leaves its statement for a new one just after it.
 
 use super::{Applicability, Edit, Fix};
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
+use crate::rules;
 use crate::syntax::imports::{ImportStmt, ImportedName};
 use crate::syntax::{LineIndex, Span};
 
@@ -76,7 +77,7 @@ pub fn attach(
             );
             for d in diagnostics.iter_mut().filter(|d| {
                 d.span == name.span
-                    && matches!(d.rule.code, "DAG201" | "DAG202")
+                    && [&rules::PRIVATE_IMPORT, &rules::NON_PUBLIC_API].contains(&d.rule)
                     && d.symbol.as_deref() == Some(symbol.as_str())
             }) {
                 d.fix = Some(fix.clone());

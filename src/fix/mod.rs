@@ -17,7 +17,7 @@ pub mod run;
 
 use serde::Serialize;
 
-use crate::check::Text;
+use crate::diagnostic::Text;
 use crate::syntax::{LineIndex, Location, Span};
 
 /// How sure a fix is. Ordered: `Unsafe < Safe`, so "allowed at least" is a comparison.

@@ -14,7 +14,7 @@ use std::path::Path;
 
 pub use rewrite::rewrite;
 
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::syntax::Location;
 
 /// The line between two cells in [`Notebook::source`] (a comment, so the module still
@@ -421,7 +421,7 @@ mod tests {
         let source = nb.source();
         let at = source.find("SourceAsset").unwrap() as u32;
         let index = crate::syntax::LineIndex::new(source);
-        let rule = crate::rules::by_code("DAG001").unwrap();
+        let rule = &crate::rules::DEPRECATED_SYMBOL;
         let span = crate::syntax::Span {
             start: at,
             end: at + 11,

@@ -9,7 +9,7 @@ use lsp_types::{CodeAction, CodeActionKind, TextEdit, Uri, WorkspaceEdit};
 
 use super::diagnostics;
 use super::position::Text;
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::noqa;
 use crate::syntax::Span;
@@ -92,8 +92,8 @@ pub fn quick_fixes(
             .collect();
         let codes: HashSet<&str> = on_line
             .iter()
+            .filter(|d| noqa::suppressible(d.rule))
             .map(|d| d.rule.code)
-            .filter(|code| noqa::suppressible(code))
             .collect();
         if codes.len() < 2 {
             continue; // the finding's own noqa action does the same
@@ -190,19 +190,19 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::rules::{self, Rule};
     use crate::server::position::Encoding;
     use crate::syntax::LineIndex;
 
     const SOURCE: &str = "import dagster as dg\nx = dg.SourceAsset(key='a')\n";
 
     /// A finding of `code` on the first `name` of [`SOURCE`], with `fix`.
-    fn finding(code: &str, name: &str, fix: Option<Fix>) -> Diagnostic {
+    fn finding(rule: &'static Rule, name: &str, fix: Option<Fix>) -> Diagnostic {
         let at = SOURCE.find(name).unwrap() as u32;
         let span = Span {
             start: at,
             end: at + name.len() as u32,
         };
-        let rule = crate::rules::by_code(code).unwrap();
         let index = LineIndex::new(SOURCE);
         let mut d = Diagnostic::at(rule, "a.py", SOURCE, &index, span, "m".into());
         d.replacement = Some("AssetSpec".into());
@@ -241,13 +241,13 @@ mod tests {
     #[test]
     fn quick_fixes_come_from_the_fix_model() {
         // A hint that names a replacement is no fix: no rename is offered.
-        let plain = finding("DAG001", "dg.SourceAsset", None);
+        let plain = finding(&rules::DEPRECATED_SYMBOL, "dg.SourceAsset", None);
         assert_eq!(
             titles(&[plain]),
             owned(&[("Suppress with # noqa: DAG001", None)])
         );
         let safe = finding(
-            "DAG001",
+            &rules::DEPRECATED_SYMBOL,
             "dg.SourceAsset",
             Some(rename(Applicability::Safe)),
         );
@@ -259,7 +259,7 @@ mod tests {
             ])
         );
         let risky = finding(
-            "DAG001",
+            &rules::DEPRECATED_SYMBOL,
             "dg.SourceAsset",
             Some(rename(Applicability::Unsafe)),
         );
@@ -272,8 +272,8 @@ mod tests {
     #[test]
     fn one_directive_for_every_code_of_a_line() {
         let findings = [
-            finding("DAG001", "dg.SourceAsset", None),
-            finding("DAG101", "key", None),
+            finding(&rules::DEPRECATED_SYMBOL, "dg.SourceAsset", None),
+            finding(&rules::BETA_SYMBOL, "key", None),
         ];
         let uri = Uri::from_str("file:///a.py").unwrap();
         let text = Text::new(SOURCE, Encoding::Utf16);

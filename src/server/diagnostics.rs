@@ -5,7 +5,7 @@ use std::str::FromStr;
 use lsp_types::{CodeDescription, DiagnosticSeverity, DiagnosticTag, NumberOrString, Uri};
 
 use super::position::Text;
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;
 use crate::syntax::Span;
 

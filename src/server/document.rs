@@ -7,7 +7,7 @@ use std::time::Duration;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::position::{Encoding, Text};
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 
 /// A document the client has opened.
 pub struct Document {

@@ -53,7 +53,7 @@ use self::notebooks::OpenNotebook;
 use self::position::{Encoding, Text};
 use self::transport::{Incoming, Writer};
 use self::workspace::{is_config_file, Workspace, CONFIG_FILES};
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::fix::{self, Applicability};
 use crate::gate::Gate;
 use crate::runner;
@@ -636,7 +636,7 @@ impl Server {
                 Ok((code, cells)) => {
                     runner::check_text(&checker, &name, &code, cells.as_ref(), &settings, &gate).0
                 }
-                Err(message) => vec![runner::io_error(&name, &message)],
+                Err(message) => vec![Diagnostic::io_error(&name, &message)],
             }
         }));
         let Ok(findings) = checked else {
