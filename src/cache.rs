@@ -46,9 +46,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::catalog::compact::{Reader, Writer};
-use crate::diagnostic::{Diagnostic, Text};
+use crate::diagnostic::{Diagnostic, InCell, Text};
 use crate::fix::{Applicability, Edit, Fix};
-use crate::notebook::InCell;
 use crate::rules::{self, Severity};
 use crate::syntax::{Location, Span};
 

@@ -41,7 +41,7 @@ pub struct Diagnostic {
     pub fix: Option<std::sync::Arc<crate::fix::Fix>>,
     /// For a notebook, the cell the finding is in (its rows then count from the cell's first
     /// line) and where it is in the `.ipynb` file; `None` in a Python file.
-    pub cell: Option<crate::notebook::InCell>,
+    pub cell: Option<InCell>,
 }
 
 impl Diagnostic {
@@ -52,7 +52,7 @@ impl Diagnostic {
     }
 
     /// Where the finding starts and ends in its file's own text: in a notebook, in the
-    /// `.ipynb` JSON (see [`crate::notebook::InCell`]); elsewhere its start and end.
+    /// `.ipynb` JSON (see [`InCell`]); elsewhere its start and end.
     pub fn file_range(&self) -> (Location, Location) {
         self.cell
             .map_or((self.start, self.end), |c| (c.file_start, c.file_end))
@@ -128,4 +128,19 @@ impl Diagnostic {
             ..Diagnostic::new(rule, filename, message)
         }
     }
+}
+
+/// Where a finding of a notebook is: its cell (its row and column, in [`Diagnostic::start`]
+/// and [`Diagnostic::end`], count from the cell's first line), and the same place in the
+/// `.ipynb` file itself, for the formats that point into files (SARIF, GitLab).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InCell {
+    /// The cell, 1-based among all the notebook's cells (markdown and raw cells count), as
+    /// ruff and the notebook editors number them.
+    pub cell: u32,
+    /// The start in the `.ipynb` file: the line of the JSON string that holds the cell's line,
+    /// and the column in it (exact unless JSON escapes precede the finding on that line).
+    pub file_start: Location,
+    /// The end in the `.ipynb` file, found the same way.
+    pub file_end: Location,
 }

@@ -281,7 +281,7 @@ fn artifact(d: &Diagnostic, paths: &RepoPaths) -> Value {
 }
 
 fn location(d: &Diagnostic, paths: &RepoPaths) -> Value {
-    // In a notebook: the place in the `.ipynb` file (see `notebook::InCell`).
+    // In a notebook: the place in the `.ipynb` file (see `diagnostic::InCell`).
     let (start, end) = d.file_range();
     json!({
         "physicalLocation": {

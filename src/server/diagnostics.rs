@@ -20,7 +20,7 @@ pub fn to_lsp(finding: &Diagnostic, text: &Text) -> lsp_types::Diagnostic {
         Severity::Info => DiagnosticSeverity::INFORMATION,
     };
     // A notebook's finding is placed by row and column: in the `.ipynb` text, or in its
-    // cell's document (see `notebook::InCell`); its span is in the cells' joined code.
+    // cell's document (see `diagnostic::InCell`); its span is in the cells' joined code.
     let span = match finding.cell {
         None => finding.span,
         Some(place) => Span {
