@@ -10,7 +10,7 @@ use crate::baseline::Baseline;
 use crate::catalog::{self, shipped, sources::SourceSet, Catalog};
 use crate::check::Checker;
 use crate::config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Findings};
 use crate::discovery::{snapshot, Found, Walk};
 use crate::fail_on::{self, FailOn};
 use crate::fix::{self, Applicability};
@@ -18,6 +18,7 @@ use crate::gate::Gate;
 use crate::project::{Project, VersionProject};
 use crate::report::{self, OutputFormat, RenderOptions, RepoPaths, Report};
 use crate::rules;
+use crate::rules::selection::{self, RuleSettings};
 use crate::runner;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -837,7 +838,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         let name = args
             .stdin_filename
             .as_deref()
-            .map_or_else(|| "-".to_string(), runner::display_path);
+            .map_or_else(|| "-".to_string(), crate::paths::display_path);
         let settings = project.rule_settings(&anchor)?;
         let versions = project.version_project(&anchor)?;
         if !args.quiet {
@@ -904,7 +905,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
         };
         failed |= streaming && fail_on::fails(&fail_on, &diagnostics);
         checked.push(name.clone());
-        emitter.file(&name, runner::Findings::Owned(diagnostics));
+        emitter.file(&name, Findings::Owned(diagnostics));
         runner::Totals {
             files_checked: 1,
             suppressed_by_noqa: suppressed,
@@ -960,7 +961,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
             if let Some(d) = project.python_support(versions) {
                 let folder = versions.folder.as_deref().unwrap_or(Path::new("."));
                 let settings = project.rule_settings(&folder.join("pyproject.toml"))?;
-                let (kept, _) = runner::apply_settings(vec![d], &settings);
+                let (kept, _) = selection::apply_settings(vec![d], &settings);
                 failed |= streaming && fail_on::fails(&fail_on, &kept);
                 emitter.insert(kept);
             }
@@ -1000,7 +1001,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                     _ => d,
                 };
                 let d = match fixes_only {
-                    true => runner::Findings::Owned(errors_only(d.into_owned(name))),
+                    true => Findings::Owned(errors_only(d.into_owned(name))),
                     false => d,
                 };
                 failed |= streaming && fail_on::fails(&fail_on, d.as_slice());
@@ -1117,9 +1118,9 @@ fn stdout_written(result: std::io::Result<()>) -> Result<(), String> {
 /// [`settings_by_folder`]).
 struct FolderSettings {
     /// The settings of every file, when one configuration applies to all.
-    all: Option<Arc<runner::RuleSettings>>,
+    all: Option<Arc<RuleSettings>>,
     /// Else each folder's, by [`crate::discovery::folder_of`].
-    by_folder: rustc_hash::FxHashMap<std::ffi::OsString, Arc<runner::RuleSettings>>,
+    by_folder: rustc_hash::FxHashMap<std::ffi::OsString, Arc<RuleSettings>>,
     /// The version projects of the found files, sorted by folder.
     projects: Vec<Arc<VersionProject>>,
     /// Their distinct checkers (a run's benches).
@@ -1130,7 +1131,7 @@ struct FolderSettings {
 
 impl FolderSettings {
     /// The settings of the found file at `path`.
-    fn of(&self, path: &Path) -> Arc<runner::RuleSettings> {
+    fn of(&self, path: &Path) -> Arc<RuleSettings> {
         match &self.all {
             Some(all) => all.clone(),
             None => (self.by_folder.get(crate::discovery::folder_of(path)))
@@ -1239,7 +1240,7 @@ fn settings_by_folder(
     // One configuration for every file: see above.
     let one_config = match (dirs.first(), roots) {
         (Some((_, file)), [root]) => (root.is_dir()
-            && crate::discovery::no_known_folder_holds(config::FILE_NAMES))
+            && crate::discovery::no_known_folder_holds(&config::FILE_NAMES))
         .then_some(*file),
         _ => None,
     };
@@ -1266,7 +1267,7 @@ fn settings_by_folder(
     let mut projects: Vec<Arc<VersionProject>> = Vec::new();
     let mut checkers: Vec<Arc<Checker>> = Vec::new();
     let mut bench_of_dir: Vec<usize> = Vec::with_capacity(dirs.len());
-    let mut made: Vec<(Option<Arc<config::ConfigFile>>, Arc<runner::RuleSettings>)> = Vec::new();
+    let mut made: Vec<(Option<Arc<config::ConfigFile>>, Arc<RuleSettings>)> = Vec::new();
     let mut by_folder = rustc_hash::FxHashMap::default();
     for ((dir, _), (versions, config)) in dirs.iter().zip(resolved) {
         let versions = versions?;

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 
+use crate::rules::selection::{PerFileIgnores, RuleSettings};
 use crate::rules::{self, Severity};
-use crate::runner::RuleSettings;
 
 /// The options a configuration file may set. Unknown keys are errors.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -85,7 +85,7 @@ impl ConfigFile {
 }
 
 /// Configuration file names, in order of precedence within one folder.
-pub const FILE_NAMES: &[&str] = &[
+pub const FILE_NAMES: [&str; 3] = [
     ".dagster-api-lint.toml",
     "dagster-api-lint.toml",
     "pyproject.toml",
@@ -394,12 +394,10 @@ impl Resolver {
             }
             settings.extend_select = o.extend_select.clone().unwrap_or_default();
             settings.ignore = o.ignore.clone().unwrap_or_default();
-            settings.per_file_ignores = o
-                .per_file_ignores
-                .iter()
-                .flatten()
-                .map(|(glob, codes)| (anchor_glob(config.root(), glob), codes.clone()))
-                .collect();
+            settings.per_file_ignores = PerFileIgnores::new(
+                config.root(),
+                o.per_file_ignores.clone().into_iter().flatten(),
+            );
             settings.severity = o.severity.clone().unwrap_or_default();
         }
         if !self.overrides.select.is_empty() {
@@ -415,21 +413,6 @@ impl Resolver {
     }
 }
 
-/// Makes a per-file-ignores glob relative to the current directory (paths are displayed
-/// relative to it), so that `tests/*.py` in `proj/pyproject.toml` matches `proj/tests/a.py`.
-fn anchor_glob(root: &Path, glob: &str) -> String {
-    if !glob.contains('/') {
-        return glob.to_string(); // a bare name pattern matches in any folder
-    }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    match absolute_root.strip_prefix(&cwd) {
-        Ok(rel) if rel.as_os_str().is_empty() => glob.to_string(),
-        Ok(rel) => format!("{}/{glob}", rel.to_string_lossy().replace('\\', "/")),
-        Err(_) => glob.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,7 +420,10 @@ mod tests {
     #[test]
     fn a_walk_snapshot_knows_every_configuration_file_name() {
         for name in FILE_NAMES {
-            assert!(crate::discovery::snapshot::MARKERS.contains(name), "{name}");
+            assert!(
+                crate::discovery::snapshot::MARKERS.contains(&name),
+                "{name}"
+            );
         }
     }
 

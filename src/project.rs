@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rustc_hash::FxHashMap;
@@ -12,8 +12,9 @@ use crate::catalog::shipped;
 use crate::check::Checker;
 use crate::config::{self, ConfigFile, Overrides, Source};
 use crate::diagnostic::Diagnostic;
+use crate::paths::{normalise, relative_to_cwd};
 use crate::rules;
-use crate::runner::{self, RuleSettings};
+use crate::rules::selection::RuleSettings;
 use crate::syntax::{LineIndex, Span};
 use crate::versions::{self, Choice, Detected};
 
@@ -67,7 +68,7 @@ fn label_of(folder: Option<&Path>) -> String {
             if shown.as_os_str().is_empty() {
                 ".".to_string()
             } else {
-                runner::display_path(&shown)
+                crate::paths::display_path(&shown)
             }
         }
         None => "files outside any project".to_string(),
@@ -526,7 +527,7 @@ impl Project {
             start: offset as u32,
             end: line_end as u32,
         };
-        let filename = runner::display_path(&relative_to_cwd(&pyproject));
+        let filename = crate::paths::display_relative(&pyproject);
         let message = format!(
             "`requires-python = \"{spec}\"` allows Python {}, which dagster {} does not support (it requires Python {dagster_spec}).",
             unsupported.join(", "),
@@ -663,34 +664,6 @@ impl Project {
 /// Locks a memo table (a panic while it was held leaves it usable: it only memoises).
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// An absolute path without `.` and `..` components (lexically: `a/b/..` is `a`), so that a
-/// folder's ancestors are the folders above it whatever the path's spelling.
-pub fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if out.parent().is_some() {
-                    out.pop();
-                } else if !out.has_root() {
-                    out.push(component);
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A path relative to the current directory when it is under it.
-pub fn relative_to_cwd(path: &Path) -> PathBuf {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]
@@ -912,11 +885,5 @@ mod tests {
             judged(&project, root, "lib/x.py"),
             ("lib".to_string(), "1.11.16".to_string())
         );
-    }
-
-    #[test]
-    fn normalising_is_lexical() {
-        assert_eq!(normalise(Path::new("/a/b/../c/./d")), Path::new("/a/c/d"));
-        assert_eq!(normalise(Path::new("/..")), Path::new("/"));
     }
 }

@@ -52,7 +52,7 @@ use self::document::{file_path, Document};
 use self::notebooks::OpenNotebook;
 use self::position::{Encoding, Text};
 use self::transport::{Incoming, Writer};
-use self::workspace::{is_config_file, Workspace, CONFIG_FILES};
+use self::workspace::{config_files, is_config_file, Workspace};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{self, Applicability};
 use crate::gate::Gate;
@@ -356,8 +356,7 @@ impl Server {
         if !self.can_watch {
             return;
         }
-        let watchers = CONFIG_FILES
-            .iter()
+        let watchers = config_files()
             .map(|name| FileSystemWatcher {
                 glob_pattern: GlobPattern::String(format!("**/{name}")),
                 kind: None,
