@@ -19,6 +19,7 @@ mod fix;
 mod gate;
 mod notebook;
 mod paths;
+mod pipeline;
 mod project;
 mod report;
 mod resolve;

@@ -13,7 +13,6 @@ use crate::discovery::{self, Found};
 use crate::gate::{Gate, Scan};
 use crate::notebook::{self, Notebook};
 use crate::paths::display_path;
-use crate::report::Report;
 use crate::rules::selection::{apply_settings, keeps_unchanged, RuleSettings};
 use crate::syntax;
 
@@ -113,7 +112,7 @@ impl Bench {
 pub type BenchOf<'a> = &'a (dyn Fn(&Path) -> usize + Sync);
 
 /// How [`run_files`] runs.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct RunOptions {
     /// Worker threads (0: one per core).
     pub threads: usize,
@@ -148,43 +147,6 @@ struct Outcome {
     /// For the cache, when the file was read: its stamp, when it was read (seconds), and what
     /// it holds.
     read: Option<(Stamp, u64, Content)>,
-}
-
-/// Checks every found file on `threads` workers (0: one per core) without the cache and
-/// returns every finding, sorted (for callers that need them all, like `upgrade-report`).
-pub fn check_files(
-    benches: Vec<Bench>,
-    found: &[Found],
-    bench_of: BenchOf,
-    settings: SettingsOf,
-    threads: usize,
-) -> Report {
-    let found = found
-        .iter()
-        .map(|f| match f {
-            Found::File(p) => Found::File(p.clone()),
-            Found::Error(p, m) => Found::Error(p.clone(), m.clone()),
-        })
-        .collect();
-    let options = RunOptions {
-        threads,
-        ..RunOptions::default()
-    };
-    let mut diagnostics = Vec::new();
-    let totals = run_files(
-        benches,
-        found,
-        bench_of,
-        settings,
-        options,
-        &mut |name, d| diagnostics.extend(d.into_owned(name)),
-    );
-    Report {
-        diagnostics,
-        files_checked: totals.files_checked,
-        suppressed_by_noqa: totals.suppressed_by_noqa,
-        ..Report::default()
-    }
 }
 
 /// How far workers may run ahead of the emitting thread (batches: with [`MAX_BATCH`], about a

@@ -11,6 +11,7 @@ use lsp_types::Uri;
 use super::log;
 use crate::check::Checker;
 use crate::config::{Overrides, Source};
+use crate::pipeline::FileChecker;
 use crate::project::Project;
 use crate::rules::selection::RuleSettings;
 
@@ -116,9 +117,17 @@ impl Workspace {
         versions.checker.clone()
     }
 
+    /// How the document at `path` is judged: the checker of [`Workspace::checker_for`] and the
+    /// rule settings of its project (the defaults when its configuration cannot be read).
+    pub fn file_checker(&mut self, path: Option<&Path>) -> FileChecker {
+        let checker = self.checker_for(path);
+        let settings = Arc::new(self.settings_for(path));
+        FileChecker { checker, settings }
+    }
+
     /// The rule settings of the document at `path` in its project; the defaults (and a
     /// problem to show) when its configuration cannot be read.
-    pub fn settings_for(&mut self, path: Option<&Path>) -> RuleSettings {
+    fn settings_for(&mut self, path: Option<&Path>) -> RuleSettings {
         let project = self.project_for(path);
         let Some(path) = path else {
             return project.config.rule_settings(None);
