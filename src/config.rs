@@ -49,24 +49,45 @@ pub struct Options {
     pub cache_dir: Option<PathBuf>,
 }
 
-/// Every key `Options` accepts, for error messages.
-pub const KEYS: &[&str] = &[
-    "select",
-    "extend-select",
-    "ignore",
-    "per-file-ignores",
-    "exclude",
-    "extend-exclude",
-    "force-exclude",
-    "extend-include",
-    "dagster-version",
-    "target-version",
-    "severity",
-    "fail-on",
-    "baseline",
-    "packages",
-    "cache-dir",
-];
+/// Every key [`Options`] accepts (its fields, as serde names them), for error messages.
+pub fn keys() -> &'static [&'static str] {
+    /// A deserializer that only records the field names a struct asks it for.
+    struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+        type Error = serde::de::value::Error;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(
+            self,
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("only struct field names are read"))
+        }
+
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            self.deserialize_any(visitor)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    static KEYS: std::sync::OnceLock<&'static [&'static str]> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut fields: &'static [&'static str] = &[];
+        let _ = Options::deserialize(FieldNames(&mut fields));
+        fields
+    })
+}
 
 /// A loaded configuration file.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,7 +149,7 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, String> {
             format!(
                 "{}: {message} in {section}; accepted keys: {}",
                 path.display(),
-                KEYS.join(", ")
+                keys().join(", ")
             )
         } else {
             format!("{}: {message} in {section}", path.display())
@@ -453,6 +474,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), "pyproject.toml", "[project]\nname='x'\n");
         assert_eq!(load(&path).unwrap(), None);
+    }
+
+    #[test]
+    fn the_accepted_keys_are_the_options_fields_in_order() {
+        let expected = "select, extend-select, ignore, per-file-ignores, exclude, extend-exclude, \
+            force-exclude, extend-include, dagster-version, target-version, severity, fail-on, \
+            baseline, packages, cache-dir";
+        assert_eq!(keys().join(", "), expected);
     }
 
     #[test]
