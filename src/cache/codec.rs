@@ -9,9 +9,8 @@ use rustc_hash::FxHashMap as HashMap;
 use super::records::{Content, Decoded, Entry, FileEntry, KnownFile};
 use super::stamp::Stamp;
 use crate::catalog::compact::{Reader, Writer};
-use crate::check::{Diagnostic, Text};
+use crate::diagnostic::{Diagnostic, InCell, Text};
 use crate::fix::{Applicability, Edit, Fix};
-use crate::notebook::InCell;
 use crate::rules::{self, Severity};
 use crate::syntax::{Location, Span};
 

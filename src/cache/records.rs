@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use rustc_hash::FxHashMap as HashMap;
 
 use super::stamp::Stamp;
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 
 /// What a read of a file at some stamp found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,24 +9,17 @@ use super::codec::encode_diagnostics;
 use super::records::Entry;
 use super::store::KEEP_DAYS;
 use super::*;
-use crate::check::Diagnostic;
+use crate::diagnostic::{Diagnostic, InCell};
 use crate::fix::{Applicability, Edit, Fix};
-use crate::notebook::InCell;
-use crate::rules::{self, Severity};
+use crate::rules::{self, Rule, Severity};
 use crate::syntax::{Location, Span};
 
-fn diagnostic(code: &str, message: &str) -> Diagnostic {
-    let rule = rules::by_code(code).unwrap();
+fn diagnostic(rule: &'static Rule, message: &str) -> Diagnostic {
     Diagnostic {
-        rule,
-        severity: rule.severity,
-        message: message.into(),
-        filename: "ignored.py".into(),
         span: Span { start: 3, end: 9 },
         start: Location { row: 1, column: 4 },
         end: Location { row: 1, column: 10 },
         symbol: Some("dagster.SourceAsset".into()),
-        parameter: None,
         breaking_version: Some("2.0.0".into()),
         line_text: "x = dg.SourceAsset(key='a')".into(),
         replacement: Some("AssetSpec".into()),
@@ -44,7 +37,7 @@ fn diagnostic(code: &str, message: &str) -> Diagnostic {
                 &crate::syntax::LineIndex::new("x = dg.SourceAsset(key='a')"),
             ),
         )),
-        cell: None,
+        ..Diagnostic::new(rule, "ignored.py", message)
     }
 }
 
@@ -69,7 +62,7 @@ fn run(dir: &Path, fingerprint: u64, new: &[(&str, Vec<Diagnostic>)], used: &[&s
 fn round_trips_without_file_names() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("cache");
-    let d = diagnostic("DAG001", "`SourceAsset` is deprecated.");
+    let d = diagnostic(&rules::DEPRECATED_SYMBOL, "`SourceAsset` is deprecated.");
     assert_eq!(Cache::open(&dir, 7).len(), 0);
     run(&dir, 7, &[("a", vec![d.clone()]), ("b", vec![])], &[]);
     let cache = Cache::open(&dir, 7);
@@ -97,7 +90,10 @@ fn round_trips_without_file_names() {
 #[test]
 fn findings_with_and_without_fixes_round_trip() {
     let dir = tempfile::tempdir().unwrap();
-    let fixed = diagnostic("DAG201", "Use the public `dagster.AssetSpec`.");
+    let fixed = diagnostic(
+        &rules::PRIVATE_IMPORT,
+        "Use the public `dagster.AssetSpec`.",
+    );
     let unfixed = Diagnostic {
         fix: None,
         ..fixed.clone()
@@ -151,9 +147,12 @@ fn a_cache_directory_among_the_projects_files_is_refused() {
 #[test]
 fn severities_other_than_the_rules_default_round_trip() {
     let dir = tempfile::tempdir().unwrap();
-    let mut escalated = diagnostic("DAG001", "`SourceAsset` breaks at the target.");
+    let mut escalated = diagnostic(
+        &rules::DEPRECATED_SYMBOL,
+        "`SourceAsset` breaks at the target.",
+    );
     escalated.severity = Severity::Error;
-    let mut lowered = diagnostic("DAG101", "beta");
+    let mut lowered = diagnostic(&rules::BETA_SYMBOL, "beta");
     lowered.severity = Severity::Info;
     run(dir.path(), 4, &[("a", vec![escalated, lowered])], &[]);
     let got = Cache::open(dir.path(), 4).get(content_hash(b"a")).unwrap();
@@ -164,14 +163,14 @@ fn severities_other_than_the_rules_default_round_trip() {
 #[test]
 fn a_notebook_findings_cell_round_trips() {
     let dir = tempfile::tempdir().unwrap();
-    let mut in_cell = diagnostic("DAG001", "`SourceAsset` is deprecated.");
+    let mut in_cell = diagnostic(&rules::DEPRECATED_SYMBOL, "`SourceAsset` is deprecated.");
     let at = |row, column| Location { row, column };
     in_cell.cell = Some(InCell {
         cell: 3,
         file_start: at(40, 12),
         file_end: at(40, 23),
     });
-    let plain = diagnostic("DAG101", "beta");
+    let plain = diagnostic(&rules::BETA_SYMBOL, "beta");
     run(
         dir.path(),
         4,
@@ -197,7 +196,7 @@ fn corrupt_or_truncated_caches_are_ignored_and_replaced() {
     run(
         dir.path(),
         9,
-        &[("a", vec![diagnostic("DAG201", "private")])],
+        &[("a", vec![diagnostic(&rules::PRIVATE_IMPORT, "private")])],
         &[],
     );
     let file = Cache::open(dir.path(), 9).path.clone();
