@@ -45,7 +45,7 @@ pub struct Pipeline {
     /// The files found.
     found: Vec<Found>,
     /// The rule settings and version project of each folder of the found files.
-    pub folders: FolderSettings,
+    folders: FolderSettings,
     /// The results cache directory, when caching.
     cache_dir: Option<PathBuf>,
     /// The cache of the first path's checker, being read (by its fingerprint).
