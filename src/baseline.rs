@@ -12,7 +12,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
-use crate::report::{RepoPaths, Report};
+use crate::report::model::Report;
+use crate::report::repo_paths::RepoPaths;
 
 /// The baseline file format version this build reads and writes.
 pub const VERSION: u32 = 1;

@@ -5,7 +5,9 @@
 
 use std::io::{self, Write};
 
-use super::{printable, RepoPaths, Report};
+use super::model::Report;
+use super::printable::printable;
+use super::repo_paths::RepoPaths;
 use crate::rules::Severity;
 
 /// Writes one workflow command per diagnostic.

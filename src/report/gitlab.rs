@@ -11,7 +11,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{RepoPaths, Report};
+use super::model::Report;
+use super::repo_paths::RepoPaths;
 use crate::baseline::Key;
 use crate::rules::Severity;
 

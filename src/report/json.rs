@@ -2,7 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::{Record, Report};
+use super::model::Report;
+use super::record::Record;
 use crate::diagnostic::Diagnostic;
 
 /// A JSON array of records.

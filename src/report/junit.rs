@@ -4,7 +4,8 @@
 
 use std::io::{self, Write};
 
-use super::{RepoPaths, Report};
+use super::model::Report;
+use super::repo_paths::RepoPaths;
 use crate::diagnostic::Diagnostic;
 
 /// Writes the report as a JUnit `<testsuites>` document.

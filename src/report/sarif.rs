@@ -9,7 +9,9 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
 use super::line_hash::line_hashes;
-use super::{FixRecord, RenderOptions, RepoPaths, Report};
+use super::model::{RenderOptions, Report};
+use super::record::FixRecord;
+use super::repo_paths::RepoPaths;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Rule, Severity, RULES};
 

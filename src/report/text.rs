@@ -2,7 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::{printable, RenderOptions, Report};
+use super::model::{RenderOptions, Report};
+use super::printable::printable;
 use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;
 

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{printable, Report};
+use super::model::Report;
+use super::printable::printable;
 use crate::diagnostic::Diagnostic;
 
 struct Group<'a> {
