@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS};
+use super::exit::{EXIT_CLEAN, EXIT_FINDINGS};
 use crate::catalog::{self, shipped, sources::SourceSet, Catalog};
 
 #[derive(Subcommand)]

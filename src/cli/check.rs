@@ -1,10 +1,13 @@
-//! `check`: resolves the run (see [`crate::pipeline`]), checks standard input or the files
-//! found, and reports, fixes, adds noqa directives or applies the baseline.
+//! `check`: its arguments ([`CheckArgs`]); resolves the run (see [`crate::pipeline`]), checks
+//! standard input or the files found, and reports, fixes, adds noqa directives or applies the
+//! baseline.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{stdout_written, CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use clap::ValueEnum;
+
+use super::exit::{stdout_written, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::baseline::Baseline;
 use crate::config;
 use crate::diagnostic::{Diagnostic, Findings};
@@ -12,8 +15,127 @@ use crate::fail_on::{self, FailOn};
 use crate::fix::{self, Applicability};
 use crate::pipeline::{self, FileChecker, Pipeline, Request};
 use crate::project::Project;
-use crate::report::{self, RenderOptions, RepoPaths, Report};
+use crate::report::{self, OutputFormat, RenderOptions, RepoPaths, Report};
 use crate::runner::{self, Totals};
+
+/// Arguments of `check`.
+#[derive(clap::Args, Debug)]
+pub(super) struct CheckArgs {
+    /// Files or directories to check (default: the current directory). `-` reads stdin.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
+    output_format: OutputFormat,
+    /// Write the findings to this file instead of stdout (the summary still goes to the terminal).
+    #[arg(short = 'o', long)]
+    output_file: Option<PathBuf>,
+    /// Show a count per rule instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Print only the findings, no summary.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Rules to enable (codes or prefixes, comma-separated; default ALL).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Rules to add to the selection.
+    #[arg(long, value_delimiter = ',')]
+    extend_select: Vec<String>,
+    /// Rules to disable (codes or prefixes).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Exit with 0 even when there are findings.
+    #[arg(long)]
+    exit_zero: bool,
+    /// Judge against this dagster version's catalog (default: newest shipped).
+    #[arg(long)]
+    dagster_version: Option<String>,
+    /// With `-`: the path the source on stdin stands for.
+    #[arg(long)]
+    stdin_filename: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Colour: auto (on a terminal), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Apply `exclude` / `extend-exclude` also to files named on the command line (for
+    /// pre-commit, which passes files by name).
+    #[arg(long)]
+    force_exclude: bool,
+    /// Use this configuration file for every checked file.
+    #[arg(long, conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore all configuration files.
+    #[arg(long)]
+    isolated: bool,
+    /// Print the resolved settings for FILE (and where each came from), then exit.
+    #[arg(long, value_name = "FILE")]
+    show_settings: Option<PathBuf>,
+    /// Also judge findings against this dagster version (upgrade planning).
+    #[arg(long)]
+    target_version: Option<String>,
+    /// Add `# noqa: CODE` directives that hide every current finding to the files, instead of
+    /// reporting them (for adopting the tool on a large codebase).
+    #[arg(
+        long,
+        conflicts_with_all = ["write_baseline", "output_file", "statistics", "fix", "fix_only", "diff"]
+    )]
+    add_noqa: bool,
+
+    // CI integration (docs/ci.md): baseline, failure threshold, SARIF category.
+    /// Hide the findings recorded in this baseline file (written by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file, then hide them (exit 0).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Exit 1 only for findings at this severity or worse (error, warning, info) or with this
+    /// status (deprecated, removed, beta, ...); comma-separated. Default: any finding.
+    #[arg(long, value_delimiter = ',', value_parser = FailOn::parse, value_name = "LEVEL")]
+    fail_on: Vec<FailOn>,
+    /// SARIF `automationDetails.id`: the code scanning category of this analysis.
+    #[arg(long, visible_alias = "automation-id", value_name = "ID")]
+    sarif_category: Option<String>,
+
+    // Fixes (README "Fixes").
+    /// Apply the fixes the catalog proves safe (add --unsafe-fixes for the likely ones), write
+    /// the files, and report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// Also apply unsafe fixes (with --fix, --fix-only or --diff).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Apply fixes and report nothing but what was fixed (exit 0).
+    #[arg(long)]
+    fix_only: bool,
+    /// Write no file: print each file's fixes as a unified diff (exit 1 when there is one).
+    #[arg(long)]
+    diff: bool,
+    /// List the fixes applied, per file and rule.
+    #[arg(long)]
+    show_fixes: bool,
+
+    // Speed (docs/benchmark.md).
+    /// Neither read nor write the results cache (`.dagster-api-lint_cache/`).
+    #[arg(long)]
+    no_cache: bool,
+    /// Where the results cache lives (default: `.dagster-api-lint_cache` in the project root,
+    /// or the configuration's `cache-dir`).
+    #[arg(long, env = "DAGSTER_API_LINT_CACHE_DIR", value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Benchmarking aid: walk, read and parse the files that mention a tracked package, then
+    /// drop the trees; no analysis, no findings (the floor a check cannot go below).
+    #[arg(long, hide = true)]
+    parse_only: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
 
 /// Runs `check`; returns the exit code.
 pub(super) fn run(args: CheckArgs) -> Result<i32, String> {

@@ -1,6 +1,7 @@
 //! Command-line interface: the arguments (clap) and the dispatch to the subcommands: `check`
-//! ([`check`]), `catalog` ([`catalog`]), `upgrade-report`, the rule documentation, the language
-//! server and shell completions.
+//! ([`check`], with its arguments), `catalog` ([`catalog`], with its subcommands),
+//! `upgrade-report`, the rule documentation, the language server and shell completions. The
+//! exit codes are in [`exit`].
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -10,22 +11,18 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::catalog::shipped;
 use crate::config;
-use crate::fail_on::FailOn;
 use crate::pipeline::{self, Pipeline, Request};
 use crate::project::Project;
-use crate::report::{self, OutputFormat, Report};
+use crate::report::{self, Report};
 use crate::rules;
 
 mod catalog;
 mod check;
+mod exit;
 use catalog::CatalogCommand;
-
-/// Exit code: nothing found.
-pub const EXIT_CLEAN: i32 = 0;
-/// Exit code: findings reported.
-pub const EXIT_FINDINGS: i32 = 1;
-/// Exit code: usage or I/O error.
-pub const EXIT_ERROR: i32 = 2;
+use check::CheckArgs;
+use exit::stdout_written;
+pub use exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 #[derive(Parser)]
 #[command(
@@ -99,125 +96,6 @@ fn version_text() -> &'static str {
 enum UpgradeFormat {
     Text,
     Markdown,
-}
-
-/// Arguments of `check`.
-#[derive(clap::Args, Debug)]
-struct CheckArgs {
-    /// Files or directories to check (default: the current directory). `-` reads stdin.
-    paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
-    output_format: OutputFormat,
-    /// Write the findings to this file instead of stdout (the summary still goes to the terminal).
-    #[arg(short = 'o', long)]
-    output_file: Option<PathBuf>,
-    /// Show a count per rule instead of the findings.
-    #[arg(long)]
-    statistics: bool,
-    /// Print only the findings, no summary.
-    #[arg(short, long)]
-    quiet: bool,
-    /// Rules to enable (codes or prefixes, comma-separated; default ALL).
-    #[arg(long, value_delimiter = ',')]
-    select: Vec<String>,
-    /// Rules to add to the selection.
-    #[arg(long, value_delimiter = ',')]
-    extend_select: Vec<String>,
-    /// Rules to disable (codes or prefixes).
-    #[arg(long, value_delimiter = ',')]
-    ignore: Vec<String>,
-    /// Exit with 0 even when there are findings.
-    #[arg(long)]
-    exit_zero: bool,
-    /// Judge against this dagster version's catalog (default: newest shipped).
-    #[arg(long)]
-    dagster_version: Option<String>,
-    /// With `-`: the path the source on stdin stands for.
-    #[arg(long)]
-    stdin_filename: Option<PathBuf>,
-    /// Worker threads (default: one per core).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
-    /// Colour: auto (on a terminal), always, never.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
-    /// Apply `exclude` / `extend-exclude` also to files named on the command line (for
-    /// pre-commit, which passes files by name).
-    #[arg(long)]
-    force_exclude: bool,
-    /// Use this configuration file for every checked file.
-    #[arg(long, conflicts_with = "isolated")]
-    config: Option<PathBuf>,
-    /// Ignore all configuration files.
-    #[arg(long)]
-    isolated: bool,
-    /// Print the resolved settings for FILE (and where each came from), then exit.
-    #[arg(long, value_name = "FILE")]
-    show_settings: Option<PathBuf>,
-    /// Also judge findings against this dagster version (upgrade planning).
-    #[arg(long)]
-    target_version: Option<String>,
-    /// Add `# noqa: CODE` directives that hide every current finding to the files, instead of
-    /// reporting them (for adopting the tool on a large codebase).
-    #[arg(
-        long,
-        conflicts_with_all = ["write_baseline", "output_file", "statistics", "fix", "fix_only", "diff"]
-    )]
-    add_noqa: bool,
-
-    // CI integration (docs/ci.md): baseline, failure threshold, SARIF category.
-    /// Hide the findings recorded in this baseline file (written by --write-baseline).
-    #[arg(long, value_name = "FILE")]
-    baseline: Option<PathBuf>,
-    /// Record every current finding in this baseline file, then hide them (exit 0).
-    #[arg(long, value_name = "FILE")]
-    write_baseline: Option<PathBuf>,
-    /// Exit 1 only for findings at this severity or worse (error, warning, info) or with this
-    /// status (deprecated, removed, beta, ...); comma-separated. Default: any finding.
-    #[arg(long, value_delimiter = ',', value_parser = FailOn::parse, value_name = "LEVEL")]
-    fail_on: Vec<FailOn>,
-    /// SARIF `automationDetails.id`: the code scanning category of this analysis.
-    #[arg(long, visible_alias = "automation-id", value_name = "ID")]
-    sarif_category: Option<String>,
-
-    // Fixes (README "Fixes").
-    /// Apply the fixes the catalog proves safe (add --unsafe-fixes for the likely ones), write
-    /// the files, and report what remains.
-    #[arg(long)]
-    fix: bool,
-    /// Also apply unsafe fixes (with --fix, --fix-only or --diff).
-    #[arg(long)]
-    unsafe_fixes: bool,
-    /// Apply fixes and report nothing but what was fixed (exit 0).
-    #[arg(long)]
-    fix_only: bool,
-    /// Write no file: print each file's fixes as a unified diff (exit 1 when there is one).
-    #[arg(long)]
-    diff: bool,
-    /// List the fixes applied, per file and rule.
-    #[arg(long)]
-    show_fixes: bool,
-
-    // Speed (docs/benchmark.md).
-    /// Neither read nor write the results cache (`.dagster-api-lint_cache/`).
-    #[arg(long)]
-    no_cache: bool,
-    /// Where the results cache lives (default: `.dagster-api-lint_cache` in the project root,
-    /// or the configuration's `cache-dir`).
-    #[arg(long, env = "DAGSTER_API_LINT_CACHE_DIR", value_name = "DIR")]
-    cache_dir: Option<PathBuf>,
-    /// Benchmarking aid: walk, read and parse the files that mention a tracked package, then
-    /// drop the trees; no analysis, no findings (the floor a check cannot go below).
-    #[arg(long, hide = true)]
-    parse_only: bool,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -321,17 +199,6 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
             eprintln!("dagster-api-lint: error: {message}");
             EXIT_ERROR
         }
-    }
-}
-
-/// The outcome of writing to stdout: a reader that closed the pipe (`| head -1`) wanted no
-/// more, which is no error; any other failure (a full disk, `> /dev/full`) is one (exit 2).
-fn stdout_written(result: std::io::Result<()>) -> Result<(), String> {
-    match result {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write to stdout: {e}"))
-        }
-        _ => Ok(()),
     }
 }
 
