@@ -11,12 +11,13 @@
 //! with that project's configuration and catalogs, opened when a document first needs it and
 //! reopened when a configuration file changes. A request that fails answers with an LSP error
 //! and the server goes on: malformed messages, unknown methods, bad parameters and panics
-//! (caught per message and per check, and logged to stderr).
+//! (caught per message and per check, and logged to stderr, [`log`]).
 
 mod actions;
 mod diagnostics;
 mod document;
 mod hover;
+mod log;
 mod notebooks;
 mod position;
 mod transport;
@@ -49,6 +50,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use self::document::{file_path, Document};
+use self::log::log;
 use self::notebooks::OpenNotebook;
 use self::position::{Encoding, Positions};
 use self::transport::{Incoming, Writer};
@@ -740,8 +742,4 @@ fn answer<P: DeserializeOwned, R: Serialize>(
 
 fn result(value: impl Serialize) -> Result<Value, Failure> {
     serde_json::to_value(value).map_err(|e| (ErrorCode::InternalError, e.to_string()))
-}
-
-fn log(message: &str) {
-    eprintln!("dagster-api-lint server: {message}");
 }

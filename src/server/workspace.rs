@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use lsp_types::Uri;
 
-use super::log;
+use super::log::log;
 use crate::check::Checker;
 use crate::config::{Overrides, Source};
 use crate::pipeline::FileChecker;
