@@ -9,8 +9,9 @@
 //! length of the history.
 //!
 //! Layout: the magic `DALH`, a format byte, a table of the distinct strings (their count and
-//! `count + 1` offsets as 32-bit little-endian integers, then their UTF-8 texts back to back,
-//! validated as a whole), then the fields of [`History`] in declaration order.
+//! `count + 1` offsets as 32-bit little-endian integers into their UTF-8 texts, which are
+//! written back to back apart, see [`Encoded`]), then the fields of [`History`] in declaration
+//! order.
 //! Integers are LEB128 varints; a string is its index in the table; an `Option` is a 0/1 byte
 //! then the value; a sequence or map is its length then its items. A period is the index of its
 //! first release and of the release after it (the release count while it is open), then its
@@ -24,8 +25,9 @@
 //! over all releases builds a map of the whole history.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use super::model::{
@@ -34,7 +36,7 @@ use super::model::{
 };
 
 const MAGIC: &[u8; 4] = b"DALH";
-const VERSION: u8 = 7;
+const VERSION: u8 = 8;
 const KINDS: [Kind; 9] = [
     Kind::Class,
     Kind::Function,
@@ -63,7 +65,7 @@ fn top_package(path: &str) -> &str {
 
 /// Encodes a history (in `build.rs`; the checker only decodes, and tests round-trip).
 #[cfg_attr(not(test), allow(dead_code))]
-pub fn encode(history: &History) -> Vec<u8> {
+pub fn encode(history: &History) -> Encoded {
     let mut e = Encoder::default();
     let index: HashMap<&str, u64> = history
         .releases
@@ -188,8 +190,9 @@ pub fn encode(history: &History) -> Vec<u8> {
             e.uint(stop);
         }
     });
-    // Header, then the string table (count, offsets, then the texts back to back), the body.
-    let mut out = Writer(Vec::with_capacity(e.body.0.len() + (1 << 16)));
+    // Header, then the string table's offsets (its count, then `count + 1` offsets), the body;
+    // the texts of the table go apart.
+    let mut out = Writer(Vec::with_capacity(e.body.0.len() + 4 * e.table.len() + 16));
     out.0.extend_from_slice(MAGIC);
     out.0.push(VERSION);
     out.u32(e.table.len());
@@ -199,11 +202,22 @@ pub fn encode(history: &History) -> Vec<u8> {
         offset += s.len();
         out.u32(offset);
     }
-    for s in &e.table {
-        out.0.extend_from_slice(s.as_bytes());
-    }
     out.0.extend_from_slice(&e.body.0);
-    out.0
+    Encoded {
+        text: e.table.concat(),
+        data: out.0,
+    }
+}
+
+/// An encoded history in two parts: the texts of its string table, back to back, and the rest.
+/// The texts are embedded as a `&str`, so that the compiler checks them to be UTF-8 once, not
+/// the checker at each start.
+#[cfg_attr(not(test), allow(dead_code))]
+pub struct Encoded {
+    /// Every string of the table, one after the other.
+    pub text: String,
+    /// The header, the string table's offsets into `text`, then the body.
+    pub data: Vec<u8>,
 }
 
 /// Writes the body; every string is an index into the table of distinct strings.
@@ -347,7 +361,7 @@ fn fixed(bytes: &[u8], i: usize, width: usize, at: usize) -> usize {
 struct Strings {
     /// `count + 1` offsets into `text`, 32-bit little-endian.
     offsets: &'static [u8],
-    /// Every string, one after the other (checked to be UTF-8 once, as a whole).
+    /// Every string, one after the other.
     text: &'static str,
 }
 
@@ -496,9 +510,10 @@ fn covers(d: &mut Decoder, release: u64) -> Result<bool, String> {
 }
 
 impl HistoryIndex {
-    /// Reads the string table's header and the history's header, as [`encode`] wrote them.
-    pub fn decode(bytes: &'static [u8]) -> Result<HistoryIndex, String> {
-        let rest = bytes
+    /// Reads the string table's header and the history's header, as [`encode`] wrote them
+    /// ([`Encoded::text`] and [`Encoded::data`]).
+    pub fn decode(text: &'static str, data: &'static [u8]) -> Result<HistoryIndex, String> {
+        let rest = data
             .strip_prefix(MAGIC.as_slice())
             .ok_or("not a compact history")?;
         let (&version, rest) = rest.split_first().ok_or("truncated")?;
@@ -508,19 +523,15 @@ impl HistoryIndex {
             ));
         }
         let count = fixed(rest.get(..4).ok_or("truncated")?, 0, 4, 0);
-        let offsets = rest
-            .get(4..4 + (count + 1) * 4)
-            .ok_or("truncated string table")?;
-        let total = fixed(offsets, count, 4, 0);
         let start = 4 + (count + 1) * 4;
-        let text = rest
-            .get(start..start + total)
-            .ok_or("truncated string table")?;
-        let text = std::str::from_utf8(text).map_err(|e| format!("string table: {e}"))?;
+        let offsets = rest.get(4..start).ok_or("truncated string table")?;
+        if fixed(offsets, count, 4, 0) != text.len() {
+            return Err("the string table does not match its text".into());
+        }
         let strings = Strings { offsets, text };
         let mut d = Decoder {
             r: Reader {
-                bytes: &rest[start + total..],
+                bytes: &rest[start..],
             },
             strings,
         };
@@ -747,6 +758,7 @@ impl HistoryIndex {
             release: release as u32,
             packages,
             base,
+            positions: Mutex::default(),
         };
         Ok(Catalog {
             format: FORMAT_VERSION,
@@ -859,7 +871,15 @@ pub struct LazyObjects {
     /// The packages the objects of this release belong to, in order.
     packages: Vec<&'static str>,
     base: Option<&'static Objects>,
+    /// The answers of [`LazyObjects::position`] so far, by id: a check asks for the same few
+    /// dozen objects again and again (each answer costs a binary search and a walk over the
+    /// key's periods).
+    positions: Mutex<FxHashMap<Box<str>, Option<Position>>>,
 }
+
+/// Where an object of a [`LazyObjects`] is: its key's position in the section and the period
+/// of the key that covers the table's release.
+type Position = (usize, ObjectPeriod);
 
 /// The period of an object's key that covers a release: its index among the key's `count`
 /// periods, and its encoded object.
@@ -925,10 +945,22 @@ impl LazyObjects {
         self.position(id).is_some() || self.base.is_some_and(|b| b.contains_key(id))
     }
 
-    /// The key position and the period of the object `id` at this release.
-    fn position(&self, id: &str) -> Option<(usize, ObjectPeriod)> {
-        let i = self.section.find(id)?;
-        Some((i, self.period(i)?))
+    /// The key position and the period of the object `id` at this release (found once per
+    /// id).
+    fn position(&self, id: &str) -> Option<Position> {
+        let mut positions = self
+            .positions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = positions.get(id) {
+            return *found;
+        }
+        let found = self
+            .section
+            .find(id)
+            .and_then(|i| Some((i, self.period(i)?)));
+        positions.insert(id.into(), found);
+        found
     }
 
     /// The period of the key at `i` that covers this release, if one does.
