@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::fix;
 use crate::noqa;
 use crate::syntax;
@@ -13,7 +13,7 @@ use crate::syntax;
 /// returns how many lines got one. A file that is not UTF-8 is left alone (an error): writing
 /// it back would change its encoding.
 pub fn add_to_file(path: &Path, findings: &[Diagnostic]) -> Result<usize, String> {
-    if !findings.iter().any(|d| noqa::suppressible(d.rule.code)) {
+    if !findings.iter().any(|d| noqa::suppressible(d.rule)) {
         return Ok(0);
     }
     let failed = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
@@ -33,10 +33,10 @@ pub fn add_to_file(path: &Path, findings: &[Diagnostic]) -> Result<usize, String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::{self, Rule};
 
-    fn finding(code: &str, row: u32) -> Diagnostic {
-        let mut d = crate::runner::io_error("x.py", "");
-        d.rule = crate::rules::by_code(code).expect("registered");
+    fn finding(rule: &'static Rule, row: u32) -> Diagnostic {
+        let mut d = Diagnostic::new(rule, "x.py", "");
         d.start.row = row;
         d
     }
@@ -52,7 +52,14 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
         }
-        let added = add_to_file(&path, &[finding("DAG001", 2), finding("E999", 1)]).unwrap();
+        let added = add_to_file(
+            &path,
+            &[
+                finding(&rules::DEPRECATED_SYMBOL, 2),
+                finding(&rules::SYNTAX_ERROR, 1),
+            ],
+        )
+        .unwrap();
         assert_eq!(added, 1);
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),

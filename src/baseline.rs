@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::report::{RepoPaths, Report};
 
 /// The baseline file format version this build reads and writes.
@@ -92,7 +92,7 @@ pub struct Applied {
 
 /// True for findings a baseline never records nor hides: files that could not be read.
 fn exempt(d: &Diagnostic) -> bool {
-    d.rule.code == "E902"
+    d.rule.run_error
 }
 
 impl Baseline {
@@ -222,15 +222,18 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules;
-    use crate::runner::io_error;
+    use crate::rules::{self, Rule};
     use crate::syntax::Location;
 
-    fn finding(file: &str, row: u32, code: &str, symbol: Option<&str>, line: &str) -> Diagnostic {
-        let mut d = io_error(file, "placeholder");
-        d.rule = rules::by_code(code).unwrap();
-        d.severity = d.rule.severity;
-        d.message = format!("message of {code}").into();
+    fn finding(
+        file: &str,
+        row: u32,
+        rule: &'static Rule,
+        symbol: Option<&str>,
+        line: &str,
+    ) -> Diagnostic {
+        let mut d = Diagnostic::new(rule, file, "placeholder");
+        d.message = format!("message of {}", rule.code).into();
         d.start = Location { row, column: 1 };
         d.end = Location { row, column: 2 };
         d.symbol = symbol.map(Into::into);
@@ -254,11 +257,17 @@ mod tests {
     #[test]
     fn hides_recorded_findings_after_lines_move() {
         let old = report(vec![
-            finding("a.py", 3, "DAG001", Some("dagster.SourceAsset"), USE),
+            finding(
+                "a.py",
+                3,
+                &rules::DEPRECATED_SYMBOL,
+                Some("dagster.SourceAsset"),
+                USE,
+            ),
             finding(
                 "a.py",
                 9,
-                "DAG101",
+                &rules::BETA_SYMBOL,
                 Some("dagster.beta_thing"),
                 "x = beta_thing()",
             ),
@@ -269,14 +278,14 @@ mod tests {
             finding(
                 "./a.py",
                 13,
-                "DAG001",
+                &rules::DEPRECATED_SYMBOL,
                 Some("dagster.SourceAsset"),
                 &format!("    {USE}"),
             ),
             finding(
                 "/repo/a.py",
                 19,
-                "DAG101",
+                &rules::BETA_SYMBOL,
                 Some("dagster.beta_thing"),
                 "x = beta_thing()",
             ),
@@ -296,15 +305,45 @@ mod tests {
     #[test]
     fn counts_duplicates_as_a_multiset() {
         let two = report(vec![
-            finding("a.py", 3, "DAG001", Some("dagster.SourceAsset"), USE),
-            finding("a.py", 4, "DAG001", Some("dagster.SourceAsset"), USE),
+            finding(
+                "a.py",
+                3,
+                &rules::DEPRECATED_SYMBOL,
+                Some("dagster.SourceAsset"),
+                USE,
+            ),
+            finding(
+                "a.py",
+                4,
+                &rules::DEPRECATED_SYMBOL,
+                Some("dagster.SourceAsset"),
+                USE,
+            ),
         ]);
         let baseline = Baseline::of(&two, &paths());
         assert_eq!(baseline.total(), 2);
         let mut three = report(vec![
-            finding("a.py", 3, "DAG001", Some("dagster.SourceAsset"), USE),
-            finding("a.py", 4, "DAG001", Some("dagster.SourceAsset"), USE),
-            finding("a.py", 5, "DAG001", Some("dagster.SourceAsset"), USE),
+            finding(
+                "a.py",
+                3,
+                &rules::DEPRECATED_SYMBOL,
+                Some("dagster.SourceAsset"),
+                USE,
+            ),
+            finding(
+                "a.py",
+                4,
+                &rules::DEPRECATED_SYMBOL,
+                Some("dagster.SourceAsset"),
+                USE,
+            ),
+            finding(
+                "a.py",
+                5,
+                &rules::DEPRECATED_SYMBOL,
+                Some("dagster.SourceAsset"),
+                USE,
+            ),
         ]);
         let applied = baseline.apply(&mut three, &paths(), &|_| true);
         assert_eq!(
@@ -321,20 +360,44 @@ mod tests {
     #[test]
     fn reports_changed_lines_other_files_and_rules_and_counts_stale_entries() {
         let old = report(vec![
-            finding("a.py", 3, "DAG001", Some("dagster.SourceAsset"), USE),
-            finding("gone.py", 1, "DAG001", Some("dagster.SourceAsset"), USE),
+            finding(
+                "a.py",
+                3,
+                &rules::DEPRECATED_SYMBOL,
+                Some("dagster.SourceAsset"),
+                USE,
+            ),
+            finding(
+                "gone.py",
+                1,
+                &rules::DEPRECATED_SYMBOL,
+                Some("dagster.SourceAsset"),
+                USE,
+            ),
         ]);
         let baseline = Baseline::of(&old, &paths());
         let mut now = report(vec![
             finding(
                 "a.py",
                 3,
-                "DAG001",
+                &rules::DEPRECATED_SYMBOL,
                 Some("dagster.SourceAsset"),
                 "raw = SourceAsset('x')",
             ),
-            finding("b.py", 3, "DAG001", Some("dagster.SourceAsset"), USE),
-            finding("a.py", 3, "DAG101", Some("dagster.SourceAsset"), USE),
+            finding(
+                "b.py",
+                3,
+                &rules::DEPRECATED_SYMBOL,
+                Some("dagster.SourceAsset"),
+                USE,
+            ),
+            finding(
+                "a.py",
+                3,
+                &rules::BETA_SYMBOL,
+                Some("dagster.SourceAsset"),
+                USE,
+            ),
         ]);
         let applied = baseline.apply(&mut now, &paths(), &|_| true);
         assert_eq!(
@@ -350,27 +413,45 @@ mod tests {
     #[test]
     fn symbol_less_findings_match_on_message_and_io_errors_are_never_recorded() {
         let old = report(vec![
-            finding("a.py", 2, "E999", None, "def f(:"),
-            io_error("unreadable.py", "Permission denied"),
+            finding("a.py", 2, &rules::SYNTAX_ERROR, None, "def f(:"),
+            Diagnostic::io_error("unreadable.py", "Permission denied"),
         ]);
         let baseline = Baseline::of(&old, &paths());
         assert_eq!(baseline.total(), 1);
         let mut now = report(vec![
-            finding("a.py", 7, "E999", None, "def f(:"),
-            io_error("unreadable.py", "Permission denied"),
+            finding("a.py", 7, &rules::SYNTAX_ERROR, None, "def f(:"),
+            Diagnostic::io_error("unreadable.py", "Permission denied"),
         ]);
         baseline.apply(&mut now, &paths(), &|_| true);
         assert_eq!(now.diagnostics.len(), 1);
-        assert_eq!(now.diagnostics[0].rule.code, "E902");
+        assert_eq!(*now.diagnostics[0].rule, rules::IO_ERROR);
     }
 
     #[test]
     fn json_round_trip_is_stable_and_versioned() {
         let old = report(vec![
-            finding("b.py", 3, "DAG001", Some("dagster.SourceAsset"), USE),
-            finding("a.py", 4, "DAG001", Some("dagster.SourceAsset"), USE),
-            finding("a.py", 5, "DAG001", Some("dagster.SourceAsset"), USE),
-            finding("a.py", 6, "E999", None, "def f(:"),
+            finding(
+                "b.py",
+                3,
+                &rules::DEPRECATED_SYMBOL,
+                Some("dagster.SourceAsset"),
+                USE,
+            ),
+            finding(
+                "a.py",
+                4,
+                &rules::DEPRECATED_SYMBOL,
+                Some("dagster.SourceAsset"),
+                USE,
+            ),
+            finding(
+                "a.py",
+                5,
+                &rules::DEPRECATED_SYMBOL,
+                Some("dagster.SourceAsset"),
+                USE,
+            ),
+            finding("a.py", 6, &rules::SYNTAX_ERROR, None, "def f(:"),
         ]);
         let baseline = Baseline::of(&old, &paths());
         let json = baseline.to_json();

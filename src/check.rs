@@ -12,121 +12,15 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::catalog::shipped::{self, CatalogRef};
 use crate::catalog::{Catalog, Export, Kind, Marker, Object, Signature, Status};
+use crate::diagnostic::{Diagnostic, Text};
 use crate::discovery;
 use crate::resolve::{self, Knowledge, RefKind, Reference, Target};
-use crate::rules::{self, Rule, Severity};
-use crate::syntax::{self, LineIndex, Location, Span};
-
-/// Shared, immutable text of a finding: cloning a finding (as the results cache does for
-/// every file with the same content) copies pointers, not text.
-pub type Text = std::sync::Arc<str>;
-
-/// One finding.
-#[derive(Debug, Clone)]
-pub struct Diagnostic {
-    /// The rule.
-    pub rule: &'static Rule,
-    /// Effective severity (the rule default unless configured).
-    pub severity: Severity,
-    /// Human-readable message; its first sentence stands alone.
-    pub message: Text,
-    /// The file, as given on the command line (or `--stdin-filename`).
-    pub filename: Text,
-    /// Byte range in the file.
-    pub span: Span,
-    /// 1-based start.
-    pub start: Location,
-    /// 1-based end (exclusive column).
-    pub end: Location,
-    /// The dotted name as the user reached it (`dagster.components.load_defs`).
-    pub symbol: Option<Text>,
-    /// The keyword, for parameter findings.
-    pub parameter: Option<Text>,
-    /// Breaking version of a deprecation.
-    pub breaking_version: Option<Text>,
-    /// Text of the line the finding starts on (for snippets, baselines and fingerprints).
-    pub line_text: Text,
-    /// A plain rename that fixes the finding (`SourceAsset` -> `AssetSpec`), when the catalog
-    /// hint names one. Information only: the edits that fix a finding are in `fix`.
-    pub replacement: Option<Text>,
-    /// The edits that resolve the finding, when the catalog proves them right (see
-    /// [`crate::fix`]).
-    pub fix: Option<std::sync::Arc<crate::fix::Fix>>,
-    /// For a notebook, the cell the finding is in (its rows then count from the cell's first
-    /// line) and where it is in the `.ipynb` file; `None` in a Python file.
-    pub cell: Option<crate::notebook::InCell>,
-}
-
-impl Diagnostic {
-    /// Where the finding starts, in the order findings are shown: its cell (0 outside
-    /// notebooks), then its row and column.
-    pub fn position(&self) -> (u32, Location) {
-        (self.cell.map_or(0, |c| c.cell), self.start)
-    }
-
-    /// Where the finding starts and ends in its file's own text: in a notebook, in the
-    /// `.ipynb` JSON (see [`crate::notebook::InCell`]); elsewhere its start and end.
-    pub fn file_range(&self) -> (Location, Location) {
-        self.cell
-            .map_or((self.start, self.end), |c| (c.file_start, c.file_end))
-    }
-
-    /// Its place as the text formats show it: `row:column`, or `cell N:row:column`.
-    pub fn shown_position(&self) -> String {
-        let at = format!("{}:{}", self.start.row, self.start.column);
-        match self.cell {
-            Some(place) => format!("cell {}:{at}", place.cell),
-            None => at,
-        }
-    }
-
-    /// The status this finding reports (`deprecated`, `beta`, ...).
-    pub fn status(&self) -> &'static str {
-        self.rule.status
-    }
-
-    /// This finding, in the file `filename`.
-    pub fn in_file(&self, filename: &Text) -> Diagnostic {
-        Diagnostic {
-            filename: filename.clone(),
-            ..self.clone()
-        }
-    }
-
-    /// A finding of `rule` at `span` of `source` with just a message.
-    pub fn at(
-        rule: &'static Rule,
-        filename: &str,
-        source: &str,
-        index: &LineIndex,
-        span: Span,
-        message: String,
-    ) -> Diagnostic {
-        let start = index.location(source, span.start);
-        let end = index.location(source, span.end.max(span.start));
-        let line = index.line_span(source, start.row as usize - 1);
-        Diagnostic {
-            rule,
-            severity: rule.severity,
-            message: message.into(),
-            filename: filename.into(),
-            span,
-            start,
-            end,
-            symbol: None,
-            parameter: None,
-            breaking_version: None,
-            line_text: source[line.start as usize..line.end as usize].into(),
-            replacement: None,
-            fix: None,
-            cell: None,
-        }
-    }
-}
+use crate::rules::{self, Rule};
+use crate::syntax::{self, LineIndex, Span};
 
 /// A finding before it is placed in a file: rule, message and what it is about.
 struct Finding {
-    code: &'static str,
+    rule: &'static Rule,
     message: String,
     symbol: Option<String>,
     parameter: Option<String>,
@@ -138,7 +32,7 @@ struct Finding {
 /// reference counts, not copies.
 #[derive(Clone)]
 struct Judged {
-    code: &'static str,
+    rule: &'static Rule,
     message: Text,
     symbol: Option<Text>,
     parameter: Option<Text>,
@@ -149,7 +43,7 @@ struct Judged {
 impl From<Finding> for Judged {
     fn from(f: Finding) -> Judged {
         Judged {
-            code: f.code,
+            rule: f.rule,
             message: f.message.into(),
             symbol: f.symbol.map(Into::into),
             parameter: f.parameter.map(Into::into),
@@ -397,7 +291,7 @@ impl Checker {
         let mut imports = None;
         if found
             .iter()
-            .any(|d| matches!(d.rule.code, "DAG201" | "DAG202"))
+            .any(|d| [&rules::PRIVATE_IMPORT, &rules::NON_PUBLIC_API].contains(&d.rule))
         {
             let imports = imports.get_or_insert_with(|| syntax::imports::imports(parsed));
             crate::fix::imports::attach(source, imports, found, &|path| {
@@ -447,7 +341,7 @@ impl Checker {
         let mut signatures = FxHashMap::default();
         let mut index = None;
         for d in found.iter_mut() {
-            if d.rule.code != "DAG001" || d.fix.is_some() {
+            if *d.rule != rules::DEPRECATED_SYMBOL || d.fix.is_some() {
                 continue;
             }
             let Some(new) = d.replacement.as_deref().filter(|r| !r.contains('.')) else {
@@ -507,7 +401,7 @@ impl Checker {
         let candidates: Vec<(usize, String, String)> = found
             .iter()
             .enumerate()
-            .filter(|(_, d)| d.rule.code == "DAG001" && d.fix.is_none())
+            .filter(|(_, d)| *d.rule == rules::DEPRECATED_SYMBOL && d.fix.is_none())
             .filter_map(|(i, d)| {
                 let (name, forward) = self.public_forward(d.symbol.as_deref()?)?;
                 Some((i, name, forward))
@@ -581,7 +475,7 @@ impl Checker {
             .iter()
             .map(|error| {
                 let finding = Finding {
-                    code: "E999",
+                    rule: &rules::SYNTAX_ERROR,
                     message: format!("SyntaxError: {}", error.message),
                     symbol: None,
                     parameter: None,
@@ -607,9 +501,9 @@ impl Checker {
         }
         // In file order (then rule and message), each once; then placed in one pass.
         found.sort_by(|(a, fa), (b, fb)| {
-            (a.start, fa.code, &fa.message).cmp(&(b.start, fb.code, &fb.message))
+            (a.start, fa.rule.code, &fa.message).cmp(&(b.start, fb.rule.code, &fb.message))
         });
-        found.dedup_by(|(a, fa), (b, fb)| a == b && fa.code == fb.code && fa.message == fb.message);
+        found.dedup_by(|(a, fa), (b, fb)| a == b && fa.rule == fb.rule && fa.message == fb.message);
         let mut locator = syntax::Locator::new(source);
         let filename: Text = filename.into();
         // Findings on one line (they are in file order) share its text.
@@ -619,7 +513,7 @@ impl Checker {
             .map(|(span, f)| {
                 let (start, line) = locator.start(span.start);
                 let end = locator.end(span.end.max(span.start));
-                let rule = rules::by_code(f.code).expect("registered rule");
+                let rule = f.rule;
                 let text = match &line_text {
                     Some((at, text)) if *at == line.start => text.clone(),
                     _ => {
@@ -855,7 +749,7 @@ impl Checker {
         }
         if catalog.index.modules.contains(module) {
             let mut out = vec![Finding {
-                code: "DAG202",
+                rule: &rules::NON_PUBLIC_API,
                 message: format!(
                     "`{path}` is imported from `{module}`, which is not a public module: only names exported by {} carry dagster's stability guarantee.{}",
                     public_module_list(&catalog),
@@ -949,7 +843,7 @@ impl Checker {
                 };
                 if written {
                     out.push(Finding {
-                        code: "DAG202",
+                        rule: &rules::NON_PUBLIC_API,
                         message: format!(
                             "`{path}` is not a public module: only names exported by {} carry dagster's stability guarantee.",
                             public_module_list(&catalog)
@@ -960,7 +854,7 @@ impl Checker {
                 }
             } else if path.split('.').any(|s| s == "preview") {
                 out.push(Finding {
-                    code: "DAG103",
+                    rule: &rules::PREVIEW_SYMBOL,
                     message: format!("`{path}` is a preview namespace: its APIs may change or disappear without notice."),
                     symbol: Some(path.to_string()),
                     ..Finding::default()
@@ -995,7 +889,7 @@ impl Checker {
                     out.extend(status_findings(&catalog, catalog.export_markers(export), name, &name_path));
                     if module.split('.').any(|s| s == "preview") && out.is_empty() {
                         out.push(Finding {
-                            code: "DAG103",
+                            rule: &rules::PREVIEW_SYMBOL,
                             message: format!("`{name_path}` is in the preview namespace `{module}`: it may change or disappear without notice."),
                             symbol: Some(name_path.clone()),
                             ..Finding::default()
@@ -1008,7 +902,7 @@ impl Checker {
                 // Where a bound name comes from was reported where it was bound.
                 (false, _) if reach == Reach::Name => {}
                 (false, _) => out.push(Finding {
-                    code: "DAG202",
+                    rule: &rules::NON_PUBLIC_API,
                     message: format!(
                         "`{name_path}` comes from `{module}`, which is not a public module: only names exported by {} carry dagster's stability guarantee.{}",
                         public_module_list(&catalog),
@@ -1058,7 +952,7 @@ impl Checker {
         if name.starts_with('_') {
             if found.is_some() || private_segment(name).is_some() {
                 return vec![Finding {
-                    code: "DAG201",
+                    rule: &rules::PRIVATE_IMPORT,
                     message: format!(
                         "`{display}` is a private member: it has no stability guarantee.{via_text}"
                     ),
@@ -1086,7 +980,7 @@ impl Checker {
             Some((_, object)) => {
                 let kind = object.and_then(|o| o.kind).map_or("member", Kind::as_str);
                 vec![Finding {
-                    code: "DAG203",
+                    rule: &rules::NON_PUBLIC_MEMBER,
                     message: format!(
                         "`{display}` is not a public {kind}: dagster's stability guarantee covers only `@public` members.{via_text}"
                     ),
@@ -1128,7 +1022,7 @@ enum Reach {
 impl Default for Finding {
     fn default() -> Self {
         Finding {
-            code: "DAG001",
+            rule: &rules::DEPRECATED_SYMBOL,
             message: String::new(),
             symbol: None,
             parameter: None,
@@ -1259,7 +1153,7 @@ fn object_markers(object: &Object) -> Vec<Marker> {
 fn private_only(path: &str) -> Vec<Finding> {
     match private_segment(path) {
         Some(_) => vec![Finding {
-            code: "DAG201",
+            rule: &rules::PRIVATE_IMPORT,
             message: format!("`{path}` is a private path: it has no stability guarantee."),
             symbol: Some(path.to_string()),
             ..Finding::default()
@@ -1285,7 +1179,7 @@ fn private_finding(
         message.push_str(&format!(" Use the public `{public}` instead."));
     }
     Finding {
-        code: "DAG201",
+        rule: &rules::PRIVATE_IMPORT,
         message,
         symbol: Some(path.to_string()),
         ..Finding::default()
@@ -1323,7 +1217,7 @@ fn absent(catalog: &Catalog, path: &str, module: bool) -> Finding {
         None => format!("The {what} `{path}` does not exist in {dist} {version}: importing it fails."),
     };
     Finding {
-        code: "DAG003",
+        rule: &rules::REMOVED_SYMBOL,
         message,
         symbol: Some(path.to_string()),
         ..Finding::default()
@@ -1356,9 +1250,9 @@ fn status_findings(
         }
         seen.push(marker.status);
         let hint = marker.message.as_deref().map(clean_hint);
-        let (code, mut message) = match marker.status {
+        let (rule, mut message) = match marker.status {
             Status::Deprecated => (
-                "DAG001",
+                &rules::DEPRECATED_SYMBOL,
                 match (breaking_version(&marker), since(catalog, symbol, Status::Deprecated)) {
                     (Some(v), Some(s)) => format!("`{name}` is deprecated since {s} and will be removed in {v}."),
                     (Some(v), None) => format!("`{name}` is deprecated and will be removed in {v}."),
@@ -1367,7 +1261,7 @@ fn status_findings(
                 },
             ),
             Status::Removed => (
-                "DAG003",
+                &rules::REMOVED_SYMBOL,
                 match since(catalog, symbol, Status::Removed) {
                     Some(s) => format!(
                         "`{name}` was removed in {dist} {s}: importing it from {dist} {} raises ImportError.",
@@ -1381,21 +1275,21 @@ fn status_findings(
                 },
             ),
             Status::Beta => (
-                "DAG101",
+                &rules::BETA_SYMBOL,
                 format!("`{name}` is beta: it may change or disappear in any release."),
             ),
             Status::Experimental => (
-                "DAG101",
+                &rules::BETA_SYMBOL,
                 format!(
                     "`{name}` is experimental (beta): it may change or disappear in any release."
                 ),
             ),
             Status::Preview => (
-                "DAG103",
+                &rules::PREVIEW_SYMBOL,
                 format!("`{name}` is in preview: it may change or disappear without notice."),
             ),
             Status::Superseded => (
-                "DAG104",
+                &rules::SUPERSEDED_SYMBOL,
                 format!(
                     "`{name}` is superseded: it still works, but dagster recommends a newer API."
                 ),
@@ -1406,7 +1300,7 @@ fn status_findings(
             message.push_str(hint);
         }
         out.push(Finding {
-            code,
+            rule,
             message,
             symbol: Some(symbol.to_string()),
             parameter: None,
@@ -1426,16 +1320,16 @@ fn param_findings(object: &Object, owner: &str, symbol: &str, param: &str) -> Ve
     let mut out = Vec::new();
     for marker in markers {
         let hint = marker.message.as_deref().map(clean_hint);
-        let (code, mut message) = match marker.status {
+        let (rule, mut message) = match marker.status {
             Status::Deprecated => (
-                "DAG002",
+                &rules::DEPRECATED_PARAMETER,
                 match breaking_version(marker) {
                     Some(v) => format!("Parameter `{param}` of `{owner}` is deprecated and will be removed in {v}."),
                     None => format!("Parameter `{param}` of `{owner}` is deprecated."),
                 },
             ),
             Status::Beta | Status::Experimental | Status::Preview => (
-                "DAG102",
+                &rules::BETA_PARAMETER,
                 format!("Parameter `{param}` of `{owner}` is beta: it may change or disappear in any release."),
             ),
             Status::Superseded | Status::Removed => continue,
@@ -1445,7 +1339,7 @@ fn param_findings(object: &Object, owner: &str, symbol: &str, param: &str) -> Ve
             message.push_str(hint);
         }
         out.push(Finding {
-            code,
+            rule,
             message,
             symbol: Some(symbol.to_string()),
             parameter: Some(param.to_string()),
@@ -1777,7 +1671,7 @@ mod tests {
         let diagnostics = checker().check_source("a.py", source);
         let params: Vec<&Diagnostic> = diagnostics
             .iter()
-            .filter(|d| d.rule.code == "DAG002")
+            .filter(|d| *d.rule == rules::DEPRECATED_PARAMETER)
             .collect();
         assert_eq!(params.len(), 2, "{diagnostics:#?}");
         for d in &params {
@@ -1790,7 +1684,10 @@ mod tests {
 AssetSpec('a', auto_materialize_policy=None)
 ",
         );
-        let param = private.iter().find(|d| d.rule.code == "DAG002").unwrap();
+        let param = private
+            .iter()
+            .find(|d| *d.rule == rules::DEPRECATED_PARAMETER)
+            .unwrap();
         assert_eq!(
             param.symbol.as_deref(),
             Some("dagster._core.definitions.assets.definition.asset_spec.AssetSpec")
@@ -1819,22 +1716,22 @@ AssetSpec('a', auto_materialize_policy=None)
             "a.py",
             "from dagster._core.definitions import ExpectationResult\n",
         );
-        let message = |code: &str| {
+        let message = |rule: &Rule| {
             let found: Vec<&str> = diagnostics
                 .iter()
-                .filter(|d| d.rule.code == code)
+                .filter(|d| d.rule == rule)
                 .map(|d| &*d.message)
                 .collect();
-            assert_eq!(found.len(), 1, "{code}: {diagnostics:#?}");
+            assert_eq!(found.len(), 1, "{}: {diagnostics:#?}", rule.code);
             found[0].to_string()
         };
         assert_eq!(diagnostics.len(), 2);
-        let private = message("DAG201");
+        let private = message(&rules::PRIVATE_IMPORT);
         assert!(
             private.ends_with("Use the public `dagster.ExpectationResult` instead."),
             "{private}"
         );
-        let deprecated = message("DAG001");
+        let deprecated = message(&rules::DEPRECATED_SYMBOL);
         assert!(
             deprecated.starts_with("`ExpectationResult` is deprecated since ")
                 && deprecated.contains(" and will be removed in 2.0."),

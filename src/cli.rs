@@ -8,8 +8,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::baseline::Baseline;
 use crate::catalog::{self, shipped, sources::SourceSet, Catalog};
-use crate::check::{Checker, Diagnostic};
+use crate::check::Checker;
 use crate::config;
+use crate::diagnostic::Diagnostic;
 use crate::discovery::{snapshot, Found, Walk};
 use crate::fail_on::{self, FailOn};
 use crate::fix::{self, Applicability};
@@ -875,7 +876,7 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                                 Ok(fixed) => (ipynb, fixed),
                                 Err(e) => {
                                     let e = format!("not fixed: {e}");
-                                    return (vec![runner::io_error(&name, &e)], 0);
+                                    return (vec![Diagnostic::io_error(&name, &e)], 0);
                                 }
                             },
                             None => (text.as_str(), fixer.text(&name, &text, &check)),
@@ -889,12 +890,12 @@ fn run_check(args: CheckArgs) -> Result<i32, String> {
                             let mut stdout = std::io::stdout().lock();
                             let written = stdout.write_all(fixed.as_bytes());
                             if let Err(e) = stdout_written(written) {
-                                return (vec![runner::io_error(&name, &e)], 0);
+                                return (vec![Diagnostic::io_error(&name, &e)], 0);
                             }
                         }
                         (remaining.into_owned(&name), 0)
                     }
-                    Err(message) => (vec![runner::io_error(&name, &message)], 0),
+                    Err(message) => (vec![Diagnostic::io_error(&name, &message)], 0),
                 }
             });
         let diagnostics = match fixes_only {
@@ -1097,7 +1098,7 @@ fn write_summary_bytes(summary: &[u8], to_stdout: bool) -> Result<(), String> {
 /// The error findings among `diagnostics` (files that could not be read or fixed): what
 /// `--fix-only` and `--diff` still report.
 fn errors_only(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diagnostics.retain(|d| d.rule.code == "E902");
+    diagnostics.retain(|d| d.rule.run_error);
     diagnostics
 }
 
@@ -1361,9 +1362,7 @@ fn run_upgrade_report(
         &|path| setup.of(path),
         0,
     );
-    report
-        .diagnostics
-        .retain(|d| !matches!(d.rule.code, "E999" | "E902"));
+    report.diagnostics.retain(|d| d.rule.suppressible); // not syntax and read errors: not upgrade facts
     let mut from_versions: Vec<&str> = setup
         .projects
         .iter()

@@ -1,7 +1,7 @@
 //! `--fail-on`: which remaining findings make the run fail (exit 1). Every finding is still
 //! printed; this only decides the exit code.
 
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::rules::{Severity, RULES};
 
 /// One `--fail-on` value: a severity (that one or worse) or a status (exactly that status).
@@ -71,14 +71,10 @@ pub fn fails(fail_on: &[FailOn], diagnostics: &[Diagnostic]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::by_code;
-    use crate::runner::io_error;
+    use crate::rules::{self, Rule};
 
-    fn finding(code: &str) -> Diagnostic {
-        let mut d = io_error("a.py", "placeholder");
-        d.rule = by_code(code).unwrap();
-        d.severity = d.rule.severity;
-        d
+    fn finding(rule: &'static Rule) -> Diagnostic {
+        Diagnostic::new(rule, "a.py", "placeholder")
     }
 
     #[test]
@@ -99,43 +95,49 @@ mod tests {
     #[test]
     fn severities_include_more_serious_ones() {
         let warning = FailOn::Severity(Severity::Warning);
-        assert!(warning.matches(&finding("DAG003"))); // error
-        assert!(warning.matches(&finding("DAG001"))); // warning
-        assert!(!warning.matches(&finding("DAG104"))); // info
+        assert!(warning.matches(&finding(&rules::REMOVED_SYMBOL))); // error
+        assert!(warning.matches(&finding(&rules::DEPRECATED_SYMBOL))); // warning
+        assert!(!warning.matches(&finding(&rules::SUPERSEDED_SYMBOL))); // info
         let info = FailOn::Severity(Severity::Info);
-        assert!(info.matches(&finding("DAG104")));
-        assert!(!FailOn::Severity(Severity::Error).matches(&finding("DAG001")));
+        assert!(info.matches(&finding(&rules::SUPERSEDED_SYMBOL)));
+        assert!(!FailOn::Severity(Severity::Error).matches(&finding(&rules::DEPRECATED_SYMBOL)));
     }
 
     #[test]
     fn statuses_match_exactly_and_overridden_severities_count() {
         let deprecated = FailOn::Status("deprecated");
-        assert!(deprecated.matches(&finding("DAG001")));
-        assert!(deprecated.matches(&finding("DAG002")));
-        assert!(!deprecated.matches(&finding("DAG101")));
-        let mut beta = finding("DAG101");
+        assert!(deprecated.matches(&finding(&rules::DEPRECATED_SYMBOL)));
+        assert!(deprecated.matches(&finding(&rules::DEPRECATED_PARAMETER)));
+        assert!(!deprecated.matches(&finding(&rules::BETA_SYMBOL)));
+        let mut beta = finding(&rules::BETA_SYMBOL);
         beta.severity = Severity::Error;
         assert!(FailOn::Severity(Severity::Error).matches(&beta));
     }
 
     #[test]
     fn by_default_info_findings_do_not_fail() {
-        assert!(!fails(&[], &[finding("DAG104")]));
-        assert!(!fails(&[], &[finding("DAG202")]));
-        assert!(fails(&[], &[finding("DAG104"), finding("DAG101")]));
-        assert!(fails(&[], &[finding("DAG003")]));
-        let mut raised = finding("DAG104");
+        assert!(!fails(&[], &[finding(&rules::SUPERSEDED_SYMBOL)]));
+        assert!(!fails(&[], &[finding(&rules::NON_PUBLIC_API)]));
+        assert!(fails(
+            &[],
+            &[
+                finding(&rules::SUPERSEDED_SYMBOL),
+                finding(&rules::BETA_SYMBOL)
+            ]
+        ));
+        assert!(fails(&[], &[finding(&rules::REMOVED_SYMBOL)]));
+        let mut raised = finding(&rules::SUPERSEDED_SYMBOL);
         raised.severity = Severity::Warning;
         assert!(fails(&[], &[raised]), "a severity override counts");
         assert!(fails(
             &[FailOn::Severity(Severity::Info)],
-            &[finding("DAG104")]
+            &[finding(&rules::SUPERSEDED_SYMBOL)]
         ));
     }
 
     #[test]
     fn explicit_values_replace_the_default() {
-        let found = vec![finding("DAG104")];
+        let found = vec![finding(&rules::SUPERSEDED_SYMBOL)];
         assert!(!fails(&[], &[]));
         assert!(!fails(&[FailOn::Status("beta")], &found));
         assert!(fails(

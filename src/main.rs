@@ -1,28 +1,4 @@
-//! dagster-api-lint: finds where Python code relies on Dagster APIs without a stability
-//! guarantee (beta, preview, superseded, deprecated, private). See README.md.
-
-mod add_noqa;
-mod baseline;
-mod cache;
-mod catalog;
-mod check;
-mod cli;
-mod config;
-mod discovery;
-mod fail_on;
-mod fix;
-mod gate;
-mod noqa;
-mod notebook;
-mod project;
-mod report;
-mod resolve;
-mod rules;
-mod runner;
-mod server;
-mod syntax;
-mod upgrade;
-mod versions;
+//! The `dagster-api-lint` binary: the command line of the library (see [`dagster_api_lint::cli`]).
 
 /// mimalloc: parsing and lowering allocate many small nodes from two threads at once, where it
 /// is markedly faster than the system allocator (a third of the time went to glibc malloc/free).
@@ -32,5 +8,5 @@ mod versions;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    std::process::exit(cli::run(std::env::args_os().collect()));
+    std::process::exit(dagster_api_lint::cli::run(std::env::args_os().collect()));
 }

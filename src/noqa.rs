@@ -14,13 +14,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{self, Rule};
 use crate::syntax::{LineIndex, Locator, Parsed, Span};
-
-/// The code of the unused-noqa rule, which directive records carry too.
-pub const UNUSED: &str = "DAG900";
 
 /// A `# noqa` comment found on a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,16 +158,10 @@ impl NoqaLines {
     }
 }
 
-/// False for the codes that no directive hides, as in ruff: unreadable files (E902) and syntax
-/// errors (E999).
-fn hideable(code: &str) -> bool {
-    !matches!(code, "E902" | "E999")
-}
-
-/// True for the codes a directive written for them would hide: not [`hideable`] ones, nor
-/// unused directives (DAG900, which speaks of the directive itself).
-pub fn suppressible(code: &str) -> bool {
-    hideable(code) && code != UNUSED
+/// True for the rules a directive written for them would hide: [`Rule::suppressible`] ones,
+/// but not unused directives (DAG900, which speaks of the directive itself).
+pub fn suppressible(rule: &Rule) -> bool {
+    rule.suppressible && *rule != rules::UNUSED_NOQA
 }
 
 /// Writes line directives into one source text (`--add-noqa`, the editor's noqa actions).
@@ -205,7 +196,7 @@ impl<'s> DirectiveWriter<'s> {
     pub fn edits<'d>(&self, findings: impl IntoIterator<Item = &'d Diagnostic>) -> Vec<Edit> {
         let mut by_row: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
         for d in findings {
-            if suppressible(d.rule.code) {
+            if suppressible(d.rule) {
                 by_row
                     .entry(self.directive_row(d.start.row))
                     .or_default()
@@ -267,12 +258,8 @@ pub fn apply(source: &str, edits: Vec<Edit>) -> String {
     crate::fix::apply(source, [(0, &all)], Applicability::Safe).text
 }
 
-fn unused_rule() -> &'static Rule {
-    rules::by_code(UNUSED).expect("registered rule")
-}
-
 /// Directive records for every noqa comment (line or file directive) of a parsed file: findings
-/// of [`UNUSED`] with an empty message, at the comment, whose symbol is the comment's text and
+/// of [`rules::UNUSED_NOQA`] with an empty message, at the comment, whose symbol is the comment's text and
 /// whose parameter, for a comment that ends a stretch of joined lines (see [`NoqaLines`]), is
 /// the number of the stretch's lines above the comment's.
 pub fn records(filename: &str, source: &str, parsed: &Parsed) -> Vec<Diagnostic> {
@@ -304,22 +291,14 @@ pub fn records(filename: &str, source: &str, parsed: &Parsed) -> Vec<Diagnostic>
         let (start, line) = locator.start(comment.start);
         let lines = lines.get_or_insert_with(|| NoqaLines::new(source, parsed));
         let first = lines.first_covered(start.row);
-        let rule = unused_rule();
         out.push(Diagnostic {
-            rule,
-            severity: rule.severity,
-            message: "".into(),
-            filename: filename.into(),
             span: comment,
             start,
             end: locator.end(comment.end),
             symbol: Some(text.into()),
             parameter: (first < start.row).then(|| (start.row - first).to_string().into()),
-            breaking_version: None,
             line_text: source[line.start as usize..line.end as usize].into(),
-            replacement: None,
-            fix: None,
-            cell: None,
+            ..Diagnostic::new(&rules::UNUSED_NOQA, filename, "")
         });
     }
     out
@@ -327,7 +306,7 @@ pub fn records(filename: &str, source: &str, parsed: &Parsed) -> Vec<Diagnostic>
 
 /// True for a directive record (see [`records`]), as opposed to a finding.
 pub fn is_record(d: &Diagnostic) -> bool {
-    d.rule.code == UNUSED && d.message.is_empty()
+    *d.rule == rules::UNUSED_NOQA && d.message.is_empty()
 }
 
 /// One directive of a file and what it has hidden so far.
@@ -453,12 +432,12 @@ impl Directives {
 
     /// True when a directive hides `d`: a file directive covering its code, else a line
     /// directive that covers its first line. Unreadable files and syntax errors are never
-    /// hidden (see [`hideable`]).
+    /// hidden (see [`Rule::suppressible`]).
     pub fn hides(&mut self, d: &Diagnostic) -> bool {
-        let code = d.rule.code;
-        if !hideable(code) {
+        if !d.rule.suppressible {
             return false;
         }
+        let code = d.rule.code;
         // File directives first: what they hide leaves line directives unused, as in ruff.
         if self.files.iter_mut().any(|n| n.hides(code)) {
             return true;
@@ -563,18 +542,17 @@ mod tests {
     }
 
     /// Findings of `codes` on 1-based `rows`.
-    fn findings(at: &[(&str, u32)]) -> Vec<Diagnostic> {
+    fn findings(at: &[(&'static Rule, u32)]) -> Vec<Diagnostic> {
         at.iter()
-            .map(|&(code, row)| {
-                let mut d = crate::runner::io_error("a.py", "");
-                d.rule = rules::by_code(code).expect("registered");
+            .map(|&(rule, row)| {
+                let mut d = Diagnostic::new(rule, "a.py", "");
                 d.start.row = row;
                 d
             })
             .collect()
     }
 
-    fn added(source: &str, at: &[(&str, u32)]) -> String {
+    fn added(source: &str, at: &[(&'static Rule, u32)]) -> String {
         let parsed = syntax::parse(source);
         let edits = DirectiveWriter::new(source, &parsed).edits(&findings(at));
         apply(source, edits)
@@ -586,13 +564,13 @@ mod tests {
             added(
                 "a = 1   \nb = 2  # noqa: DAG101\nc = 3  # noqa\nd = '# noqa'\n",
                 &[
-                    ("DAG101", 1),
-                    ("DAG001", 1),
-                    ("DAG101", 1),
-                    ("DAG001", 2),
-                    ("DAG101", 2),
-                    ("DAG001", 3),
-                    ("DAG001", 4),
+                    (&rules::BETA_SYMBOL, 1),
+                    (&rules::DEPRECATED_SYMBOL, 1),
+                    (&rules::BETA_SYMBOL, 1),
+                    (&rules::DEPRECATED_SYMBOL, 2),
+                    (&rules::BETA_SYMBOL, 2),
+                    (&rules::DEPRECATED_SYMBOL, 3),
+                    (&rules::DEPRECATED_SYMBOL, 4),
                 ]
             ),
             "a = 1  # noqa: DAG001, DAG101\nb = 2  # noqa: DAG101, DAG001\nc = 3  # noqa\nd = '# noqa'  # noqa: DAG001\n"
@@ -601,7 +579,7 @@ mod tests {
         assert_eq!(
             added(
                 "a = 1  # noqa: DAG1 reason\nb = 2  # why\n",
-                &[("DAG101", 1), ("DAG001", 2)]
+                &[(&rules::BETA_SYMBOL, 1), (&rules::DEPRECATED_SYMBOL, 2)]
             ),
             "a = 1  # noqa: DAG1 reason\nb = 2  # why  # noqa: DAG001\n"
         );
@@ -611,7 +589,14 @@ mod tests {
     fn never_adds_for_io_syntax_or_unused_noqa() {
         let source = "a = 1\n";
         assert_eq!(
-            added(source, &[("E902", 1), ("E999", 1), (UNUSED, 1)]),
+            added(
+                source,
+                &[
+                    (&rules::IO_ERROR, 1),
+                    (&rules::SYNTAX_ERROR, 1),
+                    (&rules::UNUSED_NOQA, 1)
+                ]
+            ),
             source
         );
     }
@@ -620,7 +605,7 @@ mod tests {
     fn directives_go_after_joined_lines_and_cover_them() {
         let source = "x = f(1, \\\n      2)\ny = g('''a\nb''', 3)\nz = f\"\"\"{\n1}\"\"\"\r\n";
         assert_eq!(
-            added(source, &[("DAG001", 1), ("DAG101", 3), ("DAG001", 5)]),
+            added(source, &[(&rules::DEPRECATED_SYMBOL, 1), (&rules::BETA_SYMBOL, 3), (&rules::DEPRECATED_SYMBOL, 5)]),
             "x = f(1, \\\n      2)  # noqa: DAG001\ny = g('''a\nb''', 3)  # noqa: DAG101\nz = f\"\"\"{\n1}\"\"\"  # noqa: DAG001\r\n"
         );
         let lines = NoqaLines::new(source, &syntax::parse(source));
@@ -634,9 +619,13 @@ mod tests {
             (2, 1, 1)
         );
         // The directive written there hides the finding of the stretch's first line.
-        let fixed = added(source, &[("DAG001", 1)]);
+        let fixed = added(source, &[(&rules::DEPRECATED_SYMBOL, 1)]);
         let parsed = syntax::parse(&fixed);
-        let mut all = findings(&[("DAG001", 1), ("DAG001", 3), ("E999", 2)]);
+        let mut all = findings(&[
+            (&rules::DEPRECATED_SYMBOL, 1),
+            (&rules::DEPRECATED_SYMBOL, 3),
+            (&rules::SYNTAX_ERROR, 2),
+        ]);
         all.extend(records("a.py", &fixed, &parsed));
         let mut directives = Directives::take(&mut all);
         // A syntax error is never hidden, as in ruff.

@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rustc_hash::FxHashMap;
 
 use crate::catalog::shipped;
-use crate::check::{Checker, Diagnostic};
+use crate::check::Checker;
 use crate::config::{self, ConfigFile, Overrides, Source};
+use crate::diagnostic::Diagnostic;
 use crate::rules;
 use crate::runner::{self, RuleSettings};
 use crate::syntax::{LineIndex, Span};
@@ -532,7 +533,7 @@ impl Project {
             dagster.version
         );
         Some(Diagnostic::at(
-            rules::by_code("DAG301")?,
+            &rules::UNSUPPORTED_PYTHON,
             &filename,
             &text,
             &LineIndex::new(&text),

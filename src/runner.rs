@@ -7,14 +7,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 
 use crate::cache::{self, Cache, Content, Stamp, Stamper};
-use crate::check::{Checker, Diagnostic};
+use crate::check::Checker;
+use crate::diagnostic::Diagnostic;
 use crate::discovery::{self, Found};
 use crate::gate::{Gate, Scan};
 use crate::noqa;
 use crate::notebook::{self, Notebook};
 use crate::report::Report;
-use crate::rules::{self, Severity};
-use crate::syntax::{self, Location, Span};
+use crate::rules::{self, Rule, Severity};
+use crate::syntax;
 
 /// Stack size of worker threads: deeply nested expressions recurse deeply in the parser.
 pub const WORKER_STACK: usize = 256 << 20;
@@ -48,11 +49,12 @@ impl Default for RuleSettings {
 }
 
 impl RuleSettings {
-    /// True when `code` is reported for `path`.
-    pub fn enabled(&self, path: &str, code: &str) -> bool {
-        if code == "E902" {
+    /// True when `rule` is reported for `path`.
+    pub fn enabled(&self, path: &str, rule: &Rule) -> bool {
+        if rule.run_error {
             return true; // a file that cannot be read is always reported
         }
+        let code = rule.code;
         let selected = self
             .select
             .iter()
@@ -96,7 +98,7 @@ pub type SettingsOf<'a> = &'a (dyn Fn(&Path) -> Arc<RuleSettings> + Sync);
 struct Judge<'s> {
     settings: &'s RuleSettings,
     filename: &'s str,
-    enabled: Vec<(&'static str, bool)>,
+    enabled: Vec<(&'static Rule, bool)>,
 }
 
 impl<'s> Judge<'s> {
@@ -108,23 +110,22 @@ impl<'s> Judge<'s> {
         }
     }
 
-    fn enabled(&mut self, code: &'static str) -> bool {
-        match self.enabled.iter().find(|(c, _)| *c == code) {
+    fn enabled(&mut self, rule: &'static Rule) -> bool {
+        match self.enabled.iter().find(|(r, _)| *r == rule) {
             Some((_, on)) => *on,
             None => {
-                let on = self.settings.enabled(self.filename, code);
-                self.enabled.push((code, on));
+                let on = self.settings.enabled(self.filename, rule);
+                self.enabled.push((rule, on));
                 on
             }
         }
     }
 
     fn verdict(&mut self, d: &Diagnostic) -> Option<Severity> {
-        let code = d.rule.code;
-        self.enabled(code).then(|| {
+        self.enabled(d.rule).then(|| {
             self.settings
                 .severity
-                .get(code)
+                .get(d.rule.code)
                 .copied()
                 .unwrap_or(d.severity)
         })
@@ -156,7 +157,7 @@ pub fn apply_settings(
             true
         }
     });
-    if judge.enabled(noqa::UNUSED) {
+    if judge.enabled(&rules::UNUSED_NOQA) {
         let unused = directives.unused();
         if !unused.is_empty() {
             for mut d in unused {
@@ -177,28 +178,6 @@ fn keeps_unchanged(diagnostics: &[Diagnostic], filename: &str, settings: &RuleSe
     diagnostics
         .iter()
         .all(|d| !noqa::is_record(d) && judge.verdict(d) == Some(d.severity))
-}
-
-/// An error diagnostic for a file that could not be read.
-pub fn io_error(filename: &str, message: &str) -> Diagnostic {
-    let rule = rules::by_code("E902").expect("registered");
-    let origin = Location { row: 1, column: 1 };
-    Diagnostic {
-        rule,
-        severity: rule.severity,
-        message: format!("{filename}: {message}").into(),
-        filename: filename.into(),
-        span: Span::default(),
-        start: origin,
-        end: origin,
-        symbol: None,
-        parameter: None,
-        breaking_version: None,
-        line_text: "".into(),
-        replacement: None,
-        fix: None,
-        cell: None,
-    }
 }
 
 /// Checks one source text as if it were at `filename`; `cells`, for the code of a notebook,
@@ -577,7 +556,8 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
     };
     let path = match found {
         Found::Error(path, message) => {
-            outcome.findings = Findings::Owned(vec![io_error(&display_path(path), message)]);
+            outcome.findings =
+                Findings::Owned(vec![Diagnostic::io_error(&display_path(path), message)]);
             return outcome;
         }
         Found::File(path) => path,
@@ -609,7 +589,7 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
     let (bytes, meta) = match discovery::read_bytes(path) {
         Ok(read) => read,
         Err(message) => {
-            outcome.findings = Findings::Owned(vec![io_error(name, &message)]);
+            outcome.findings = Findings::Owned(vec![Diagnostic::io_error(name, &message)]);
             return outcome;
         }
     };
@@ -634,7 +614,7 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
     let (source, cells) = match source_of(path, bytes) {
         Ok(read) => read,
         Err(message) => {
-            outcome.findings = Findings::Owned(vec![io_error(name, &message)]);
+            outcome.findings = Findings::Owned(vec![Diagnostic::io_error(name, &message)]);
             return outcome;
         }
     };
@@ -704,9 +684,7 @@ mod tests {
 
     #[test]
     fn cached_findings_are_kept_unchanged_only_when_no_setting_touches_them() {
-        let mut d = io_error("x.py", "placeholder");
-        d.rule = rules::by_code("DAG001").unwrap();
-        d.severity = d.rule.severity;
+        let d = Diagnostic::new(&rules::DEPRECATED_SYMBOL, "x.py", "placeholder");
         let findings = [d.clone()];
         let defaults = RuleSettings::default();
         assert!(keeps_unchanged(&findings, "x.py", &defaults));
@@ -746,11 +724,11 @@ mod tests {
             per_file_ignores: vec![("tests/*.py".into(), vec!["DAG101".into()])],
             ..RuleSettings::default()
         };
-        assert!(settings.enabled("src/a.py", "DAG001"));
-        assert!(!settings.enabled("src/a.py", "DAG201"));
-        assert!(!settings.enabled("tests/test_a.py", "DAG101"));
-        assert!(settings.enabled("src/test_a.py", "DAG101"));
-        assert!(settings.enabled("src/a.py", "E902"));
+        assert!(settings.enabled("src/a.py", &rules::DEPRECATED_SYMBOL));
+        assert!(!settings.enabled("src/a.py", &rules::PRIVATE_IMPORT));
+        assert!(!settings.enabled("tests/test_a.py", &rules::BETA_SYMBOL));
+        assert!(settings.enabled("src/test_a.py", &rules::BETA_SYMBOL));
+        assert!(settings.enabled("src/a.py", &rules::IO_ERROR));
     }
 
     #[test]
@@ -765,13 +743,13 @@ mod tests {
             ..RuleSettings::default()
         };
         let defaults = with(&[], &[], &[]);
-        assert!(defaults.enabled("a.py", "DAG202"));
-        assert!(!defaults.enabled("a.py", "DAG203"));
-        assert!(with(&[], &["DAG203"], &[]).enabled("a.py", "DAG203"));
-        assert!(with(&["ALL"], &[], &[]).enabled("a.py", "DAG203"));
-        assert!(with(&["DAG2"], &[], &[]).enabled("a.py", "DAG203"));
-        assert!(!with(&["ALL"], &[], &["DAG203"]).enabled("a.py", "DAG203"));
-        assert!(!with(&["DAG0"], &[], &[]).enabled("a.py", "DAG203"));
+        assert!(defaults.enabled("a.py", &rules::NON_PUBLIC_API));
+        assert!(!defaults.enabled("a.py", &rules::NON_PUBLIC_MEMBER));
+        assert!(with(&[], &["DAG203"], &[]).enabled("a.py", &rules::NON_PUBLIC_MEMBER));
+        assert!(with(&["ALL"], &[], &[]).enabled("a.py", &rules::NON_PUBLIC_MEMBER));
+        assert!(with(&["DAG2"], &[], &[]).enabled("a.py", &rules::NON_PUBLIC_MEMBER));
+        assert!(!with(&["ALL"], &[], &["DAG203"]).enabled("a.py", &rules::NON_PUBLIC_MEMBER));
+        assert!(!with(&["DAG0"], &[], &[]).enabled("a.py", &rules::NON_PUBLIC_MEMBER));
     }
 
     #[test]
@@ -788,7 +766,7 @@ mod tests {
             .is_empty());
         let mentioned = "# dagster\ndef f(:\n    pass\n";
         let (found, _) = check_text(&checker, "a.py", mentioned, None, &settings, &gate);
-        assert!(found.iter().any(|d| d.rule.code == "E999"));
+        assert!(found.iter().any(|d| *d.rule == rules::SYNTAX_ERROR));
     }
 
     #[test]

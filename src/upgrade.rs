@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 
 use crate::catalog::shipped::compare_versions;
-use crate::check::{Diagnostic, Text};
+use crate::diagnostic::{Diagnostic, Text};
 use crate::rules::Severity;
 use crate::syntax::Span;
 
@@ -32,7 +32,7 @@ fn escalate(d: &mut Diagnostic, target: &str, exact: bool) {
     let Some(breaking) = d.breaking_version.clone() else {
         return;
     };
-    if !matches!(d.rule.code, "DAG001" | "DAG002") || !breaks_by(&breaking, target) {
+    if d.rule.status != "deprecated" || !breaks_by(&breaking, target) {
         return;
     }
     d.message = if exact {
@@ -69,7 +69,7 @@ pub fn merge(
         }
         // Stable in the target (nothing there: a beta name that graduated, a name that exists
         // again), or superseded by what the target says about the same place.
-        let resolved_in_target = matches!(d.rule.code, "DAG101" | "DAG102" | "DAG103" | "DAG003");
+        let resolved_in_target = d.rule.target_dependent;
         if resolved_in_target || target_spans.contains(&d.span) {
             continue;
         }

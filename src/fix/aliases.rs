@@ -11,7 +11,8 @@
 use std::sync::Arc;
 
 use super::{attribute_edit, Applicability, Edit, Fix};
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
+use crate::rules;
 use crate::syntax::imports::{imports, ImportStmt};
 use crate::syntax::{LineIndex, Parsed};
 
@@ -29,7 +30,7 @@ pub fn attach(
     let mut index = None;
     for d in diagnostics
         .iter_mut()
-        .filter(|d| d.rule.code == "DAG001" && d.fix.is_none())
+        .filter(|d| *d.rule == rules::DEPRECATED_SYMBOL && d.fix.is_none())
     {
         let Some(symbol) = d.symbol.as_deref() else {
             continue;
@@ -87,7 +88,6 @@ fn import_edit(
 mod tests {
     use super::*;
     use crate::fix::apply;
-    use crate::rules;
     use crate::syntax::{self, Span};
 
     /// A DAG001 finding of `dagster.Old` at the `n`th occurrence of `text` in `source`.
@@ -97,7 +97,7 @@ mod tests {
             start,
             end: start + text.len() as u32,
         };
-        let rule = rules::by_code("DAG001").unwrap();
+        let rule = &crate::rules::DEPRECATED_SYMBOL;
         let index = LineIndex::new(source);
         let message = "deprecated".to_string();
         Diagnostic {

@@ -6,7 +6,8 @@ use std::io::Write;
 use std::path::Path;
 
 use super::{apply, Applicability};
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
+use crate::rules;
 
 /// The most passes of fixes over one file: a fix that waits for an overlapping one is applied
 /// on a later pass; a fix that keeps producing new fixes stops here.
@@ -51,7 +52,8 @@ pub fn fix_text(
         text = applied.text;
         found = check(&text);
     }
-    let syntax_errors = |d: &[Diagnostic]| d.iter().filter(|d| d.rule.code == "E999").count();
+    let syntax_errors =
+        |d: &[Diagnostic]| d.iter().filter(|d| *d.rule == rules::SYNTAX_ERROR).count();
     if syntax_errors(&found.0) > syntax_errors(&original.0) {
         return Fixed {
             text: source.to_string(),
@@ -122,7 +124,7 @@ mod tests {
                     start: at as u32,
                     end: (at + old.len()) as u32,
                 };
-                let rule = crate::rules::by_code("DAG201").unwrap();
+                let rule = &crate::rules::PRIVATE_IMPORT;
                 let mut d = Diagnostic::at(rule, "x.py", text, &index, span, "old".into());
                 d.fix = Some(Arc::new(Fix::new(
                     Applicability::Safe,
@@ -135,7 +137,7 @@ mod tests {
                 out.push(d);
             }
             if text.contains("(((") {
-                let rule = crate::rules::by_code("E999").unwrap();
+                let rule = &crate::rules::SYNTAX_ERROR;
                 out.push(Diagnostic::at(
                     rule,
                     "x.py",

@@ -11,7 +11,8 @@
 //! leaves its statement for a new one just after it.
 
 use super::{Applicability, Edit, Fix};
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
+use crate::rules;
 use crate::syntax::imports::{ImportStmt, ImportedName};
 use crate::syntax::{LineIndex, Span};
 
@@ -30,7 +31,7 @@ pub fn attach(
     diagnostics: &mut [Diagnostic],
     public_path: &dyn Fn(&str) -> Option<String>,
 ) {
-    let text = Text { source };
+    let text = Lines { source };
     let mut index = None;
     for (at, stmt) in imports.iter().enumerate() {
         let Some(from) = stmt.from.as_ref().filter(|f| f.level == 0) else {
@@ -76,7 +77,7 @@ pub fn attach(
             );
             for d in diagnostics.iter_mut().filter(|d| {
                 d.span == name.span
-                    && matches!(d.rule.code, "DAG201" | "DAG202")
+                    && [&rules::PRIVATE_IMPORT, &rules::NON_PUBLIC_API].contains(&d.rule)
                     && d.symbol.as_deref() == Some(symbol.as_str())
             }) {
                 d.fix = Some(fix.clone());
@@ -96,11 +97,11 @@ fn imported_as(target: &Public, name: &ImportedName) -> String {
 }
 
 /// Line-level views of the source.
-struct Text<'s> {
+struct Lines<'s> {
     source: &'s str,
 }
 
-impl Text<'_> {
+impl Lines<'_> {
     fn at(&self, span: Span) -> &str {
         &self.source[span.start as usize..span.end as usize]
     }

@@ -15,9 +15,10 @@ pub mod members;
 pub mod renames;
 pub mod run;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
-use crate::check::Text;
 use crate::syntax::{LineIndex, Location, Span};
 
 /// How sure a fix is. Ordered: `Unsafe < Safe`, so "allowed at least" is a comparison.
@@ -56,7 +57,7 @@ pub struct Edit {
     /// Byte range in the checked source.
     pub span: Span,
     /// The new text of that range.
-    pub content: Text,
+    pub content: Arc<str>,
 }
 
 /// What resolves a finding: non-overlapping edits, applied together or not at all.
@@ -65,7 +66,7 @@ pub struct Fix {
     /// Whether the fix is safe.
     pub applicability: Applicability,
     /// What the fix does, for people (`` Import `TextMetadataValue` from `dagster` ``).
-    pub message: Text,
+    pub message: Arc<str>,
     /// The edits, sorted by position.
     pub edits: Vec<Edit>,
     /// The 1-based start and end of each edit in the checked source, for output formats that
@@ -77,7 +78,7 @@ impl Fix {
     /// A fix of `edits` (sorted here).
     pub fn new(
         applicability: Applicability,
-        message: impl Into<Text>,
+        message: impl Into<Arc<str>>,
         mut edits: Vec<Edit>,
     ) -> Fix {
         edits.sort_by_key(|e| (e.span.start, e.span.end));

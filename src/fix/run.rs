@@ -6,9 +6,9 @@ use std::path::Path;
 
 use super::file::{fix_text, fixable_text, unified_diff, write_atomically};
 use super::Applicability;
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::notebook::{self, Notebook};
-use crate::runner::{self, Findings};
+use crate::runner::Findings;
 
 /// What a run does with fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,7 +124,7 @@ impl Fixer {
         let fixed = fix_text(source, self.allowed, check);
         let (mut remaining, _) = fixed.remaining;
         if fixed.broke_syntax {
-            remaining.push(runner::io_error(
+            remaining.push(Diagnostic::io_error(
                 name,
                 "not fixed: the fixed text would not parse (please report this bug)",
             ));
@@ -140,7 +140,7 @@ impl Fixer {
 /// `findings` (of the file `name`) and an error finding saying `message`.
 fn with_error(findings: Findings, name: &str, message: &str) -> Findings {
     let mut all = findings.into_owned(name);
-    all.push(runner::io_error(name, message));
+    all.push(Diagnostic::io_error(name, message));
     Findings::Owned(all)
 }
 

@@ -14,7 +14,7 @@ use std::path::Path;
 
 pub use rewrite::rewrite;
 
-use crate::check::Diagnostic;
+use crate::diagnostic::{Diagnostic, InCell};
 use crate::syntax::Location;
 
 /// The line between two cells in [`Notebook::source`] (a comment, so the module still
@@ -27,21 +27,6 @@ pub const SEPARATOR: &str = "# %% ─── next notebook cell ───";
 pub fn is_notebook(path: &Path) -> bool {
     let name = path.as_os_str().as_encoded_bytes();
     name.ends_with(b".ipynb") && !name.ends_with(b"/.ipynb")
-}
-
-/// Where a finding of a notebook is: its cell (its row and column, in [`Diagnostic::start`]
-/// and [`Diagnostic::end`], count from the cell's first line), and the same place in the
-/// `.ipynb` file itself, for the formats that point into files (SARIF, GitLab).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InCell {
-    /// The cell, 1-based among all the notebook's cells (markdown and raw cells count), as
-    /// ruff and the notebook editors number them.
-    pub cell: u32,
-    /// The start in the `.ipynb` file: the line of the JSON string that holds the cell's line,
-    /// and the column in it (exact unless JSON escapes precede the finding on that line).
-    pub file_start: Location,
-    /// The end in the `.ipynb` file, found the same way.
-    pub file_end: Location,
 }
 
 /// A notebook's code as one Python module, and where each cell is in it and in the file.
@@ -421,7 +406,7 @@ mod tests {
         let source = nb.source();
         let at = source.find("SourceAsset").unwrap() as u32;
         let index = crate::syntax::LineIndex::new(source);
-        let rule = crate::rules::by_code("DAG001").unwrap();
+        let rule = &crate::rules::DEPRECATED_SYMBOL;
         let span = crate::syntax::Span {
             start: at,
             end: at + 11,

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{Record, Report};
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 
 /// A JSON array of records.
 pub fn write_array(out: &mut dyn Write, report: &Report) -> io::Result<()> {

@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::{RepoPaths, Report};
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 
 /// Writes the report as a JUnit `<testsuites>` document.
 pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
@@ -82,7 +82,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 
 /// Findings that are errors of the run rather than failures of the code.
 fn is_error(d: &Diagnostic) -> bool {
-    d.rule.code == "E902"
+    d.rule.run_error
 }
 
 /// Escapes text for XML content and attribute values. Characters XML 1.0 cannot hold

@@ -7,7 +7,7 @@ mod json;
 mod junit;
 mod line_hash;
 mod sarif;
-mod text;
+pub mod text;
 pub mod upgrade;
 
 use std::collections::BTreeMap;
@@ -17,7 +17,7 @@ use std::path::{Component, Path, PathBuf};
 use clap::ValueEnum;
 use serde::Serialize;
 
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::rules;
 use crate::runner::Findings;
 use crate::syntax::Location;
@@ -101,10 +101,10 @@ impl Tally {
         self.files_with_issues += 1;
         self.issues += diagnostics.len();
         for d in diagnostics {
-            if let Some(i) = rules::RULES.iter().position(|r| std::ptr::eq(r, d.rule)) {
+            if let Some(i) = rules::RULES.iter().position(|r| *r == d.rule) {
                 self.per_rule[i] += 1;
             }
-            self.io_errors |= d.rule.code == "E902";
+            self.io_errors |= d.rule.run_error;
             match d.fix.as_ref().map(|f| f.applicability) {
                 Some(crate::fix::Applicability::Safe) => self.fixable += 1,
                 Some(crate::fix::Applicability::Unsafe) => self.unsafe_fixable += 1,
@@ -118,7 +118,7 @@ impl Tally {
             .iter()
             .zip(&self.per_rule)
             .filter(|(_, n)| **n > 0)
-            .map(|(r, n)| (r, *n))
+            .map(|(r, n)| (*r, *n))
     }
 
     /// Findings per status.

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::line_hash::line_hashes;
 use super::{FixRecord, RenderOptions, RepoPaths, Report};
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::rules::{Rule, Severity, RULES};
 
 /// The schema URI SARIF files name (`$schema`).
@@ -84,7 +84,7 @@ fn log(
     let mut notifications: Vec<Value> = report
         .diagnostics
         .iter()
-        .filter(|d| d.rule.code == "E902")
+        .filter(|d| d.rule.run_error)
         .map(|d| {
             json!({
                 "level": "error",
@@ -117,7 +117,7 @@ fn log(
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": RULES.iter().map(rule).collect::<Vec<_>>(),
+                "rules": RULES.iter().copied().map(rule).collect::<Vec<_>>(),
             }
         },
         "invocations": [invocation],
@@ -181,10 +181,10 @@ fn rule(rule: &Rule) -> Value {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": { "text": format!("{}.", rule.summary) },
-        "fullDescription": { "text": what_it_does(rule.doc) },
+        "fullDescription": { "text": what_it_does(&rule.doc()) },
         "help": {
-            "text": plain_text(rule.doc),
-            "markdown": format!("{}\n\n[Rule documentation]({})", rule.doc, rule.url()),
+            "text": plain_text(&rule.doc()),
+            "markdown": format!("{}\n\n[Rule documentation]({})", rule.doc(), rule.url()),
         },
         "helpUri": rule.url(),
         "defaultConfiguration": {
@@ -281,7 +281,7 @@ fn artifact(d: &Diagnostic, paths: &RepoPaths) -> Value {
 }
 
 fn location(d: &Diagnostic, paths: &RepoPaths) -> Value {
-    // In a notebook: the place in the `.ipynb` file (see `notebook::InCell`).
+    // In a notebook: the place in the `.ipynb` file (see `diagnostic::InCell`).
     let (start, end) = d.file_range();
     json!({
         "physicalLocation": {
@@ -316,7 +316,7 @@ fn file_uri(path: &Path, directory: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runner::io_error;
+    use crate::rules::{self, Rule};
 
     struct Fixed;
 
@@ -326,10 +326,8 @@ mod tests {
         }
     }
 
-    fn finding(code: &str, row: u32) -> Diagnostic {
-        let mut d = io_error("pkg/a b.py", "x");
-        d.rule = crate::rules::by_code(code).unwrap();
-        d.severity = d.rule.severity;
+    fn finding(rule: &'static Rule, row: u32) -> Diagnostic {
+        let mut d = Diagnostic::new(rule, "pkg/a b.py", "x");
         d.message = format!("finding {row}").into();
         d.start.row = row;
         d.end.row = row;
@@ -340,10 +338,10 @@ mod tests {
     fn too_many_results_keep_the_most_severe_and_say_so() {
         let report = Report {
             diagnostics: vec![
-                finding("DAG104", 1),
-                finding("DAG003", 2),
-                finding("DAG001", 3),
-                finding("DAG003", 4),
+                finding(&rules::SUPERSEDED_SYMBOL, 1),
+                finding(&rules::REMOVED_SYMBOL, 2),
+                finding(&rules::DEPRECATED_SYMBOL, 3),
+                finding(&rules::REMOVED_SYMBOL, 4),
             ],
             ..Report::default()
         };
@@ -372,7 +370,7 @@ mod tests {
     #[test]
     fn paths_are_percent_encoded_and_relative_to_srcroot() {
         let report = Report {
-            diagnostics: vec![finding("DAG001", 7)],
+            diagnostics: vec![finding(&rules::DEPRECATED_SYMBOL, 7)],
             ..Report::default()
         };
         let options = RenderOptions {
@@ -403,7 +401,7 @@ mod tests {
 
     #[test]
     fn rule_help_comes_from_the_docs() {
-        let deprecated = rule(crate::rules::by_code("DAG001").unwrap());
+        let deprecated = rule(&crate::rules::DEPRECATED_SYMBOL);
         assert!(deprecated["fullDescription"]["text"]
             .as_str()
             .unwrap()

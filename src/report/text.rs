@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{printable, RenderOptions, Report};
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;
 
 /// Writes text in an ANSI style, or plain without colour.

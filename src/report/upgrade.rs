@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::{printable, Report};
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 
 struct Group<'a> {
     code: &'a str,

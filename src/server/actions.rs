@@ -8,8 +8,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use lsp_types::{CodeAction, CodeActionKind, TextEdit, Uri, WorkspaceEdit};
 
 use super::diagnostics;
-use super::position::Text;
-use crate::check::Diagnostic;
+use super::position::Positions;
+use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::noqa;
 use crate::syntax::Span;
@@ -48,7 +48,7 @@ pub fn wanted(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
 pub fn quick_fixes(
     uri: &Uri,
     source: &str,
-    text: &Text,
+    text: &Positions,
     findings: &[Diagnostic],
     range: Span,
 ) -> Vec<CodeAction> {
@@ -92,8 +92,8 @@ pub fn quick_fixes(
             .collect();
         let codes: HashSet<&str> = on_line
             .iter()
+            .filter(|d| noqa::suppressible(d.rule))
             .map(|d| d.rule.code)
-            .filter(|code| noqa::suppressible(code))
             .collect();
         if codes.len() < 2 {
             continue; // the finding's own noqa action does the same
@@ -115,7 +115,12 @@ pub fn quick_fixes(
 }
 
 /// The action that applies a finding's fix: preferred when safe, marked when unsafe.
-fn fix_action(uri: &Uri, text: &Text, fix: &Fix, diagnostic: lsp_types::Diagnostic) -> CodeAction {
+fn fix_action(
+    uri: &Uri,
+    text: &Positions,
+    fix: &Fix,
+    diagnostic: lsp_types::Diagnostic,
+) -> CodeAction {
     let safe = fix.applicability == Applicability::Safe;
     let title = match safe {
         true => fix.message.to_string(),
@@ -134,7 +139,7 @@ fn fix_action(uri: &Uri, text: &Text, fix: &Fix, diagnostic: lsp_types::Diagnost
 
 /// The [`FIX_ALL`] action that turns `source` into `fixed` (the document with every safe fix
 /// applied, to a fixed point): one edit of the whole document. None when nothing changes.
-pub fn fix_all(uri: &Uri, source: &str, text: &Text, fixed: &str) -> Option<CodeAction> {
+pub fn fix_all(uri: &Uri, source: &str, text: &Positions, fixed: &str) -> Option<CodeAction> {
     if fixed == source {
         return None;
     }
@@ -177,7 +182,7 @@ fn action(
 }
 
 /// An edit as the client sees it.
-fn text_edit(text: &Text, edit: Edit) -> TextEdit {
+fn text_edit(text: &Positions, edit: Edit) -> TextEdit {
     TextEdit {
         range: text.range(edit.span),
         new_text: edit.content.to_string(),
@@ -190,19 +195,19 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::rules::{self, Rule};
     use crate::server::position::Encoding;
     use crate::syntax::LineIndex;
 
     const SOURCE: &str = "import dagster as dg\nx = dg.SourceAsset(key='a')\n";
 
     /// A finding of `code` on the first `name` of [`SOURCE`], with `fix`.
-    fn finding(code: &str, name: &str, fix: Option<Fix>) -> Diagnostic {
+    fn finding(rule: &'static Rule, name: &str, fix: Option<Fix>) -> Diagnostic {
         let at = SOURCE.find(name).unwrap() as u32;
         let span = Span {
             start: at,
             end: at + name.len() as u32,
         };
-        let rule = crate::rules::by_code(code).unwrap();
         let index = LineIndex::new(SOURCE);
         let mut d = Diagnostic::at(rule, "a.py", SOURCE, &index, span, "m".into());
         d.replacement = Some("AssetSpec".into());
@@ -225,7 +230,7 @@ mod tests {
 
     fn titles(findings: &[Diagnostic]) -> Vec<(String, Option<bool>)> {
         let uri = Uri::from_str("file:///a.py").unwrap();
-        let text = Text::new(SOURCE, Encoding::Utf16);
+        let text = Positions::new(SOURCE, Encoding::Utf16);
         let at = SOURCE.find("Source").unwrap() as u32;
         let range = Span { start: at, end: at };
         quick_fixes(&uri, SOURCE, &text, findings, range)
@@ -241,13 +246,13 @@ mod tests {
     #[test]
     fn quick_fixes_come_from_the_fix_model() {
         // A hint that names a replacement is no fix: no rename is offered.
-        let plain = finding("DAG001", "dg.SourceAsset", None);
+        let plain = finding(&rules::DEPRECATED_SYMBOL, "dg.SourceAsset", None);
         assert_eq!(
             titles(&[plain]),
             owned(&[("Suppress with # noqa: DAG001", None)])
         );
         let safe = finding(
-            "DAG001",
+            &rules::DEPRECATED_SYMBOL,
             "dg.SourceAsset",
             Some(rename(Applicability::Safe)),
         );
@@ -259,7 +264,7 @@ mod tests {
             ])
         );
         let risky = finding(
-            "DAG001",
+            &rules::DEPRECATED_SYMBOL,
             "dg.SourceAsset",
             Some(rename(Applicability::Unsafe)),
         );
@@ -272,11 +277,11 @@ mod tests {
     #[test]
     fn one_directive_for_every_code_of_a_line() {
         let findings = [
-            finding("DAG001", "dg.SourceAsset", None),
-            finding("DAG101", "key", None),
+            finding(&rules::DEPRECATED_SYMBOL, "dg.SourceAsset", None),
+            finding(&rules::BETA_SYMBOL, "key", None),
         ];
         let uri = Uri::from_str("file:///a.py").unwrap();
-        let text = Text::new(SOURCE, Encoding::Utf16);
+        let text = Positions::new(SOURCE, Encoding::Utf16);
         let at = findings[0].span;
         let found = quick_fixes(&uri, SOURCE, &text, &findings, at);
         let line = found
@@ -294,7 +299,7 @@ mod tests {
     #[test]
     fn fix_all_replaces_the_document_and_kinds_follow_the_protocol() {
         let uri = Uri::from_str("file:///a.py").unwrap();
-        let text = Text::new(SOURCE, Encoding::Utf16);
+        let text = Positions::new(SOURCE, Encoding::Utf16);
         let fixed = SOURCE.replace("SourceAsset", "AssetSpec");
         let action = fix_all(&uri, SOURCE, &text, &fixed).unwrap();
         assert_eq!(action.kind.unwrap().as_str(), FIX_ALL);

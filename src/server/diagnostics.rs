@@ -4,8 +4,8 @@ use std::str::FromStr;
 
 use lsp_types::{CodeDescription, DiagnosticSeverity, DiagnosticTag, NumberOrString, Uri};
 
-use super::position::Text;
-use crate::check::Diagnostic;
+use super::position::Positions;
+use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;
 use crate::syntax::Span;
 
@@ -13,14 +13,14 @@ use crate::syntax::Span;
 pub const SOURCE: &str = "dagster-api-lint";
 
 /// A finding as an LSP diagnostic, its range in the client's position encoding.
-pub fn to_lsp(finding: &Diagnostic, text: &Text) -> lsp_types::Diagnostic {
+pub fn to_lsp(finding: &Diagnostic, text: &Positions) -> lsp_types::Diagnostic {
     let severity = match finding.severity {
         Severity::Error => DiagnosticSeverity::ERROR,
         Severity::Warning => DiagnosticSeverity::WARNING,
         Severity::Info => DiagnosticSeverity::INFORMATION,
     };
     // A notebook's finding is placed by row and column: in the `.ipynb` text, or in its
-    // cell's document (see `notebook::InCell`); its span is in the cells' joined code.
+    // cell's document (see `diagnostic::InCell`); its span is in the cells' joined code.
     let span = match finding.cell {
         None => finding.span,
         Some(place) => Span {

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 
-use super::position::{Encoding, Text};
-use crate::check::Diagnostic;
+use super::position::{Encoding, Positions};
+use crate::diagnostic::Diagnostic;
 
 /// A document the client has opened.
 pub struct Document {
@@ -63,7 +63,7 @@ impl Document {
             match change.range {
                 None => self.text = change.text,
                 Some(range) => {
-                    let span = Text::new(&self.text, encoding).span(range);
+                    let span = Positions::new(&self.text, encoding).span(range);
                     self.text
                         .replace_range(span.start as usize..span.end as usize, &change.text);
                 }
