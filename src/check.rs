@@ -266,7 +266,7 @@ impl Checker {
     }
 
     /// Checks one module's source, returning its findings and the records of its noqa
-    /// directives (see [`crate::noqa::records`]). `filename` labels the diagnostics; when it names a file inside
+    /// directives (see [`crate::rules::noqa::records`]). `filename` labels the diagnostics; when it names a file inside
     /// a package, that package's uses of itself are not reported (a library's own modules carry
     /// no stability promise towards it, like its relative imports).
     pub fn check_source(&self, filename: &str, source: &str) -> Vec<Diagnostic> {
@@ -282,7 +282,7 @@ impl Checker {
         self.attach_fixes(source, &parsed, &mut found);
         // The file's noqa directives go with its findings (and into the results cache), to be
         // applied with the settings.
-        found.extend(crate::noqa::records(filename, source, &parsed));
+        found.extend(crate::rules::noqa::records(filename, source, &parsed));
         found
     }
 
