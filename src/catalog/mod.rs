@@ -1,7 +1,7 @@
 //! The API catalog: model, builder (`catalog build`), the shipped catalogs and queries.
 
 pub mod build;
-pub mod compact;
+pub(crate) mod compact;
 pub mod diff;
 pub mod history;
 pub mod model;

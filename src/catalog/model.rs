@@ -68,7 +68,7 @@ impl Objects {
     }
 
     /// How many objects there are.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         match &self.0 {
             ObjectsRepr::Map(map) => map.len(),
             ObjectsRepr::Lazy(table) => table.len(),

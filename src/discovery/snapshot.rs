@@ -16,7 +16,7 @@
 //!
 //! A later walk with the same key `stat`s those folders and files instead of listing the
 //! tree. When every one is as recorded, and each was last changed at least
-//! [`crate::cache::RACY_SECS`] before the snapshot was taken (so that a change in the same
+//! [`crate::cache::stamp::RACY_SECS`] before the snapshot was taken (so that a change in the same
 //! clock tick cannot hide), the tree holds what it held and the recorded answer is the walk's.
 //! Otherwise the tree is walked and recorded again. What a snapshot cannot vouch for means no
 //! snapshot is kept: a symbolic link met by the walk, a `.git` file (worktrees and submodules

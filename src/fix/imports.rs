@@ -31,7 +31,7 @@ pub fn attach(
     diagnostics: &mut [Diagnostic],
     public_path: &dyn Fn(&str) -> Option<String>,
 ) {
-    let text = Text { source };
+    let text = Lines { source };
     let mut index = None;
     for (at, stmt) in imports.iter().enumerate() {
         let Some(from) = stmt.from.as_ref().filter(|f| f.level == 0) else {
@@ -97,11 +97,11 @@ fn imported_as(target: &Public, name: &ImportedName) -> String {
 }
 
 /// Line-level views of the source.
-struct Text<'s> {
+struct Lines<'s> {
     source: &'s str,
 }
 
-impl Text<'_> {
+impl Lines<'_> {
     fn at(&self, span: Span) -> &str {
         &self.source[span.start as usize..span.end as usize]
     }

@@ -7,7 +7,7 @@ mod json;
 mod junit;
 mod line_hash;
 mod sarif;
-mod text;
+pub mod text;
 pub mod upgrade;
 
 use std::collections::BTreeMap;

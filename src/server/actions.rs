@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use lsp_types::{CodeAction, CodeActionKind, TextEdit, Uri, WorkspaceEdit};
 
 use super::diagnostics;
-use super::position::Text;
+use super::position::Positions;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::noqa;
@@ -48,7 +48,7 @@ pub fn wanted(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
 pub fn quick_fixes(
     uri: &Uri,
     source: &str,
-    text: &Text,
+    text: &Positions,
     findings: &[Diagnostic],
     range: Span,
 ) -> Vec<CodeAction> {
@@ -115,7 +115,12 @@ pub fn quick_fixes(
 }
 
 /// The action that applies a finding's fix: preferred when safe, marked when unsafe.
-fn fix_action(uri: &Uri, text: &Text, fix: &Fix, diagnostic: lsp_types::Diagnostic) -> CodeAction {
+fn fix_action(
+    uri: &Uri,
+    text: &Positions,
+    fix: &Fix,
+    diagnostic: lsp_types::Diagnostic,
+) -> CodeAction {
     let safe = fix.applicability == Applicability::Safe;
     let title = match safe {
         true => fix.message.to_string(),
@@ -134,7 +139,7 @@ fn fix_action(uri: &Uri, text: &Text, fix: &Fix, diagnostic: lsp_types::Diagnost
 
 /// The [`FIX_ALL`] action that turns `source` into `fixed` (the document with every safe fix
 /// applied, to a fixed point): one edit of the whole document. None when nothing changes.
-pub fn fix_all(uri: &Uri, source: &str, text: &Text, fixed: &str) -> Option<CodeAction> {
+pub fn fix_all(uri: &Uri, source: &str, text: &Positions, fixed: &str) -> Option<CodeAction> {
     if fixed == source {
         return None;
     }
@@ -177,7 +182,7 @@ fn action(
 }
 
 /// An edit as the client sees it.
-fn text_edit(text: &Text, edit: Edit) -> TextEdit {
+fn text_edit(text: &Positions, edit: Edit) -> TextEdit {
     TextEdit {
         range: text.range(edit.span),
         new_text: edit.content.to_string(),
@@ -225,7 +230,7 @@ mod tests {
 
     fn titles(findings: &[Diagnostic]) -> Vec<(String, Option<bool>)> {
         let uri = Uri::from_str("file:///a.py").unwrap();
-        let text = Text::new(SOURCE, Encoding::Utf16);
+        let text = Positions::new(SOURCE, Encoding::Utf16);
         let at = SOURCE.find("Source").unwrap() as u32;
         let range = Span { start: at, end: at };
         quick_fixes(&uri, SOURCE, &text, findings, range)
@@ -276,7 +281,7 @@ mod tests {
             finding(&rules::BETA_SYMBOL, "key", None),
         ];
         let uri = Uri::from_str("file:///a.py").unwrap();
-        let text = Text::new(SOURCE, Encoding::Utf16);
+        let text = Positions::new(SOURCE, Encoding::Utf16);
         let at = findings[0].span;
         let found = quick_fixes(&uri, SOURCE, &text, &findings, at);
         let line = found
@@ -294,7 +299,7 @@ mod tests {
     #[test]
     fn fix_all_replaces_the_document_and_kinds_follow_the_protocol() {
         let uri = Uri::from_str("file:///a.py").unwrap();
-        let text = Text::new(SOURCE, Encoding::Utf16);
+        let text = Positions::new(SOURCE, Encoding::Utf16);
         let fixed = SOURCE.replace("SourceAsset", "AssetSpec");
         let action = fix_all(&uri, SOURCE, &text, &fixed).unwrap();
         assert_eq!(action.kind.unwrap().as_str(), FIX_ALL);

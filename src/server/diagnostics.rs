@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use lsp_types::{CodeDescription, DiagnosticSeverity, DiagnosticTag, NumberOrString, Uri};
 
-use super::position::Text;
+use super::position::Positions;
 use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;
 use crate::syntax::Span;
@@ -13,7 +13,7 @@ use crate::syntax::Span;
 pub const SOURCE: &str = "dagster-api-lint";
 
 /// A finding as an LSP diagnostic, its range in the client's position encoding.
-pub fn to_lsp(finding: &Diagnostic, text: &Text) -> lsp_types::Diagnostic {
+pub fn to_lsp(finding: &Diagnostic, text: &Positions) -> lsp_types::Diagnostic {
     let severity = match finding.severity {
         Severity::Error => DiagnosticSeverity::ERROR,
         Severity::Warning => DiagnosticSeverity::WARNING,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 
-use super::position::{Encoding, Text};
+use super::position::{Encoding, Positions};
 use crate::diagnostic::Diagnostic;
 
 /// A document the client has opened.
@@ -63,7 +63,7 @@ impl Document {
             match change.range {
                 None => self.text = change.text,
                 Some(range) => {
-                    let span = Text::new(&self.text, encoding).span(range);
+                    let span = Positions::new(&self.text, encoding).span(range);
                     self.text
                         .replace_range(span.start as usize..span.end as usize, &change.text);
                 }

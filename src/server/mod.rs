@@ -50,7 +50,7 @@ use serde_json::Value;
 
 use self::document::{file_path, Document};
 use self::notebooks::OpenNotebook;
-use self::position::{Encoding, Text};
+use self::position::{Encoding, Positions};
 use self::transport::{Incoming, Writer};
 use self::workspace::{is_config_file, Workspace, CONFIG_FILES};
 use crate::diagnostic::Diagnostic;
@@ -501,7 +501,7 @@ impl Server {
         if !document.is_python {
             return None;
         }
-        let text = Text::new(&document.text, self.encoding);
+        let text = Positions::new(&document.text, self.encoding);
         let checker = self.workspace.checker_for(document.path.as_deref());
         let lookup = checker.lookup(&document.text, text.offset(at.position))?;
         Some(Hover {
@@ -534,7 +534,7 @@ impl Server {
             false => None,
         };
         let document = self.documents.get(&uri)?;
-        let text = Text::new(&document.text, self.encoding);
+        let text = Positions::new(&document.text, self.encoding);
         let mut found = Vec::new();
         if quick {
             found = actions::quick_fixes(
@@ -647,7 +647,7 @@ impl Server {
             return;
         };
         document.check_time = started.elapsed();
-        let text = Text::new(&document.text, self.encoding);
+        let text = Positions::new(&document.text, self.encoding);
         let published = findings
             .iter()
             .map(|f| diagnostics::to_lsp(f, &text))
@@ -694,7 +694,7 @@ impl Server {
             let Some(document) = &cell.document else {
                 continue;
             };
-            let text = Text::new(&document.text, self.encoding);
+            let text = Positions::new(&document.text, self.encoding);
             let number = i as u32 + 1;
             let diagnostics = findings
                 .iter()

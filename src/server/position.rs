@@ -49,8 +49,8 @@ impl Encoding {
     }
 }
 
-/// A document's text with its line index, for position conversions.
-pub struct Text<'a> {
+/// A document's text with its line index: converts between byte offsets and LSP positions.
+pub struct Positions<'a> {
     text: &'a str,
     index: LineIndex,
     encoding: Encoding,
@@ -60,10 +60,10 @@ pub struct Text<'a> {
     non_ascii: Vec<u32>,
 }
 
-impl<'a> Text<'a> {
+impl<'a> Positions<'a> {
     /// Indexes `text` for conversions in `encoding`.
     pub fn new(text: &'a str, encoding: Encoding) -> Self {
-        Text {
+        Positions {
             text,
             index: LineIndex::new(text),
             encoding,
@@ -166,7 +166,7 @@ mod tests {
             (Encoding::Utf32, 10),
         ];
         for (encoding, character) in cases {
-            let text = Text::new(TEXT, encoding);
+            let text = Positions::new(TEXT, encoding);
             assert_eq!(
                 text.position(b),
                 Position::new(0, character),
@@ -178,7 +178,7 @@ mod tests {
 
     #[test]
     fn lines_end_at_any_terminator() {
-        let text = Text::new(TEXT, Encoding::Utf16);
+        let text = Positions::new(TEXT, Encoding::Utf16);
         let third = TEXT.find("third").unwrap() as u32;
         assert_eq!(text.position(third + 2), Position::new(2, 2));
         assert_eq!(
@@ -190,7 +190,7 @@ mod tests {
 
     #[test]
     fn out_of_range_positions_clamp() {
-        let text = Text::new(TEXT, Encoding::Utf16);
+        let text = Positions::new(TEXT, Encoding::Utf16);
         let line_end = TEXT.find('\r').unwrap() as u32;
         assert_eq!(text.offset(Position::new(0, 999)), line_end);
         assert_eq!(text.offset(Position::new(9, 0)), TEXT.len() as u32);
