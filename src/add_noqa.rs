@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 use crate::fix;
-use crate::noqa;
+use crate::rules::noqa;
 use crate::syntax;
 
 /// Adds the directives for `findings` (of the file at `path`, as checked) to the file, and

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 
+use crate::rules::selection::{PerFileIgnores, RuleSettings};
 use crate::rules::{self, Severity};
-use crate::runner::RuleSettings;
 
 /// The options a configuration file may set. Unknown keys are errors.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -49,24 +49,45 @@ pub struct Options {
     pub cache_dir: Option<PathBuf>,
 }
 
-/// Every key `Options` accepts, for error messages.
-pub const KEYS: &[&str] = &[
-    "select",
-    "extend-select",
-    "ignore",
-    "per-file-ignores",
-    "exclude",
-    "extend-exclude",
-    "force-exclude",
-    "extend-include",
-    "dagster-version",
-    "target-version",
-    "severity",
-    "fail-on",
-    "baseline",
-    "packages",
-    "cache-dir",
-];
+/// Every key [`Options`] accepts (its fields, as serde names them), for error messages.
+pub fn keys() -> &'static [&'static str] {
+    /// A deserializer that only records the field names a struct asks it for.
+    struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+        type Error = serde::de::value::Error;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(
+            self,
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("only struct field names are read"))
+        }
+
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            self.deserialize_any(visitor)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    static KEYS: std::sync::OnceLock<&'static [&'static str]> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut fields: &'static [&'static str] = &[];
+        let _ = Options::deserialize(FieldNames(&mut fields));
+        fields
+    })
+}
 
 /// A loaded configuration file.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,7 +106,7 @@ impl ConfigFile {
 }
 
 /// Configuration file names, in order of precedence within one folder.
-pub const FILE_NAMES: &[&str] = &[
+pub const FILE_NAMES: [&str; 3] = [
     ".dagster-api-lint.toml",
     "dagster-api-lint.toml",
     "pyproject.toml",
@@ -128,7 +149,7 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, String> {
             format!(
                 "{}: {message} in {section}; accepted keys: {}",
                 path.display(),
-                KEYS.join(", ")
+                keys().join(", ")
             )
         } else {
             format!("{}: {message} in {section}", path.display())
@@ -394,12 +415,10 @@ impl Resolver {
             }
             settings.extend_select = o.extend_select.clone().unwrap_or_default();
             settings.ignore = o.ignore.clone().unwrap_or_default();
-            settings.per_file_ignores = o
-                .per_file_ignores
-                .iter()
-                .flatten()
-                .map(|(glob, codes)| (anchor_glob(config.root(), glob), codes.clone()))
-                .collect();
+            settings.per_file_ignores = PerFileIgnores::new(
+                config.root(),
+                o.per_file_ignores.clone().into_iter().flatten(),
+            );
             settings.severity = o.severity.clone().unwrap_or_default();
         }
         if !self.overrides.select.is_empty() {
@@ -415,21 +434,6 @@ impl Resolver {
     }
 }
 
-/// Makes a per-file-ignores glob relative to the current directory (paths are displayed
-/// relative to it), so that `tests/*.py` in `proj/pyproject.toml` matches `proj/tests/a.py`.
-fn anchor_glob(root: &Path, glob: &str) -> String {
-    if !glob.contains('/') {
-        return glob.to_string(); // a bare name pattern matches in any folder
-    }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    match absolute_root.strip_prefix(&cwd) {
-        Ok(rel) if rel.as_os_str().is_empty() => glob.to_string(),
-        Ok(rel) => format!("{}/{glob}", rel.to_string_lossy().replace('\\', "/")),
-        Err(_) => glob.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,7 +441,10 @@ mod tests {
     #[test]
     fn a_walk_snapshot_knows_every_configuration_file_name() {
         for name in FILE_NAMES {
-            assert!(crate::discovery::snapshot::MARKERS.contains(name), "{name}");
+            assert!(
+                crate::discovery::snapshot::MARKERS.contains(&name),
+                "{name}"
+            );
         }
     }
 
@@ -467,6 +474,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), "pyproject.toml", "[project]\nname='x'\n");
         assert_eq!(load(&path).unwrap(), None);
+    }
+
+    #[test]
+    fn the_accepted_keys_are_the_options_fields_in_order() {
+        let expected = "select, extend-select, ignore, per-file-ignores, exclude, extend-exclude, \
+            force-exclude, extend-include, dagster-version, target-version, severity, fail-on, \
+            baseline, packages, cache-dir";
+        assert_eq!(keys().join(", "), expected);
     }
 
     #[test]

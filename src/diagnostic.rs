@@ -144,3 +144,42 @@ pub struct InCell {
     /// The end in the `.ipynb` file, found the same way.
     pub file_end: Location,
 }
+
+/// One file's findings, as a run passes them on.
+#[derive(Debug)]
+pub enum Findings {
+    /// Findings of this file.
+    Owned(Vec<Diagnostic>),
+    /// The cached findings of every file with this file's content, shown as they are: shared,
+    /// and without a file name (the file's name goes with them).
+    Shared(std::sync::Arc<[Diagnostic]>),
+}
+
+impl Findings {
+    /// The findings (those of [`Findings::Shared`] without their file name).
+    pub fn as_slice(&self) -> &[Diagnostic] {
+        match self {
+            Findings::Owned(diagnostics) => diagnostics,
+            Findings::Shared(diagnostics) => diagnostics,
+        }
+    }
+
+    /// The findings as those of the file `name`.
+    pub fn into_owned(self, name: &str) -> Vec<Diagnostic> {
+        match self {
+            Findings::Owned(diagnostics) => diagnostics,
+            Findings::Shared(diagnostics) => relabel(&diagnostics, name),
+        }
+    }
+
+    /// The file name to show with each finding, when they do not carry it.
+    pub fn unnamed<'n>(&self, name: &'n str) -> Option<&'n str> {
+        matches!(self, Findings::Shared(_)).then_some(name)
+    }
+}
+
+/// `diagnostics`, in the file `name`.
+fn relabel(diagnostics: &[Diagnostic], name: &str) -> Vec<Diagnostic> {
+    let name = name.into();
+    diagnostics.iter().map(|d| d.in_file(&name)).collect()
+}

@@ -1,5 +1,5 @@
-//! Runs the checker over many files in parallel and applies what the user configured:
-//! rule selection, per-file ignores, severity overrides and `# noqa` comments.
+//! Runs the checker over many files in parallel and applies what the user configured to each
+//! file's findings (see [`crate::rules::selection`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,177 +8,19 @@ use std::sync::{mpsc, Arc};
 
 use crate::cache::{self, Cache, Content, Stamp, Stamper};
 use crate::check::Checker;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Findings};
 use crate::discovery::{self, Found};
 use crate::gate::{Gate, Scan};
-use crate::noqa;
 use crate::notebook::{self, Notebook};
-use crate::report::Report;
-use crate::rules::{self, Rule, Severity};
+use crate::paths::display_path;
+use crate::rules::selection::{apply_settings, keeps_unchanged, RuleSettings};
 use crate::syntax;
 
 /// Stack size of worker threads: deeply nested expressions recurse deeply in the parser.
 pub const WORKER_STACK: usize = 256 << 20;
 
-/// Which rules apply where, and how severe they are.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RuleSettings {
-    /// Selected codes or prefixes (by default the rules selected by default, see
-    /// [`rules::default_selection`]; `ALL` selects every rule).
-    pub select: Vec<String>,
-    /// Added to `select`.
-    pub extend_select: Vec<String>,
-    /// Ignored codes or prefixes.
-    pub ignore: Vec<String>,
-    /// `(glob, codes)`: codes ignored in files matching the glob.
-    pub per_file_ignores: Vec<(String, Vec<String>)>,
-    /// Severity overrides by code.
-    pub severity: BTreeMap<String, Severity>,
-}
-
-impl Default for RuleSettings {
-    fn default() -> Self {
-        RuleSettings {
-            select: rules::default_selection(),
-            extend_select: Vec::new(),
-            ignore: Vec::new(),
-            per_file_ignores: Vec::new(),
-            severity: BTreeMap::new(),
-        }
-    }
-}
-
-impl RuleSettings {
-    /// True when `rule` is reported for `path`.
-    pub fn enabled(&self, path: &str, rule: &Rule) -> bool {
-        if rule.run_error {
-            return true; // a file that cannot be read is always reported
-        }
-        let code = rule.code;
-        let selected = self
-            .select
-            .iter()
-            .chain(&self.extend_select)
-            .any(|s| rules::matches(s, code));
-        let ignored = self.ignore.iter().any(|s| rules::matches(s, code))
-            || self.per_file_ignores.iter().any(|(glob, codes)| {
-                codes.iter().any(|s| rules::matches(s, code)) && glob_matches(glob, path)
-            });
-        selected && !ignored
-    }
-}
-
-/// Matches a per-file-ignores glob against a path (relative, `/`-separated).
-pub fn glob_matches(glob: &str, path: &str) -> bool {
-    // Globs are relative to the current directory; an absolute path under it is made relative.
-    let relative = crate::project::relative_to_cwd(std::path::Path::new(path));
-    let path = relative.to_string_lossy().replace('\\', "/");
-    let path = path.trim_start_matches("./");
-    let mut builder = ignore::overrides::OverrideBuilder::new("/");
-    let pattern = if glob.contains('/') {
-        glob.to_string()
-    } else {
-        format!("**/{glob}")
-    };
-    if builder.add(&pattern).is_err() {
-        return false;
-    }
-    let Ok(matcher) = builder.build() else {
-        return false;
-    };
-    matcher.matched(format!("/{path}"), false).is_whitelist()
-}
-
 /// The rule settings that apply to a file (shared: most files of a run have the same).
 pub type SettingsOf<'a> = &'a (dyn Fn(&Path) -> Arc<RuleSettings> + Sync);
-
-/// Decides each finding of the file `filename` under `settings`: its severity, or `None` when
-/// its rule is off for the file. Whether a code is enabled depends on the code and the file
-/// only: it is decided once per code.
-struct Judge<'s> {
-    settings: &'s RuleSettings,
-    filename: &'s str,
-    enabled: Vec<(&'static Rule, bool)>,
-}
-
-impl<'s> Judge<'s> {
-    fn new(settings: &'s RuleSettings, filename: &'s str) -> Self {
-        Judge {
-            settings,
-            filename,
-            enabled: Vec::new(),
-        }
-    }
-
-    fn enabled(&mut self, rule: &'static Rule) -> bool {
-        match self.enabled.iter().find(|(r, _)| *r == rule) {
-            Some((_, on)) => *on,
-            None => {
-                let on = self.settings.enabled(self.filename, rule);
-                self.enabled.push((rule, on));
-                on
-            }
-        }
-    }
-
-    fn verdict(&mut self, d: &Diagnostic) -> Option<Severity> {
-        self.enabled(d.rule).then(|| {
-            self.settings
-                .severity
-                .get(d.rule.code)
-                .copied()
-                .unwrap_or(d.severity)
-        })
-    }
-}
-
-/// Applies rule selection, severity overrides and noqa directives (see [`crate::noqa`]) to one
-/// file's raw findings, and reports the directives that hid nothing when DAG900 is selected.
-/// Returns the kept diagnostics and how many noqa hid.
-pub fn apply_settings(
-    mut diagnostics: Vec<Diagnostic>,
-    settings: &RuleSettings,
-) -> (Vec<Diagnostic>, usize) {
-    let mut suppressed = 0;
-    let Some(first) = diagnostics.first() else {
-        return (diagnostics, 0);
-    };
-    let filename = first.filename.clone();
-    let mut directives = noqa::Directives::take(&mut diagnostics);
-    let mut judge = Judge::new(settings, &filename);
-    diagnostics.retain_mut(|d| match judge.verdict(d) {
-        None => false,
-        Some(_) if directives.hides(d) => {
-            suppressed += 1;
-            false
-        }
-        Some(severity) => {
-            d.severity = severity;
-            true
-        }
-    });
-    if judge.enabled(&rules::UNUSED_NOQA) {
-        let unused = directives.unused();
-        if !unused.is_empty() {
-            for mut d in unused {
-                d.severity = judge.verdict(&d).unwrap_or(d.severity);
-                diagnostics.push(d);
-            }
-            // Stable: findings at one place keep their order.
-            diagnostics.sort_by_key(Diagnostic::position);
-        }
-    }
-    (diagnostics, suppressed)
-}
-
-/// True when `settings` leave the findings of the file `filename` as they are: every one is
-/// shown, with its severity, and no noqa directive is among them.
-fn keeps_unchanged(diagnostics: &[Diagnostic], filename: &str, settings: &RuleSettings) -> bool {
-    let mut judge = Judge::new(settings, filename);
-    diagnostics
-        .iter()
-        .all(|d| !noqa::is_record(d) && judge.verdict(d) == Some(d.severity))
-}
 
 /// Checks one source text as if it were at `filename`; `cells`, for the code of a notebook,
 /// places the findings in their cells.
@@ -222,18 +64,6 @@ pub fn source_of(path: &Path, bytes: Vec<u8>) -> Result<(String, Option<Notebook
     }
     let mut notebook = Notebook::parse(&bytes)?;
     Ok((notebook.take_source(), Some(notebook)))
-}
-
-/// Displays a path the way users typed it (no leading `./`).
-pub fn display_path(path: &Path) -> String {
-    // `to_str` first: its check (the standard library's fast UTF-8 validation) costs less
-    // than `to_string_lossy`'s chunk by chunk one, and every name of a run is displayed
-    // before the first file is checked.
-    let s = match path.to_str() {
-        Some(s) => std::borrow::Cow::Borrowed(s),
-        None => path.to_string_lossy(),
-    };
-    s.strip_prefix("./").unwrap_or(&s).to_owned()
 }
 
 /// Runs `work` on a thread with the workers' stack ([`WORKER_STACK`]): the parser recurses
@@ -285,7 +115,7 @@ impl Bench {
 pub type BenchOf<'a> = &'a (dyn Fn(&Path) -> usize + Sync);
 
 /// How [`run_files`] runs.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct RunOptions {
     /// Worker threads (0: one per core).
     pub threads: usize,
@@ -307,45 +137,6 @@ pub struct Totals {
     pub parsed: usize,
 }
 
-/// One file's findings, as a run passes them on.
-#[derive(Debug)]
-pub enum Findings {
-    /// Findings of this file.
-    Owned(Vec<Diagnostic>),
-    /// The cached findings of every file with this file's content, shown as they are: shared,
-    /// and without a file name (the file's name goes with them).
-    Shared(Arc<[Diagnostic]>),
-}
-
-impl Findings {
-    /// The findings (those of [`Findings::Shared`] without their file name).
-    pub fn as_slice(&self) -> &[Diagnostic] {
-        match self {
-            Findings::Owned(diagnostics) => diagnostics,
-            Findings::Shared(diagnostics) => diagnostics,
-        }
-    }
-
-    /// The findings as those of the file `name`.
-    pub fn into_owned(self, name: &str) -> Vec<Diagnostic> {
-        match self {
-            Findings::Owned(diagnostics) => diagnostics,
-            Findings::Shared(diagnostics) => relabel(&diagnostics, name),
-        }
-    }
-
-    /// The file name to show with each finding, when they do not carry it.
-    pub fn unnamed<'n>(&self, name: &'n str) -> Option<&'n str> {
-        matches!(self, Findings::Shared(_)).then_some(name)
-    }
-}
-
-/// `diagnostics`, in the file `name`.
-fn relabel(diagnostics: &[Diagnostic], name: &str) -> Vec<Diagnostic> {
-    let name = name.into();
-    diagnostics.iter().map(|d| d.in_file(&name)).collect()
-}
-
 /// One file's outcome, sent from a worker to the thread that emits.
 struct Outcome {
     findings: Findings,
@@ -359,43 +150,6 @@ struct Outcome {
     /// For the cache, when the file was read: its stamp, when it was read (seconds), and what
     /// it holds.
     read: Option<(Stamp, u64, Content)>,
-}
-
-/// Checks every found file on `threads` workers (0: one per core) without the cache and
-/// returns every finding, sorted (for callers that need them all, like `upgrade-report`).
-pub fn check_files(
-    benches: Vec<Bench>,
-    found: &[Found],
-    bench_of: BenchOf,
-    settings: SettingsOf,
-    threads: usize,
-) -> Report {
-    let found = found
-        .iter()
-        .map(|f| match f {
-            Found::File(p) => Found::File(p.clone()),
-            Found::Error(p, m) => Found::Error(p.clone(), m.clone()),
-        })
-        .collect();
-    let options = RunOptions {
-        threads,
-        ..RunOptions::default()
-    };
-    let mut diagnostics = Vec::new();
-    let totals = run_files(
-        benches,
-        found,
-        bench_of,
-        settings,
-        options,
-        &mut |name, d| diagnostics.extend(d.into_owned(name)),
-    );
-    Report {
-        diagnostics,
-        files_checked: totals.files_checked,
-        suppressed_by_noqa: totals.suppressed_by_noqa,
-        ..Report::default()
-    }
 }
 
 /// How far workers may run ahead of the emitting thread (batches: with [`MAX_BATCH`], about a
@@ -682,7 +436,7 @@ fn cached(
         outcome.findings = Findings::Shared(raw);
         return outcome;
     }
-    let (kept, suppressed) = apply_settings(relabel(&raw, name), &rules);
+    let (kept, suppressed) = apply_settings(Findings::Shared(raw).into_owned(name), &rules);
     outcome.findings = Findings::Owned(kept);
     outcome.suppressed = suppressed;
     outcome
@@ -691,29 +445,7 @@ fn cached(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cached_findings_are_kept_unchanged_only_when_no_setting_touches_them() {
-        let d = Diagnostic::new(&rules::DEPRECATED_SYMBOL, "x.py", "placeholder");
-        let findings = [d.clone()];
-        let defaults = RuleSettings::default();
-        assert!(keeps_unchanged(&findings, "x.py", &defaults));
-        let ignoring = RuleSettings {
-            per_file_ignores: vec![("x.py".into(), vec!["DAG001".into()])],
-            ..RuleSettings::default()
-        };
-        assert!(!keeps_unchanged(&findings, "x.py", &ignoring));
-        assert!(keeps_unchanged(&findings, "y.py", &ignoring));
-        let mut louder = RuleSettings::default();
-        louder.severity.insert("DAG001".into(), Severity::Error);
-        assert_ne!(d.severity, Severity::Error);
-        assert!(!keeps_unchanged(&findings, "x.py", &louder));
-        let source = "from dagster import SourceAsset  # noqa\n";
-        let mut with_directive = vec![d];
-        with_directive.extend(noqa::records("x.py", source, &syntax::parse(source)));
-        assert_eq!(with_directive.len(), 2);
-        assert!(!keeps_unchanged(&with_directive, "x.py", &defaults));
-    }
+    use crate::rules;
 
     #[test]
     fn batches_shrink_with_the_run_so_that_every_worker_gets_many() {
@@ -725,41 +457,6 @@ mod tests {
             let batch = batch_size(files, 2);
             assert!(files.div_ceil(batch) >= 32 || batch == MAX_BATCH, "{files}");
         }
-    }
-
-    #[test]
-    fn selection_and_per_file_ignores() {
-        let settings = RuleSettings {
-            ignore: vec!["DAG2".into()],
-            per_file_ignores: vec![("tests/*.py".into(), vec!["DAG101".into()])],
-            ..RuleSettings::default()
-        };
-        assert!(settings.enabled("src/a.py", &rules::DEPRECATED_SYMBOL));
-        assert!(!settings.enabled("src/a.py", &rules::PRIVATE_IMPORT));
-        assert!(!settings.enabled("tests/test_a.py", &rules::BETA_SYMBOL));
-        assert!(settings.enabled("src/test_a.py", &rules::BETA_SYMBOL));
-        assert!(settings.enabled("src/a.py", &rules::IO_ERROR));
-    }
-
-    #[test]
-    fn opt_in_rules_run_only_when_selected_explicitly() {
-        let with = |select: &[&str], extend: &[&str], ignore: &[&str]| RuleSettings {
-            select: match select {
-                [] => RuleSettings::default().select,
-                given => given.iter().map(|s| s.to_string()).collect(),
-            },
-            extend_select: extend.iter().map(|s| s.to_string()).collect(),
-            ignore: ignore.iter().map(|s| s.to_string()).collect(),
-            ..RuleSettings::default()
-        };
-        let defaults = with(&[], &[], &[]);
-        assert!(defaults.enabled("a.py", &rules::NON_PUBLIC_API));
-        assert!(!defaults.enabled("a.py", &rules::NON_PUBLIC_MEMBER));
-        assert!(with(&[], &["DAG203"], &[]).enabled("a.py", &rules::NON_PUBLIC_MEMBER));
-        assert!(with(&["ALL"], &[], &[]).enabled("a.py", &rules::NON_PUBLIC_MEMBER));
-        assert!(with(&["DAG2"], &[], &[]).enabled("a.py", &rules::NON_PUBLIC_MEMBER));
-        assert!(!with(&["ALL"], &[], &["DAG203"]).enabled("a.py", &rules::NON_PUBLIC_MEMBER));
-        assert!(!with(&["DAG0"], &[], &[]).enabled("a.py", &rules::NON_PUBLIC_MEMBER));
     }
 
     #[test]
@@ -801,17 +498,5 @@ mod tests {
         // Standard input is in no package, whatever the current folder.
         let found = check_text(&checker, "-", source, None, &settings, &gate).0;
         assert_eq!(found.len(), 1, "{found:#?}");
-    }
-
-    #[test]
-    fn a_path_is_displayed_without_its_leading_dot_whatever_its_bytes() {
-        assert_eq!(display_path(Path::new("./src/a.py")), "src/a.py");
-        assert_eq!(display_path(Path::new("src/./a.py")), "src/./a.py");
-        #[cfg(unix)]
-        {
-            use std::os::unix::ffi::OsStrExt;
-            let name = std::ffi::OsStr::from_bytes(b"./caf\xe9.py");
-            assert_eq!(display_path(Path::new(name)), "caf\u{fffd}.py");
-        }
     }
 }

@@ -358,6 +358,41 @@ fn stdin_mode_uses_the_stand_in_path() {
 }
 
 #[test]
+fn a_nested_configuration_anchors_its_per_file_ignores_to_its_own_folder() {
+    let source: &[u8] = b"import dagster as dg\nx = dg.SourceAsset(key='a')\n";
+    let dir = project(&[
+        (
+            "proj/dagster-api-lint.toml",
+            b"[per-file-ignores]\n\"tests/*.py\" = [\"DAG001\"]\n",
+        ),
+        ("proj/tests/test_a.py", source),
+        ("proj/src/tests/test_b.py", source),
+        ("proj/src/c.py", source),
+        ("elsewhere/README", b""),
+    ]);
+    // From the repository root, from inside the configuration's folder, from below it and from
+    // beside it: `proj/tests/` is ignored, `proj/src/tests/` is not.
+    for (cwd, path, shown) in [
+        ("", "proj", "proj/src/"),
+        ("proj", ".", "src/"),
+        ("proj/src", "..", "../src/"),
+        ("elsewhere", "../proj", "../proj/src/"),
+    ] {
+        let out = stdout(&run(
+            &dir.path().join(cwd),
+            &["check", path, "--output-format", "concise", "--no-cache"],
+        ));
+        assert!(!out.contains("test_a.py"), "from {cwd:?}: {out}");
+        for file in ["tests/test_b.py", "c.py"] {
+            assert!(
+                out.contains(&format!("{shown}{file}:2:5: DAG001")),
+                "from {cwd:?}: {out}"
+            );
+        }
+    }
+}
+
+#[test]
 fn configuration_files() {
     let dir = project(&[
         ("pyproject.toml", b"[project]\nname = 'p'\n\n[tool.dagster-api-lint]\nignore = [\"DAG201\"]\ndagster-version = \"1.8.13\"\nseverity = { DAG001 = \"error\" }\n"),

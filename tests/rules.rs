@@ -16,8 +16,9 @@ use dagster_api_lint::config::{Overrides, Source};
 use dagster_api_lint::diagnostic::Diagnostic;
 use dagster_api_lint::project::Project;
 use dagster_api_lint::report::{text, RenderOptions};
+use dagster_api_lint::rules::selection::{apply_settings, RuleSettings};
 use dagster_api_lint::rules::{self, Rule};
-use dagster_api_lint::runner::{self, RuleSettings};
+use dagster_api_lint::runner;
 
 /// The fixture of `rule`: `<CODE>.py`, or the folder `<CODE>/` for a rule about projects.
 fn fixture(rule: &Rule) -> String {
@@ -71,7 +72,7 @@ fn reported(rule: &'static Rule) -> String {
         extend_select: vec![rule.code.to_string()],
         ..RuleSettings::default()
     };
-    let (mut kept, _hidden) = runner::apply_settings(found, &settings);
+    let (mut kept, _hidden) = apply_settings(found, &settings);
     kept.retain(|d| d.rule == rule);
     assert!(!kept.is_empty(), "{path} must report {}", rule.code);
     let mut out = Vec::new();

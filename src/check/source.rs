@@ -10,7 +10,7 @@ use crate::syntax::{self, Span};
 
 impl Checker {
     /// Checks one module's source, returning its findings and the records of its noqa
-    /// directives (see [`crate::noqa::records`]). `filename` labels the diagnostics. `own` is
+    /// directives (see [`crate::rules::noqa::records`]). `filename` labels the diagnostics. `own` is
     /// the package the file belongs to, if any (see [`crate::discovery::top_package`]): that
     /// package's uses of itself are not reported (a library's own modules carry no stability
     /// promise towards it, like its relative imports).
@@ -27,7 +27,7 @@ impl Checker {
         self.attach_fixes(source, &parsed, &mut found);
         // The file's noqa directives go with its findings (and into the results cache), to be
         // applied with the settings.
-        found.extend(crate::noqa::records(filename, source, &parsed));
+        found.extend(crate::rules::noqa::records(filename, source, &parsed));
         found
     }
 

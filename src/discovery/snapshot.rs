@@ -40,13 +40,11 @@ use crate::catalog::compact::{Reader, Writer};
 use super::{Found, Walk};
 
 /// The file names whose presence in a folder a run asks about: the package marker and the
-/// configuration files (see `crate::config`).
-pub const MARKERS: [&str; 4] = [
-    "__init__.py",
-    ".dagster-api-lint.toml",
-    "dagster-api-lint.toml",
-    "pyproject.toml",
-];
+/// configuration files ([`crate::config::FILE_NAMES`]).
+pub const MARKERS: [&str; 4] = {
+    let [first, second, third] = crate::config::FILE_NAMES;
+    ["__init__.py", first, second, third]
+};
 
 /// Ignore files read from a folder (besides `.git/info/exclude`).
 const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];

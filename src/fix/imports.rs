@@ -360,7 +360,7 @@ mod tests {
     use crate::check::Checker;
     use crate::fix::file::fix_text;
     use crate::fix::Applicability;
-    use crate::runner::{apply_settings, RuleSettings};
+    use crate::rules::selection::{apply_settings, RuleSettings};
 
     /// `source` fixed against dagster `version`; checks that fixing again changes nothing and
     /// that no private-import finding with a fix remains.

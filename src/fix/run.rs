@@ -6,9 +6,8 @@ use std::path::Path;
 
 use super::file::{fix_text, fixable_text, unified_diff, write_atomically};
 use super::Applicability;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Findings};
 use crate::notebook::{self, Notebook};
-use crate::runner::Findings;
 
 /// What a run does with fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

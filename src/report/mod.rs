@@ -17,9 +17,8 @@ use std::path::{Component, Path, PathBuf};
 use clap::ValueEnum;
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Findings};
 use crate::rules;
-use crate::runner::Findings;
 use crate::syntax::Location;
 
 /// The result of a run: findings (sorted by file, position, code) and what was checked.

@@ -3,6 +3,9 @@
 
 use serde::Serialize;
 
+pub mod noqa;
+pub mod selection;
+
 /// How serious a finding is by default (mapped to SARIF levels, GitHub annotation kinds, ...).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,

@@ -11,7 +11,7 @@ use super::diagnostics;
 use super::position::Positions;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
-use crate::noqa;
+use crate::rules::noqa;
 use crate::syntax::Span;
 
 /// The kind of the action that applies every safe fix of a document, for editors to run on

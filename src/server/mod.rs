@@ -52,10 +52,9 @@ use self::document::{file_path, Document};
 use self::notebooks::OpenNotebook;
 use self::position::{Encoding, Positions};
 use self::transport::{Incoming, Writer};
-use self::workspace::{is_config_file, Workspace, CONFIG_FILES};
+use self::workspace::{config_files, is_config_file, Workspace};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{self, Applicability};
-use crate::gate::Gate;
 use crate::runner;
 
 /// The longest a change waits to be checked together with the changes that follow it.
@@ -356,8 +355,7 @@ impl Server {
         if !self.can_watch {
             return;
         }
-        let watchers = CONFIG_FILES
-            .iter()
+        let watchers = config_files()
             .map(|name| FileSystemWatcher {
                 glob_pattern: GlobPattern::String(format!("**/{name}")),
                 kind: None,
@@ -584,11 +582,9 @@ impl Server {
         let document = self.documents.get(uri)?;
         let path = document.path.as_deref();
         let name = workspace::display_name(path, uri);
-        let checker = self.workspace.checker_for(path);
-        let settings = self.workspace.settings_for(path);
+        let judge = self.workspace.file_checker(path);
         let document = self.documents.get(uri)?;
-        let gate = Gate::new(&checker);
-        let check = |text: &str| runner::check_text(&checker, &name, text, None, &settings, &gate);
+        let check = judge.checking(&name);
         panic::catch_unwind(AssertUnwindSafe(|| {
             fix::file::fix_text(&document.text, Applicability::Safe, &check).text
         }))
@@ -623,19 +619,14 @@ impl Server {
         }
         let path = document.path.as_deref();
         let name = workspace::display_name(path, uri);
-        let checker = self.workspace.checker_for(path);
-        let settings = self.workspace.settings_for(path);
+        let judge = self.workspace.file_checker(path);
         let started = Instant::now();
         let checked = panic::catch_unwind(AssertUnwindSafe(|| {
-            let gate = Gate::new(&checker);
             if !document.is_notebook {
-                return runner::check_text(&checker, &name, &document.text, None, &settings, &gate)
-                    .0;
+                return judge.check(&name, &document.text, None).0;
             }
             match runner::source_of(Path::new(&name), document.text.as_bytes().to_vec()) {
-                Ok((code, cells)) => {
-                    runner::check_text(&checker, &name, &code, cells.as_ref(), &settings, &gate).0
-                }
+                Ok((code, cells)) => judge.check(&name, &code, cells.as_ref()).0,
                 Err(message) => vec![Diagnostic::io_error(&name, &message)],
             }
         }));
@@ -666,21 +657,11 @@ impl Server {
         };
         let path = notebook.path.as_deref();
         let name = workspace::display_name(path, uri);
-        let checker = self.workspace.checker_for(path);
-        let settings = self.workspace.settings_for(path);
+        let judge = self.workspace.file_checker(path);
         let started = Instant::now();
         let checked = panic::catch_unwind(AssertUnwindSafe(|| {
             let code = notebook.code();
-            let gate = Gate::new(&checker);
-            runner::check_text(
-                &checker,
-                &name,
-                code.source(),
-                Some(&code),
-                &settings,
-                &gate,
-            )
-            .0
+            judge.check(&name, code.source(), Some(&code)).0
         }));
         let Ok(findings) = checked else {
             log(&format!(

@@ -11,25 +11,24 @@ use lsp_types::Uri;
 use super::log;
 use crate::check::Checker;
 use crate::config::{Overrides, Source};
-use crate::project::{self, Project};
-use crate::runner::{self, RuleSettings};
+use crate::pipeline::FileChecker;
+use crate::project::Project;
+use crate::rules::selection::RuleSettings;
 
-/// Files whose change reloads the configuration and the versions of the projects (their
-/// names, or a glob for requirements files). The client is asked to watch them.
-pub const CONFIG_FILES: &[&str] = &[
-    "pyproject.toml",
-    "dagster-api-lint.toml",
-    ".dagster-api-lint.toml",
-    "uv.lock",
-    "poetry.lock",
-    "pdm.lock",
-    "requirements*.txt",
-];
+/// Version sources whose change reloads the versions of the projects (their names, or a glob
+/// for requirements files), besides the configuration files ([`crate::config::FILE_NAMES`]).
+const VERSION_FILES: [&str; 4] = ["uv.lock", "poetry.lock", "pdm.lock", "requirements*.txt"];
 
-/// True when `path` is one of the [`CONFIG_FILES`].
+/// Files whose change reloads the configuration and the versions of the projects: the
+/// configuration files and the [`VERSION_FILES`]. The client is asked to watch them.
+pub fn config_files() -> impl Iterator<Item = &'static str> {
+    crate::config::FILE_NAMES.into_iter().chain(VERSION_FILES)
+}
+
+/// True when `path` is one of the [`config_files`].
 pub fn is_config_file(path: &Path) -> bool {
     path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-        CONFIG_FILES.contains(&n) || (n.starts_with("requirements") && n.ends_with(".txt"))
+        config_files().any(|f| f == n) || (n.starts_with("requirements") && n.ends_with(".txt"))
     })
 }
 
@@ -38,7 +37,7 @@ pub fn is_config_file(path: &Path) -> bool {
 /// buffer.
 pub fn display_name(path: Option<&Path>, uri: &Uri) -> String {
     match path {
-        Some(path) => runner::display_path(&project::relative_to_cwd(path)),
+        Some(path) => crate::paths::display_relative(path),
         None => uri.as_str().to_string(),
     }
 }
@@ -118,9 +117,17 @@ impl Workspace {
         versions.checker.clone()
     }
 
+    /// How the document at `path` is judged: the checker of [`Workspace::checker_for`] and the
+    /// rule settings of its project (the defaults when its configuration cannot be read).
+    pub fn file_checker(&mut self, path: Option<&Path>) -> FileChecker {
+        let checker = self.checker_for(path);
+        let settings = Arc::new(self.settings_for(path));
+        FileChecker { checker, settings }
+    }
+
     /// The rule settings of the document at `path` in its project; the defaults (and a
     /// problem to show) when its configuration cannot be read.
-    pub fn settings_for(&mut self, path: Option<&Path>) -> RuleSettings {
+    fn settings_for(&mut self, path: Option<&Path>) -> RuleSettings {
         let project = self.project_for(path);
         let Some(path) = path else {
             return project.config.rule_settings(None);

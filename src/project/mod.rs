@@ -2,8 +2,7 @@
 //! answer for them. The CLI, stdin mode and the language server all start here.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rustc_hash::FxHashMap;
@@ -11,11 +10,12 @@ use rustc_hash::FxHashMap;
 use crate::catalog::shipped;
 use crate::check::Checker;
 use crate::config::{self, ConfigFile, Overrides, Source};
-use crate::diagnostic::Diagnostic;
-use crate::rules;
-use crate::runner::{self, RuleSettings};
-use crate::syntax::{LineIndex, Span};
+use crate::paths::{normalise, relative_to_cwd};
+use crate::rules::selection::RuleSettings;
 use crate::versions::{self, Choice, Detected};
+
+mod python;
+mod show;
 
 /// Everything a run needs to know about the project.
 pub struct Project {
@@ -67,7 +67,7 @@ fn label_of(folder: Option<&Path>) -> String {
             if shown.as_os_str().is_empty() {
                 ".".to_string()
             } else {
-                runner::display_path(&shown)
+                crate::paths::display_path(&shown)
             }
         }
         None => "files outside any project".to_string(),
@@ -499,198 +499,11 @@ impl Project {
             (false, None) => (false, "default"),
         }
     }
-
-    /// DAG301: Python versions a version project's `requires-python` allows but its dagster
-    /// release does not support. One finding, at the `requires-python` line of the project
-    /// folder's `pyproject.toml`.
-    pub fn python_support(&self, project: &VersionProject) -> Option<Diagnostic> {
-        let pyproject = project.folder.as_ref()?.join("pyproject.toml");
-        let text = std::fs::read_to_string(&pyproject).ok()?;
-        let doc: toml::Table = toml::from_str(&text).ok()?;
-        let spec = doc.get("project")?.get("requires-python")?.as_str()?;
-        let dagster = project.choices.get("dagster")?.catalog.get();
-        let dagster_spec = dagster.requires_python.as_deref()?;
-        let allowed = versions::python_minors(spec)?;
-        let supported = versions::python_minors(dagster_spec)?;
-        let unsupported: Vec<String> = allowed
-            .iter()
-            .filter(|m| !supported.contains(m))
-            .map(|m| format!("3.{m}"))
-            .collect();
-        if unsupported.is_empty() {
-            return None;
-        }
-        let offset = text.find("requires-python").unwrap_or(0);
-        let line_end = text[offset..].find('\n').map_or(text.len(), |e| offset + e);
-        let span = Span {
-            start: offset as u32,
-            end: line_end as u32,
-        };
-        let filename = runner::display_path(&relative_to_cwd(&pyproject));
-        let message = format!(
-            "`requires-python = \"{spec}\"` allows Python {}, which dagster {} does not support (it requires Python {dagster_spec}).",
-            unsupported.join(", "),
-            dagster.version
-        );
-        Some(Diagnostic::at(
-            &rules::UNSUPPORTED_PYTHON,
-            &filename,
-            &text,
-            &LineIndex::new(&text),
-            span,
-            message,
-        ))
-    }
-
-    /// `--show-settings`: the resolved settings for `file` and where each came from
-    /// (`cache_flag`: `--cache-dir`, if given).
-    pub fn show_settings(&self, file: &Path, cache_flag: Option<&Path>) -> Result<String, String> {
-        let config = self.config.config_for(file)?;
-        let settings = self.config.rule_settings(config.as_deref());
-        let mut out = String::new();
-        let from = |set: bool, what: &str| -> String {
-            if set {
-                what.to_string()
-            } else {
-                "default".to_string()
-            }
-        };
-        let file_label = config
-            .as_ref()
-            .map_or("no configuration file".to_string(), |c| {
-                c.path.display().to_string()
-            });
-        let _ = writeln!(out, "Settings for {}", file.display());
-        let _ = writeln!(out, "  configuration file: {file_label}");
-        let _ = writeln!(out, "  project root: {}", self.root.display());
-        let o = config
-            .as_ref()
-            .map(|c| c.options.clone())
-            .unwrap_or_default();
-        let overrides = self.config.overrides();
-        let origin = |cli: bool, file: bool| -> String {
-            if cli {
-                "command line".into()
-            } else {
-                from(file, &file_label)
-            }
-        };
-        let rows = [
-            (
-                "select",
-                format!("{:?}", settings.select),
-                origin(!overrides.select.is_empty(), o.select.is_some()),
-            ),
-            (
-                "extend-select",
-                format!("{:?}", settings.extend_select),
-                origin(
-                    !overrides.extend_select.is_empty(),
-                    o.extend_select.is_some(),
-                ),
-            ),
-            (
-                "ignore",
-                format!("{:?}", settings.ignore),
-                origin(!overrides.ignore.is_empty(), o.ignore.is_some()),
-            ),
-            (
-                "per-file-ignores",
-                format!("{:?}", settings.per_file_ignores),
-                from(o.per_file_ignores.is_some(), &file_label),
-            ),
-            (
-                "severity",
-                format!("{:?}", settings.severity),
-                from(o.severity.is_some(), &file_label),
-            ),
-        ];
-        for (key, value, origin) in rows {
-            let _ = writeln!(out, "  {key} = {value}  ({origin})");
-        }
-        let _ = writeln!(out, "  exclude = {:?}", self.exclude());
-        let _ = writeln!(out, "  extend-include = {:?}", self.extend_include());
-        let (force_exclude, force_origin) = self.force_exclude();
-        let _ = writeln!(out, "  force-exclude = {force_exclude}  ({force_origin})");
-        let (cache_dir, cache_origin) = self.cache_dir(cache_flag)?;
-        let _ = writeln!(
-            out,
-            "  cache-dir = {}  ({cache_origin})",
-            cache_dir.display()
-        );
-        if let Some(t) = overrides
-            .target_version
-            .as_ref()
-            .or(o.target_version.as_ref())
-        {
-            let _ = writeln!(out, "  target-version = {t}");
-        }
-        let versions = if file.is_dir() {
-            self.version_project_of_dir(file)?
-        } else {
-            self.version_project(file)?
-        };
-        let _ = writeln!(
-            out,
-            "  version project: {}{}",
-            versions.label(),
-            if versions.has_versions {
-                ""
-            } else {
-                " (no version source found: the newest catalogs)"
-            }
-        );
-        let _ = writeln!(out, "  detected versions:");
-        for (package, d) in &versions.detected {
-            let _ = writeln!(out, "    {package} {} from {}", d.version, d.source);
-        }
-        let _ = writeln!(out, "  catalogs:");
-        for (package, choice) in &versions.choices {
-            let _ = writeln!(
-                out,
-                "    {package} {}: {}",
-                choice.catalog.version(),
-                choice.reason
-            );
-        }
-        for note in &versions.notes {
-            let _ = writeln!(out, "  note: {note}");
-        }
-        Ok(out)
-    }
 }
 
 /// Locks a memo table (a panic while it was held leaves it usable: it only memoises).
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// An absolute path without `.` and `..` components (lexically: `a/b/..` is `a`), so that a
-/// folder's ancestors are the folders above it whatever the path's spelling.
-pub fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if out.parent().is_some() {
-                    out.pop();
-                } else if !out.has_root() {
-                    out.push(component);
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A path relative to the current directory when it is under it.
-pub fn relative_to_cwd(path: &Path) -> PathBuf {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]
@@ -912,11 +725,5 @@ mod tests {
             judged(&project, root, "lib/x.py"),
             ("lib".to_string(), "1.11.16".to_string())
         );
-    }
-
-    #[test]
-    fn normalising_is_lexical() {
-        assert_eq!(normalise(Path::new("/a/b/../c/./d")), Path::new("/a/c/d"));
-        assert_eq!(normalise(Path::new("/..")), Path::new("/"));
     }
 }
