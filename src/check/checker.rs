@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
+use super::catalog_index::{Cat, Index};
 use super::dotted::top;
-use super::index::{Cat, Index};
 use crate::catalog::shipped::CatalogRef;
 
 /// Judges references against one catalog per tracked package. A catalog is decoded the first

@@ -1,7 +1,7 @@
 //! Dotted paths and where they lead in a catalog: the arithmetic of names and the look-ups
 //! every part of the checker shares.
 
-use super::index::Cat;
+use super::catalog_index::Cat;
 use crate::catalog::{Catalog, Export, Kind, Object};
 
 /// The top-level package of a dotted path (its first segment).

@@ -2,7 +2,7 @@
 
 use super::checker::Checker;
 use super::dotted::{alias_prefix, object_of_path, private_segment, public_path_of};
-use super::markers::clean_hint;
+use super::status_findings::clean_hint;
 use crate::catalog::{Catalog, Kind, Marker, Object};
 use crate::resolve::{self, RefKind, Reference, Target};
 use crate::syntax::{self, Span};

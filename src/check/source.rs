@@ -10,10 +10,10 @@ use crate::syntax::{self, Span};
 
 impl Checker {
     /// Checks one module's source, returning its findings and the records of its noqa
-    /// directives (see [`crate::rules::noqa::records`]). `filename` labels the diagnostics. `own` is
-    /// the package the file belongs to, if any (see [`crate::discovery::top_package`]): that
-    /// package's uses of itself are not reported (a library's own modules carry no stability
-    /// promise towards it, like its relative imports).
+    /// directives (see [`crate::rules::noqa::records`]). `filename` labels the diagnostics.
+    /// `own` is the package the file belongs to, if any (its caller finds it from the
+    /// folders): that package's uses of itself are not reported (a library's own modules carry
+    /// no stability promise towards it, like its relative imports).
     pub fn check_source(&self, own: Option<&str>, filename: &str, source: &str) -> Vec<Diagnostic> {
         let parsed = syntax::parse(source);
         let current = self.check_parsed(own, filename, source, &parsed);

@@ -1,11 +1,11 @@
 //! Judging dotted paths and imports: private paths (DAG201), non-public modules (DAG202),
 //! names a release does not have (DAG003), and the markers of the objects they reach.
 
+use super::catalog_index::Cat;
 use super::checker::Checker;
 use super::dotted::{alias_prefix, display_name, object_of_path, private_segment, public_path_of};
 use super::findings::Finding;
-use super::index::Cat;
-use super::markers::status_findings;
+use super::status_findings::status_findings;
 use crate::catalog::shipped;
 use crate::catalog::{Catalog, Marker, Object};
 use crate::rules;

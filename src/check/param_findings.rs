@@ -1,7 +1,7 @@
 //! Judging keyword arguments: deprecated (DAG002) and beta (DAG102) parameters.
 
 use super::findings::Finding;
-use super::markers::{breaking_version, clean_hint};
+use super::status_findings::{breaking_version, clean_hint};
 use crate::catalog::{Object, Status};
 use crate::rules;
 

@@ -4,9 +4,9 @@
 use super::checker::Checker;
 use super::dotted::{display_name, object_of_path, short_class};
 use super::findings::Finding;
-use super::members::member_symbol;
-use super::params::param_findings;
-use super::paths::Reach;
+use super::member_findings::member_symbol;
+use super::param_findings::param_findings;
+use super::path_findings::Reach;
 use crate::resolve::{RefKind, Target};
 
 impl Checker {

@@ -1,11 +1,11 @@
 //! Judging members of classes: private (DAG201) and non-public (DAG203) members, and their
 //! markers.
 
+use super::catalog_index::Cat;
 use super::checker::Checker;
 use super::dotted::{private_segment, public_path_of, short_class, top};
 use super::findings::Finding;
-use super::index::Cat;
-use super::markers::status_findings;
+use super::status_findings::status_findings;
 use crate::catalog::Kind;
 use crate::rules;
 
