@@ -1,6 +1,6 @@
 //! DAG102 `beta-parameter`: use of a beta parameter of a Dagster API.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
 //! DAG101 `beta-symbol`: use of a beta (formerly experimental) Dagster API.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
 //! DAG002 `deprecated-parameter`: use of a deprecated parameter of a Dagster API.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does

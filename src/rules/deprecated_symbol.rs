@@ -1,6 +1,6 @@
 //! DAG001 `deprecated-symbol`: use of a deprecated Dagster API.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does

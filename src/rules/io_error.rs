@@ -1,6 +1,6 @@
 //! E902 `io-error`: a file could not be read or decoded.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
 //! DAG202 `non-public-api`: use of a Dagster name from a module that is not public API.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
 //! DAG203 `non-public-member`: use of a method or property of a Dagster class that is not marked `@public`.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does

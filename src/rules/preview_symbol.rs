@@ -1,6 +1,6 @@
 //! DAG103 `preview-symbol`: use of a preview Dagster API.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
 //! DAG201 `private-import`: use of a private Dagster module or attribute.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
 //! DAG003 `removed-symbol`: use of a Dagster name that does not exist in the selected version.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does

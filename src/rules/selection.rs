@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::noqa;
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
 use crate::paths::normalise;
 

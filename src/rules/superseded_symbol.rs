@@ -1,6 +1,6 @@
 //! DAG104 `superseded-symbol`: use of a superseded Dagster API.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
 //! E999 `syntax-error`: a file has a syntax error.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does

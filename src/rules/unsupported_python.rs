@@ -1,6 +1,6 @@
 //! DAG301 `unsupported-python`: the project allows a Python version the selected Dagster does not support.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
 //! DAG900 `unused-noqa`: a `noqa` directive that hides no finding.
 
-use super::{Rule, Severity};
+use super::rule::{Rule, Severity};
 
 declare_rule! {
     /// ## What it does
