@@ -69,6 +69,14 @@ pub fn top_package(file: &Path) -> Option<Package> {
     top
 }
 
+/// The top package of the file shown as `filename` (see [`top_package`]); none for standard
+/// input (`-`), which is in no folder.
+pub fn own_package(filename: &str) -> Option<Package> {
+    (filename != "-")
+        .then(|| top_package(Path::new(filename)))
+        .flatten()
+}
+
 /// The remembered answer for a folder: `None` when not remembered.
 fn remembered_top(dir: &std::ffi::OsStr) -> Option<Option<Package>> {
     TOP_BY_DIR.with(|m| m.borrow().as_ref()?.get(dir).cloned())
