@@ -2,7 +2,7 @@
 //! `src/catalog/shipped.rs`).
 //!
 //! The committed JSON is the source of truth; what is embedded is its compact binary form
-//! (`src/catalog/compact.rs`), which loads many times faster, plus a hash of the JSON text
+//! (`src/catalog/compact/`), which loads many times faster, plus a hash of the JSON text
 //! that identifies the history in the results cache.
 
 use std::fmt::Write;
@@ -12,8 +12,9 @@ use std::path::Path;
 #[path = "src/catalog/model.rs"]
 mod model;
 
-#[allow(dead_code)]
-#[path = "src/catalog/compact.rs"]
+// (Only the encoder is used here: the decoder's items and re-exports are not.)
+#[allow(dead_code, unused_imports)]
+#[path = "src/catalog/compact/mod.rs"]
 mod compact;
 
 /// FNV-1a, 64 bits: a stable content hash without a dependency.
@@ -84,15 +85,18 @@ fn main() {
     }
     entries.sort();
     let mut out = String::from(
-        "/// Every shipped history: (package, its releases oldest first, compact form, hash of the\n\
+        "/// The compact form of a history: the texts of its string table, then the rest.\n\
+         pub type Compact = (&'static str, &'static [u8]);\n\
+         /// Every shipped history: (package, its releases oldest first, compact form, hash of the\n\
          /// JSON text).\n\
-         pub static SHIPPED: &[(&str, &[&str], &[u8], u64)] = &[\n",
+         pub static SHIPPED: &[(&str, &[&str], Compact, u64)] = &[\n",
     );
     // The encoder's own source is part of every stamp: a change of the format re-encodes.
     let encoder = fnv1a(
         format!(
-            "{}{}",
-            include_str!("src/catalog/compact.rs"),
+            "{}{}{}",
+            include_str!("src/catalog/compact/mod.rs"),
+            include_str!("src/catalog/compact/encode.rs"),
             include_str!("src/catalog/model.rs")
         )
         .as_bytes(),
@@ -107,7 +111,14 @@ fn main() {
         let stamped = std::fs::read_to_string(&stamp).ok();
         let stamp_text = format!("{hash:x} {encoder:x} {package}");
         let releases_file = file.with_extension("releases");
-        if stamped.as_deref() != Some(&stamp_text) || !file.exists() || !releases_file.exists() {
+        // (The texts of the string table are embedded as a `&str`: UTF-8 checked at compile
+        // time.)
+        let text_file = file.with_extension("txt");
+        if stamped.as_deref() != Some(&stamp_text)
+            || !file.exists()
+            || !releases_file.exists()
+            || !text_file.exists()
+        {
             let history: model::History =
                 serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert_eq!(
@@ -116,7 +127,9 @@ fn main() {
                 "{}: the file name must be the package",
                 path.display()
             );
-            std::fs::write(&file, compact::encode(&history)).unwrap();
+            let encoded = compact::encode(&history);
+            std::fs::write(&file, encoded.data).unwrap();
+            std::fs::write(&text_file, encoded.text).unwrap();
             std::fs::write(&releases_file, history.releases.join("\n")).unwrap();
             std::fs::write(&stamp, stamp_text).unwrap();
         }
@@ -125,7 +138,8 @@ fn main() {
         let releases: Vec<&str> = releases.lines().collect();
         writeln!(
             out,
-            "    ({package:?}, &{releases:?}, include_bytes!({:?}), {hash:#x}),",
+            "    ({package:?}, &{releases:?}, (include_str!({:?}), include_bytes!({:?})), {hash:#x}),",
+            text_file.display().to_string(),
             file.display().to_string(),
         )
         .unwrap();

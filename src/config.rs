@@ -106,11 +106,7 @@ impl ConfigFile {
 }
 
 /// Configuration file names, in order of precedence within one folder.
-pub const FILE_NAMES: [&str; 3] = [
-    ".dagster-api-lint.toml",
-    "dagster-api-lint.toml",
-    "pyproject.toml",
-];
+pub use crate::discovery::markers::CONFIG_FILES as FILE_NAMES;
 
 #[derive(Deserialize)]
 struct Pyproject {
@@ -341,8 +337,7 @@ impl Resolver {
             Source::Isolated => Ok(None),
             Source::Fixed(config) => Ok(config.clone()),
             Source::Discover if file.is_dir() => {
-                let absolute =
-                    crate::discovery::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+                let absolute = crate::paths::absolute(file).unwrap_or_else(|_| file.to_path_buf());
                 self.discover(&absolute)
             }
             Source::Discover => self.config_for_file(file),
@@ -355,8 +350,7 @@ impl Resolver {
     pub fn config_for_file(&self, file: &Path) -> Result<Option<Arc<ConfigFile>>, String> {
         match &self.source {
             Source::Discover => {
-                let absolute =
-                    crate::discovery::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+                let absolute = crate::paths::absolute(file).unwrap_or_else(|_| file.to_path_buf());
                 self.discover(absolute.parent().unwrap_or(Path::new("")))
             }
             _ => self.config_for(file),
@@ -441,10 +435,7 @@ mod tests {
     #[test]
     fn a_walk_snapshot_knows_every_configuration_file_name() {
         for name in FILE_NAMES {
-            assert!(
-                crate::discovery::snapshot::MARKERS.contains(&name),
-                "{name}"
-            );
+            assert!(crate::discovery::markers::MARKERS.contains(&name), "{name}");
         }
     }
 

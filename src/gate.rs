@@ -12,8 +12,6 @@
 //! own and never reported, so only the other tracked packages' names count. Syntax errors in a
 //! file that is not parsed are not reported (as for any file that never mentions dagster).
 
-use std::path::Path;
-
 use memchr::memmem::Finder;
 
 use crate::check::Checker;
@@ -52,10 +50,8 @@ impl<'c> Gate<'c> {
         };
         // Only now (most files that get here name a tracked package at the first hit) ask which
         // package the file belongs to.
-        let own = (filename != "-")
-            .then(|| discovery::top_package(Path::new(filename)))
-            .flatten()
-            .filter(|own| self.checker.own_package_is_closed(own));
+        let own =
+            discovery::own_package(filename).filter(|own| self.checker.own_package_is_closed(own));
         let mut scan = Scan::Untracked;
         for (at, len) in std::iter::once(first).chain(hits) {
             let word = word_around(bytes, at, at + len);

@@ -49,6 +49,41 @@ pub fn display_relative(path: &Path) -> String {
     display_path(&relative_to_cwd(path))
 }
 
+/// [`std::path::absolute`], without its work for a path that is already absolute and normal
+/// (no `.` component, repeated or trailing separator), the form of every path a walk under an
+/// absolute root yields.
+pub fn absolute(path: &Path) -> std::io::Result<PathBuf> {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let normal = cfg!(unix)
+        && bytes.starts_with(b"/")
+        && memchr::memmem::find(bytes, b"//").is_none()
+        && memchr::memmem::find(bytes, b"/./").is_none()
+        && !bytes.ends_with(b"/.")
+        && (bytes.len() == 1 || !bytes.ends_with(b"/"));
+    if normal {
+        return Ok(path.to_path_buf());
+    }
+    std::path::absolute(path)
+}
+
+/// The folder part of a file's path, as a key for what is remembered per folder: the same
+/// folder as [`Path::parent`] names for the paths a walk yields (without its parse of every
+/// component), `""` for a bare file name.
+pub fn folder_of(file: &Path) -> &std::ffi::OsStr {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = file.as_os_str().as_bytes();
+        match memchr::memrchr(b'/', bytes) {
+            Some(0) => "/".as_ref(),
+            Some(slash) => std::ffi::OsStr::from_bytes(&bytes[..slash]),
+            None => "".as_ref(),
+        }
+    }
+    #[cfg(not(unix))]
+    file.parent().unwrap_or(Path::new("")).as_os_str()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -218,7 +218,7 @@ pub fn print_notes(projects: &[Arc<VersionProject>]) {
 pub struct FolderSettings {
     /// The settings of every file, when one configuration applies to all.
     all: Option<Arc<RuleSettings>>,
-    /// Else each folder's, by [`discovery::folder_of`].
+    /// Else each folder's, by [`crate::paths::folder_of`].
     by_folder: FxHashMap<OsString, Arc<RuleSettings>>,
     /// The version projects of the found files, sorted by folder.
     projects: Vec<Arc<VersionProject>>,
@@ -233,7 +233,7 @@ impl FolderSettings {
     fn of(&self, path: &Path) -> Arc<RuleSettings> {
         match &self.all {
             Some(all) => all.clone(),
-            None => (self.by_folder.get(discovery::folder_of(path)))
+            None => (self.by_folder.get(crate::paths::folder_of(path)))
                 .cloned()
                 .unwrap_or_default(),
         }
@@ -252,7 +252,7 @@ impl FolderSettings {
         if self.checkers.len() <= 1 {
             return 0;
         }
-        (self.bench_by_folder.get(discovery::folder_of(path)))
+        (self.bench_by_folder.get(crate::paths::folder_of(path)))
             .copied()
             .unwrap_or(0)
     }
@@ -316,7 +316,7 @@ fn settings_by_folder(
     let mut last: Option<&OsStr> = None;
     for f in found {
         if let Found::File(path) = f {
-            let dir = discovery::folder_of(path);
+            let dir = crate::paths::folder_of(path);
             // Files of a folder mostly come together: one hash per folder, not per file.
             if last != Some(dir) {
                 first_file_of_dir.entry(dir).or_insert(path);

@@ -35,17 +35,20 @@ pub fn check_text(
     if !gate.admits(filename, source.as_bytes()) {
         return (Vec::new(), 0);
     }
-    apply_settings(check_placed(checker, filename, source, cells), settings)
+    let own = discovery::own_package(filename);
+    let raw = check_placed(checker, own.as_deref(), filename, source, cells);
+    apply_settings(raw, settings)
 }
 
-/// The raw findings of a source, placed in their cells for a notebook's.
+/// The raw findings of a source in the package `own`, placed in their cells for a notebook's.
 fn check_placed(
     checker: &Checker,
+    own: Option<&str>,
     filename: &str,
     source: &str,
     cells: Option<&Notebook>,
 ) -> Vec<Diagnostic> {
-    let mut raw = checker.check_source(filename, source);
+    let mut raw = checker.check_source(own, filename, source);
     if let Some(notebook) = cells {
         raw.iter_mut().for_each(|d| notebook.place(d));
     }
@@ -324,6 +327,13 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
     let (checker, gate) = (&*run.checkers[bench], &run.gates[bench]);
     let (parse_only, stamper) = (run.parse_only, run.stamper);
     let cache = run.caches[bench].as_ref();
+    // The package the file belongs to, asked for once and only when needed.
+    let package = std::cell::OnceCell::new();
+    let own = || {
+        package
+            .get_or_init(|| discovery::own_package(name))
+            .as_deref()
+    };
     // With the cache, a file whose stamp has not changed since it was last read is not read:
     // what that read found answers (no findings, or the key of its findings). Only a path the
     // cache knows costs this `stat`; any other takes its stamp from the read's own `fstat`.
@@ -331,7 +341,7 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
         match cache.file(name, || stamper.stamp(path)) {
             Some(Content::Untracked) => return outcome,
             Some(Content::Hash(content)) => {
-                let hash = checker.cache_key(name, content);
+                let hash = checker.cache_key(own(), content);
                 if let Some(raw) = cache.get(hash) {
                     return cached(outcome, hash, name, raw, || settings(path));
                 }
@@ -357,7 +367,7 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
     if let Some(cache) = cache {
         if gate.scan(name, &bytes) != Scan::Untracked {
             let content = cache::content_hash(&bytes);
-            let hash = checker.cache_key(name, content);
+            let hash = checker.cache_key(own(), content);
             if let Some(raw) = cache.get(hash) {
                 outcome.read = note(Content::Hash(content));
                 return cached(outcome, hash, name, raw, || settings(path));
@@ -396,7 +406,7 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
         return outcome;
     }
     outcome.parsed = true;
-    let raw = check_placed(checker, name, &source, cells.as_ref());
+    let raw = check_placed(checker, own(), name, &source, cells.as_ref());
     if let Some((hash, content)) = key {
         outcome.cache = Some((hash, Err(raw.clone())));
         outcome.read = note(Content::Hash(content));
@@ -464,5 +474,29 @@ mod tests {
         let mentioned = "# dagster\ndef f(:\n    pass\n";
         let (found, _) = check_text(&checker, "a.py", mentioned, None, &settings, &gate);
         assert!(found.iter().any(|d| *d.rule == rules::SYNTAX_ERROR));
+    }
+
+    #[test]
+    fn a_file_is_checked_as_part_of_the_package_its_folders_make() {
+        use crate::catalog::shipped;
+        let catalogs = [("dagster", "1.13.29"), ("dagster_dbt", "0.29.27")];
+        let catalogs = catalogs.iter().map(|(p, v)| shipped::find(p, v).unwrap());
+        let checker = Checker::new(catalogs.collect(), vec![]);
+        let gate = Gate::new(&checker);
+        let settings = RuleSettings::default();
+        let tmp = tempfile::tempdir().unwrap();
+        let package = discovery::make_package(tmp.path(), "dagster_dbt");
+        let source = "from dagster_dbt.cloud import DbtCloudResource\n";
+        let codes = |file: &Path| -> Vec<&'static str> {
+            let name = file.to_string_lossy();
+            let found = check_text(&checker, &name, source, None, &settings, &gate).0;
+            found.iter().map(|d| d.rule.code).collect()
+        };
+        // dagster_dbt's own modules use its deprecated names freely; a script does not.
+        assert_eq!(codes(&package.join("cloud_utils.py")), Vec::<&str>::new());
+        assert_eq!(codes(&tmp.path().join("script.py")), ["DAG101"]);
+        // Standard input is in no package, whatever the current folder.
+        let found = check_text(&checker, "-", source, None, &settings, &gate).0;
+        assert_eq!(found.len(), 1, "{found:#?}");
     }
 }

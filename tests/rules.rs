@@ -61,7 +61,8 @@ fn reported(rule: &'static Rule) -> String {
     } else {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         match runner::source_of(Path::new(&path), bytes) {
-            Ok((source, _)) => checker().check_source(&path, &source),
+            // (The fixtures are in no package: no `__init__.py` above them.)
+            Ok((source, _)) => checker().check_source(None, &path, &source),
             Err(message) => vec![Diagnostic::io_error(&path, &message)],
         }
     };

@@ -418,8 +418,10 @@ pub(crate) mod tests {
             catalog("1.11.0", &["Keep", "New"], false),
         ];
         let history = History::merge(catalogs.clone(), None).unwrap();
-        let bytes: &'static [u8] = crate::catalog::compact::encode(&history).leak();
-        let index = crate::catalog::compact::HistoryIndex::decode(bytes).unwrap();
+        let encoded = crate::catalog::compact::encode(&history);
+        let index =
+            crate::catalog::compact::HistoryIndex::decode(encoded.text.leak(), encoded.data.leak())
+                .unwrap();
         assert_eq!(index.releases, ["1.2.0", "1.10.0", "1.11.0"]);
         for (i, c) in catalogs.iter().enumerate() {
             assert_eq!(&index.at(i, |_| None).unwrap(), c, "{}", c.version);

@@ -1,6 +1,7 @@
 //! The catalog data model: what one version of one dagster package exposes and how stable it is.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +48,35 @@ pub struct Objects(ObjectsRepr);
 
 enum ObjectsRepr {
     Map(BTreeMap<String, Object>),
-    Lazy(super::compact::LazyObjects),
+    Lazy(Box<dyn ObjectTable>),
+}
+
+/// A table of objects read from elsewhere than a map (the embedded histories decode theirs on
+/// first access): what [`Objects`] asks of it. (A trait, so that this model does not depend on
+/// the decoder.)
+pub trait ObjectTable: Send + Sync {
+    /// The object with this id.
+    fn get(&self, id: &str) -> Option<&Object>;
+
+    /// True when an object has this id.
+    fn contains_key(&self, id: &str) -> bool;
+
+    /// The first release of the uninterrupted run of releases, up to the one this table is
+    /// of, in which the object `id` carries a marker of `status` (`None` inside: not marked
+    /// now, or marked since before the first release known); `None` without such an object.
+    fn marked_since(&self, id: &str, status: Status) -> Option<Option<&'static str>>;
+
+    /// Every object id, in order.
+    fn ids(&self) -> Box<dyn Iterator<Item = &str> + '_>;
+
+    /// The distinct top-level packages of the object ids, in order.
+    fn packages(&self) -> Vec<&str>;
+
+    /// Every object with its id, in id order.
+    fn iter(&self) -> Box<dyn Iterator<Item = (&str, &Object)> + '_>;
+
+    /// The call signature of the object `id` (a table may decode objects without theirs).
+    fn signature(&self, id: &str) -> Option<Signature>;
 }
 
 impl Objects {
@@ -71,13 +100,13 @@ impl Objects {
     pub(crate) fn len(&self) -> usize {
         match &self.0 {
             ObjectsRepr::Map(map) => map.len(),
-            ObjectsRepr::Lazy(table) => table.len(),
+            ObjectsRepr::Lazy(table) => table.ids().count(),
         }
     }
 
     /// For an object decoded from a history: the first release of the run of releases in
     /// which it has carried a marker of `status` (see
-    /// [`super::compact::LazyObjects::marked_since`]); `None` for other tables.
+    /// [`ObjectTable::marked_since`]); `None` for other tables.
     pub fn marked_since(&self, id: &str, status: Status) -> Option<Option<&'static str>> {
         match &self.0 {
             ObjectsRepr::Map(_) => None,
@@ -89,7 +118,7 @@ impl Objects {
     pub fn ids(&self) -> Box<dyn Iterator<Item = &str> + '_> {
         match &self.0 {
             ObjectsRepr::Map(map) => Box::new(map.keys().map(String::as_str)),
-            ObjectsRepr::Lazy(table) => Box::new(table.ids()),
+            ObjectsRepr::Lazy(table) => table.ids(),
         }
     }
 
@@ -113,7 +142,7 @@ impl Objects {
     pub fn iter(&self) -> Box<dyn Iterator<Item = (&str, &Object)> + '_> {
         match &self.0 {
             ObjectsRepr::Map(map) => Box::new(map.iter().map(|(id, o)| (id.as_str(), o))),
-            ObjectsRepr::Lazy(table) => Box::new(table.iter()),
+            ObjectsRepr::Lazy(table) => table.iter(),
         }
     }
 }
@@ -135,8 +164,8 @@ impl From<BTreeMap<String, Object>> for Objects {
     }
 }
 
-impl From<super::compact::LazyObjects> for Objects {
-    fn from(table: super::compact::LazyObjects) -> Objects {
+impl From<Box<dyn ObjectTable>> for Objects {
+    fn from(table: Box<dyn ObjectTable>) -> Objects {
         Objects(ObjectsRepr::Lazy(table))
     }
 }
@@ -193,7 +222,18 @@ pub struct Aliases(AliasesRepr);
 #[derive(Clone)]
 enum AliasesRepr {
     Map(BTreeMap<String, String>),
-    Lazy(super::compact::LazyAliases),
+    Lazy(Arc<dyn AliasTable>),
+}
+
+/// A table of aliases read from elsewhere than a map (the embedded histories look theirs up
+/// in place): what [`Aliases`] asks of it. (A trait, so that this model does not depend on the
+/// decoder.)
+pub trait AliasTable: Send + Sync {
+    /// The object id that `path` reaches.
+    fn get(&self, path: &str) -> Option<&'static str>;
+
+    /// Every alias with its object id, in path order.
+    fn iter(&self) -> Box<dyn Iterator<Item = (&'static str, &'static str)> + '_>;
 }
 
 impl Aliases {
@@ -235,8 +275,8 @@ impl From<BTreeMap<String, String>> for Aliases {
     }
 }
 
-impl From<super::compact::LazyAliases> for Aliases {
-    fn from(table: super::compact::LazyAliases) -> Aliases {
+impl From<Arc<dyn AliasTable>> for Aliases {
+    fn from(table: Arc<dyn AliasTable>) -> Aliases {
         Aliases(AliasesRepr::Lazy(table))
     }
 }

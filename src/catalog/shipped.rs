@@ -40,7 +40,8 @@ fn history(p: usize) -> &'static HistoryIndex {
     static INDEXES: OnceLock<Vec<OnceLock<HistoryIndex>>> = OnceLock::new();
     let cells = INDEXES.get_or_init(|| SHIPPED.iter().map(|_| OnceLock::new()).collect());
     cells[p].get_or_init(|| {
-        HistoryIndex::decode(SHIPPED[p].2).expect("shipped histories are valid (tested)")
+        let (text, data) = SHIPPED[p].2;
+        HistoryIndex::decode(text, data).expect("shipped histories are valid (tested)")
     })
 }
 
@@ -410,11 +411,12 @@ mod tests {
 
     #[test]
     fn compact_decoding_rejects_garbage() {
-        assert!(HistoryIndex::decode(b"").is_err());
-        assert!(HistoryIndex::decode(b"DALH\x06\xff\xff").is_err());
-        let (_, _, bytes, _) = SHIPPED[0];
+        assert!(HistoryIndex::decode("", b"").is_err());
+        assert!(HistoryIndex::decode("", b"DALH\x06\xff\xff").is_err());
+        let (_, _, (text, bytes), _) = SHIPPED[0];
+        assert!(HistoryIndex::decode(&text[1..], bytes).is_err());
         let half: &'static [u8] = &bytes[..bytes.len() / 2];
-        let truncated = match HistoryIndex::decode(half) {
+        let truncated = match HistoryIndex::decode(text, half) {
             Err(_) => true,
             Ok(index) => index.at(0, |_| None).is_err(),
         };

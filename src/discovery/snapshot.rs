@@ -37,14 +37,8 @@ use rustc_hash::FxHashMap;
 use crate::cache::{self, Stamp};
 use crate::catalog::compact::{Reader, Writer};
 
-use super::{Found, Walk};
-
-/// The file names whose presence in a folder a run asks about: the package marker and the
-/// configuration files ([`crate::config::FILE_NAMES`]).
-pub const MARKERS: [&str; 4] = {
-    let [first, second, third] = crate::config::FILE_NAMES;
-    ["__init__.py", first, second, third]
-};
+use super::markers::MARKERS;
+use super::walk::{FolderObserver, Found, Walk};
 
 /// Ignore files read from a folder (besides `.git/info/exclude`).
 const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
@@ -140,11 +134,13 @@ struct Recorded {
     unkept: bool,
 }
 
-impl Recorder {
+impl FolderObserver for Recorder {
     /// Records a folder that is about to be listed: its stamp first, then its markers and
     /// ignore files.
-    pub fn folder(&self, path: &Path) {
-        let looked = super::absolute(path).ok().and_then(|p| look_folder(&p));
+    fn folder(&self, path: &Path) {
+        let looked = crate::paths::absolute(path)
+            .ok()
+            .and_then(|p| look_folder(&p));
         let mut recorded = self.0.lock().expect("snapshot recorder");
         match looked {
             Some((folder, mut watched)) => {
@@ -156,7 +152,7 @@ impl Recorder {
     }
 
     /// Notes that the walk met something a snapshot cannot vouch for.
-    pub fn unkeep(&self) {
+    fn unkeep(&self) {
         self.0.lock().expect("snapshot recorder").unkept = true;
     }
 }

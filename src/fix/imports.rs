@@ -370,7 +370,8 @@ mod tests {
             Vec::new(),
         );
         let settings = RuleSettings::default();
-        let check = |text: &str| apply_settings(checker.check_source("x.py", text), &settings);
+        let check =
+            |text: &str| apply_settings(checker.check_source(None, "x.py", text), &settings);
         let once = fix_text(source, Applicability::Safe, &check);
         assert!(!once.broke_syntax);
         assert!(

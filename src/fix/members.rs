@@ -142,7 +142,7 @@ mod checker_tests {
     fn a_thin_forward_through_public_members_is_fixed_on_instances_only() {
         let source =
             "import dagster as dg\n\ndef f(k: dg.K):\n    return k.run_id, k.old, dg.K.run_id\n";
-        let found = checker().check_source("x.py", source);
+        let found = checker().check_source(None, "x.py", source);
         let fixes: Vec<_> = found.iter().filter_map(|d| d.fix.as_deref()).collect();
         assert_eq!(fixes.len(), 1, "{found:#?}");
         let applied = apply(source, fixes.iter().map(|f| (0, *f)), Applicability::Safe);

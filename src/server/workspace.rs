@@ -226,7 +226,7 @@ mod tests {
         let source = "import dagster.components\n";
         let codes = |checker: &Checker| -> Vec<&'static str> {
             checker
-                .check_source("x.py", source)
+                .check_source(None, "x.py", source)
                 .iter()
                 .map(|d| d.rule.code)
                 .collect()
