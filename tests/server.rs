@@ -44,9 +44,15 @@ struct Client {
 impl Client {
     fn start() -> Client {
         let workspace = tempfile::tempdir().unwrap();
+        let cwd = workspace.path().to_path_buf();
+        Client::start_in(workspace, &cwd)
+    }
+
+    /// A server for `workspace` whose process runs in the folder `cwd`.
+    fn start_in(workspace: tempfile::TempDir, cwd: &std::path::Path) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dagster-api-lint"))
             .arg("server")
-            .current_dir(workspace.path())
+            .current_dir(cwd)
             .env_remove("VIRTUAL_ENV")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -589,6 +595,35 @@ fn configuration_applies_and_reloads_when_it_changes() {
     client.notify("textDocument/didSave", saved);
     assert_eq!(codes(&client.diagnostics(&uri, 1)), ["DAG002"]);
     client.shutdown_and_exit();
+}
+
+/// The server's own current directory is not a project of its documents: a configuration
+/// and a dagster version there (which would ignore both findings, and judge by 1.9.13) change
+/// nothing for a document of the workspace, which is judged as when the server runs in it.
+#[test]
+fn the_current_directory_does_not_decide_a_documents_project() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(
+        elsewhere.path().join("dagster-api-lint.toml"),
+        "dagster-version = \"1.9.13\"\nignore = [\"DAG001\", \"DAG002\"]\n",
+    )
+    .unwrap();
+    let workspace = tempfile::tempdir().unwrap();
+    let mut client = Client::start_in(workspace, elsewhere.path());
+    let uri = client.uri(FILE);
+    client.initialize(json!({}));
+    client.open(&uri, SOURCE);
+    let found = client.diagnostics(&uri, 1);
+    client.shutdown_and_exit();
+
+    let mut at_home = Client::start();
+    let home_uri = at_home.uri(FILE);
+    at_home.initialize(json!({}));
+    at_home.open(&home_uri, SOURCE);
+    let expected = at_home.diagnostics(&home_uri, 1);
+    at_home.shutdown_and_exit();
+    assert_eq!(codes(&found), ["DAG001", "DAG002"]);
+    assert_eq!(found, expected);
 }
 
 #[test]
