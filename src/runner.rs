@@ -6,9 +6,10 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 
-use crate::cache::{self, Cache, Content, Stamp, Stamper};
+use crate::cache::{self, Cache, Content};
 use crate::check::Checker;
 use crate::diagnostic::{Diagnostic, Findings};
+use crate::discovery::stamp::{self, Stamp, Stamper};
 use crate::discovery::{self, Found};
 use crate::gate::{Gate, Scan};
 use crate::notebook::{self, Notebook};
@@ -349,7 +350,7 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
             None => {}
         }
     }
-    let read_at = cache::now_secs();
+    let read_at = stamp::now_secs();
     let (bytes, meta) = match discovery::read_bytes(path) {
         Ok(read) => read,
         Err(message) => {

@@ -7,9 +7,9 @@ use std::sync::{Arc, OnceLock};
 use rustc_hash::FxHashMap as HashMap;
 
 use super::records::{Content, Decoded, Entry, FileEntry, KnownFile};
-use super::stamp::Stamp;
 use crate::catalog::compact::{Reader, Writer};
 use crate::diagnostic::{Diagnostic, InCell, Text};
+use crate::discovery::stamp::Stamp;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{self, Severity};
 use crate::syntax::{Location, Span};

@@ -41,12 +41,10 @@
 mod codec;
 mod dir;
 mod records;
-pub mod stamp;
 mod store;
 #[cfg(test)]
 mod tests;
 
 pub use dir::{check_dir, create_dir, DIR_NAME};
 pub use records::{content_hash, Content};
-pub use stamp::{now_secs, Stamp, Stamper};
 pub use store::{Cache, Update};

@@ -6,8 +6,8 @@ use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::stamp::Stamp;
 use crate::diagnostic::Diagnostic;
+use crate::discovery::stamp::Stamp;
 
 /// What a read of a file at some stamp found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

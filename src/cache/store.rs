@@ -16,8 +16,8 @@ use super::codec::{
 };
 use super::dir::create_dir;
 use super::records::{path_key, same_file, Content, Entry, FileEntry, KnownFile};
-use super::stamp::Stamp;
 use crate::diagnostic::Diagnostic;
+use crate::discovery::stamp::Stamp;
 
 /// Entries not used for this many days are dropped.
 pub const KEEP_DAYS: u64 = 30;

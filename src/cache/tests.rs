@@ -10,6 +10,7 @@ use super::records::Entry;
 use super::store::KEEP_DAYS;
 use super::*;
 use crate::diagnostic::{Diagnostic, InCell};
+use crate::discovery::stamp::{now_secs, Stamp};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{self, Rule, Severity};
 use crate::syntax::{Location, Span};

@@ -9,6 +9,7 @@
 pub mod markers;
 pub mod read;
 pub mod snapshot;
+pub mod stamp;
 pub mod walk;
 
 use std::path::Path;

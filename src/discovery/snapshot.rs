@@ -16,7 +16,7 @@
 //!
 //! A later walk with the same key `stat`s those folders and files instead of listing the
 //! tree. When every one is as recorded, and each was last changed at least
-//! [`crate::cache::stamp::RACY_SECS`] before the snapshot was taken (so that a change in the same
+//! [`super::stamp::RACY_SECS`] before the snapshot was taken (so that a change in the same
 //! clock tick cannot hide), the tree holds what it held and the recorded answer is the walk's.
 //! Otherwise the tree is walked and recorded again. What a snapshot cannot vouch for means no
 //! snapshot is kept: a symbolic link met by the walk, a `.git` file (worktrees and submodules
@@ -34,7 +34,8 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::cache::{self, Stamp};
+use super::stamp::{self, Stamp, Stamper};
+use crate::cache;
 use crate::catalog::compact::{Reader, Writer};
 
 use super::markers::MARKERS;
@@ -283,7 +284,7 @@ impl Snapshot {
     /// Walks `roots` (folders) and records what the answer depends on. The snapshot is `None`
     /// when the walk met something it cannot vouch for (see the module documentation).
     pub fn take(walk: &Walk, roots: &[PathBuf]) -> (Vec<Found>, Option<Snapshot>) {
-        let taken_at = cache::now_secs();
+        let taken_at = stamp::now_secs();
         let key = key(walk, roots);
         let outside = outside_files(roots);
         let recorder = std::sync::Arc::new(Recorder::default());
@@ -324,7 +325,7 @@ impl Snapshot {
     /// True when the tree is as recorded: every folder and watched file has the recorded
     /// stamp (or is still absent), and every stamp was taken well after its last change.
     pub fn holds(&self) -> bool {
-        let stamper = cache::Stamper::for_files(self.folders.iter().map(|f| f.path.as_path()));
+        let stamper = Stamper::for_files(self.folders.iter().map(|f| f.path.as_path()));
         let folder_holds = |f: &Folder| {
             f.stamp.trusted_at(self.taken_at) && stamper.folder_stamp(&f.path) == Some(f.stamp)
         };

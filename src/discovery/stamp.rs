@@ -13,10 +13,10 @@ pub const RACY_SECS: u64 = 2;
 /// What identifies a version of a file without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
-    pub(super) len: u64,
-    pub(super) modified_ns: u64,
-    pub(super) changed_ns: u64,
-    pub(super) inode: u64,
+    pub(crate) len: u64,
+    pub(crate) modified_ns: u64,
+    pub(crate) changed_ns: u64,
+    pub(crate) inode: u64,
 }
 
 impl Stamp {
