@@ -15,7 +15,7 @@
 use memchr::memmem::Finder;
 
 use crate::check::Checker;
-use crate::discovery;
+use crate::discovery::OwnPackage;
 
 /// The scan a checker needs: one substring search per needle, then a look at the whole word
 /// around each hit.
@@ -37,9 +37,8 @@ impl<'c> Gate<'c> {
         }
     }
 
-    /// Which tracked packages `bytes`, the contents of the file shown as `filename` (`-` for
-    /// standard input), name.
-    pub fn scan(&self, filename: &str, bytes: &[u8]) -> Scan {
+    /// Which tracked packages `bytes`, the contents of a file of the package `own`, name.
+    pub fn scan(&self, own: &OwnPackage, bytes: &[u8]) -> Scan {
         let mut hits = self.needles.iter().flat_map(|needle| {
             needle
                 .find_iter(bytes)
@@ -50,13 +49,14 @@ impl<'c> Gate<'c> {
         };
         // Only now (most files that get here name a tracked package at the first hit) ask which
         // package the file belongs to.
-        let own =
-            discovery::own_package(filename).filter(|own| self.checker.own_package_is_closed(own));
+        let own = own
+            .get()
+            .filter(|own| self.checker.own_package_is_closed(own));
         let mut scan = Scan::Untracked;
         for (at, len) in std::iter::once(first).chain(hits) {
             let word = word_around(bytes, at, at + len);
             match std::str::from_utf8(word) {
-                Ok(w) if own.as_deref() == Some(w) => scan = Scan::OwnOnly,
+                Ok(w) if own == Some(w) => scan = Scan::OwnOnly,
                 Ok(w) if self.checker.tracks_package(w) => return Scan::Tracked,
                 _ => {}
             }
@@ -65,8 +65,8 @@ impl<'c> Gate<'c> {
     }
 
     /// True when the file must be parsed: [`Gate::scan`] finds a tracked package's name.
-    pub fn admits(&self, filename: &str, bytes: &[u8]) -> bool {
-        self.scan(filename, bytes) == Scan::Tracked
+    pub fn admits(&self, own: &OwnPackage, bytes: &[u8]) -> bool {
+        self.scan(own, bytes) == Scan::Tracked
     }
 }
 
@@ -116,18 +116,24 @@ mod tests {
     fn a_tracked_package_must_be_a_whole_word() {
         let checker = checker(&["dagster", "dagster_dbt"]);
         let gate = Gate::new(&checker);
-        assert!(gate.admits("a.py", b"import dagster as dg\n"));
-        assert!(gate.admits("a.py", b"from dagster.x import y\n"));
-        assert!(gate.admits("a.py", b"x: 'dagster_dbt.DbtCliResource'\n"));
-        assert!(gate.admits("a.py", b"import os\nimport dagster"));
+        assert!(gate.admits(&OwnPackage::of("a.py"), b"import dagster as dg\n"));
+        assert!(gate.admits(&OwnPackage::of("a.py"), b"from dagster.x import y\n"));
+        assert!(gate.admits(
+            &OwnPackage::of("a.py"),
+            b"x: 'dagster_dbt.DbtCliResource'\n"
+        ));
+        assert!(gate.admits(&OwnPackage::of("a.py"), b"import os\nimport dagster"));
         // Other packages and longer identifiers are not tracked packages.
-        assert!(!gate.admits("a.py", b"import dagster_shared\n"));
-        assert!(!gate.admits("a.py", b"from dagster_graphql import x\n"));
-        assert!(!gate.admits("a.py", b"my_dagster = 1\ndagster2 = 2\n"));
-        assert!(!gate.admits("a.py", "dagsteré = 1\n".as_bytes()));
-        assert_eq!(gate.scan("a.py", b"import os\n"), Scan::Untracked);
+        assert!(!gate.admits(&OwnPackage::of("a.py"), b"import dagster_shared\n"));
+        assert!(!gate.admits(&OwnPackage::of("a.py"), b"from dagster_graphql import x\n"));
+        assert!(!gate.admits(&OwnPackage::of("a.py"), b"my_dagster = 1\ndagster2 = 2\n"));
+        assert!(!gate.admits(&OwnPackage::of("a.py"), "dagsteré = 1\n".as_bytes()));
         assert_eq!(
-            gate.scan("a.py", b"import dagster_shared\n"),
+            gate.scan(&OwnPackage::of("a.py"), b"import os\n"),
+            Scan::Untracked
+        );
+        assert_eq!(
+            gate.scan(&OwnPackage::of("a.py"), b"import dagster_shared\n"),
             Scan::Untracked
         );
     }
@@ -135,8 +141,8 @@ mod tests {
     #[test]
     fn a_closed_package_does_not_count_in_its_own_modules() {
         let tmp = tempfile::tempdir().unwrap();
-        let inner = discovery::make_package(tmp.path(), "dagster._core");
-        let dbt = discovery::make_package(tmp.path(), "dagster_dbt");
+        let inner = crate::discovery::make_package(tmp.path(), "dagster._core");
+        let dbt = crate::discovery::make_package(tmp.path(), "dagster_dbt");
         let in_dagster = inner.join("x.py").to_string_lossy().into_owned();
         let in_dbt = dbt.join("x.py").to_string_lossy().into_owned();
 
@@ -144,18 +150,24 @@ mod tests {
         let gate = Gate::new(&checker);
         assert!(checker.own_package_is_closed("dagster"));
         assert_eq!(
-            gate.scan(&in_dagster, b"from dagster._core import x\n"),
+            gate.scan(
+                &OwnPackage::of(&in_dagster),
+                b"from dagster._core import x\n"
+            ),
             Scan::OwnOnly
         );
         assert!(gate.admits(
-            &in_dagster,
+            &OwnPackage::of(&in_dagster),
             b"from dagster import x\nimport dagster_pipes\n"
         ));
         // dagster_dbt's classes derive from dagster's: its modules can reach dagster members
         // through its own names, so naming only dagster_dbt still needs a parse.
         assert!(!checker.own_package_is_closed("dagster_dbt"));
-        assert!(gate.admits(&in_dbt, b"from dagster_dbt.core import DbtCliResource\n"));
+        assert!(gate.admits(
+            &OwnPackage::of(&in_dbt),
+            b"from dagster_dbt.core import DbtCliResource\n"
+        ));
         // Standard input belongs to no package.
-        assert!(gate.admits("-", b"from dagster._core import x\n"));
+        assert!(gate.admits(&OwnPackage::of("-"), b"from dagster._core import x\n"));
     }
 }

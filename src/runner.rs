@@ -10,7 +10,7 @@ use crate::cache::{self, Cache, Content};
 use crate::check::Checker;
 use crate::diagnostic::{Diagnostic, Findings};
 use crate::discovery::stamp::{self, Stamp, Stamper};
-use crate::discovery::{self, Found};
+use crate::discovery::{self, Found, OwnPackage};
 use crate::gate::{Gate, Scan};
 use crate::notebook::{self, Notebook};
 use crate::paths::display_path;
@@ -33,11 +33,11 @@ pub fn check_text(
     settings: &RuleSettings,
     gate: &Gate,
 ) -> (Vec<Diagnostic>, usize) {
-    if !gate.admits(filename, source.as_bytes()) {
+    let own = OwnPackage::of(filename);
+    if !gate.admits(&own, source.as_bytes()) {
         return (Vec::new(), 0);
     }
-    let own = discovery::own_package(filename);
-    let raw = check_placed(checker, own.as_deref(), filename, source, cells);
+    let raw = check_placed(checker, own.get(), filename, source, cells);
     apply_settings(raw, settings)
 }
 
@@ -329,12 +329,7 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
     let (parse_only, stamper) = (run.parse_only, run.stamper);
     let cache = run.caches[bench].as_ref();
     // The package the file belongs to, asked for once and only when needed.
-    let package = std::cell::OnceCell::new();
-    let own = || {
-        package
-            .get_or_init(|| discovery::own_package(name))
-            .as_deref()
-    };
+    let own = OwnPackage::of(name);
     // With the cache, a file whose stamp has not changed since it was last read is not read:
     // what that read found answers (no findings, or the key of its findings). Only a path the
     // cache knows costs this `stat`; any other takes its stamp from the read's own `fstat`.
@@ -342,7 +337,7 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
         match cache.file(name, || stamper.stamp(path)) {
             Some(Content::Untracked) => return outcome,
             Some(Content::Hash(content)) => {
-                let hash = checker.cache_key(own(), content);
+                let hash = checker.cache_key(own.get(), content);
                 if let Some(raw) = cache.get(hash) {
                     return cached(outcome, hash, name, raw, || settings(path));
                 }
@@ -366,9 +361,9 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
     // an entry exists only for bytes that decoded.)
     let mut key = None;
     if let Some(cache) = cache {
-        if gate.scan(name, &bytes) != Scan::Untracked {
+        if gate.scan(&own, &bytes) != Scan::Untracked {
             let content = cache::content_hash(&bytes);
-            let hash = checker.cache_key(own(), content);
+            let hash = checker.cache_key(own.get(), content);
             if let Some(raw) = cache.get(hash) {
                 outcome.read = note(Content::Hash(content));
                 return cached(outcome, hash, name, raw, || settings(path));
@@ -383,7 +378,7 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
             return outcome;
         }
     };
-    match gate.scan(name, source.as_bytes()) {
+    match gate.scan(&own, source.as_bytes()) {
         Scan::Tracked => {}
         Scan::Untracked => {
             if cache.is_some() {
@@ -407,7 +402,7 @@ fn check_one(name: &str, found: &Found, settings: SettingsOf, run: &Run) -> Outc
         return outcome;
     }
     outcome.parsed = true;
-    let raw = check_placed(checker, own(), name, &source, cells.as_ref());
+    let raw = check_placed(checker, own.get(), name, &source, cells.as_ref());
     if let Some((hash, content)) = key {
         outcome.cache = Some((hash, Err(raw.clone())));
         outcome.read = note(Content::Hash(content));

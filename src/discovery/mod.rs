@@ -12,6 +12,7 @@ pub mod snapshot;
 pub mod stamp;
 pub mod walk;
 
+use std::cell::OnceCell;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -70,12 +71,33 @@ pub fn top_package(file: &Path) -> Option<Package> {
     top
 }
 
-/// The top package of the file shown as `filename` (see [`top_package`]); none for standard
-/// input (`-`), which is in no folder.
-pub fn own_package(filename: &str) -> Option<Package> {
-    (filename != "-")
-        .then(|| top_package(Path::new(filename)))
-        .flatten()
+/// The top package of the file shown as `filename` (see [`top_package`]; none for standard
+/// input, `-`, which is in no folder), worked out on first use and then kept: the gate, the
+/// results cache's key and the checker of one file all ask for it.
+pub struct OwnPackage<'a> {
+    filename: &'a str,
+    package: OnceCell<Option<Package>>,
+}
+
+impl<'a> OwnPackage<'a> {
+    /// The package of the file shown as `filename`, not yet looked for.
+    pub fn of(filename: &'a str) -> Self {
+        OwnPackage {
+            filename,
+            package: OnceCell::new(),
+        }
+    }
+
+    /// The package's name (looked for the first time it is asked).
+    pub fn get(&self) -> Option<&str> {
+        self.package
+            .get_or_init(|| {
+                (self.filename != "-")
+                    .then(|| top_package(Path::new(self.filename)))
+                    .flatten()
+            })
+            .as_deref()
+    }
 }
 
 /// The remembered answer for a folder: `None` when not remembered.

@@ -147,6 +147,15 @@ mod tests {
     }
 
     #[test]
+    fn a_rule_looked_up_by_code_is_its_static() {
+        assert!(by_code("dag001").is_some_and(|r| *r == DEPRECATED_SYMBOL));
+        assert!(DEPRECATED_SYMBOL != DEPRECATED_PARAMETER);
+        for (i, a) in RULES.iter().enumerate() {
+            assert!(RULES.iter().skip(i + 1).all(|b| a != b), "{}", a.code);
+        }
+    }
+
+    #[test]
     fn selectors_match_prefixes() {
         assert!(matches("DAG1", "DAG101"));
         assert!(matches("dag001", "DAG001"));
