@@ -1,7 +1,7 @@
 //! Judging keyword arguments: deprecated (DAG002) and beta (DAG102) parameters.
 
 use super::findings::Finding;
-use super::status_findings::{breaking_version, clean_hint};
+use super::status_findings::{breaking_version, clean_hint, marker_finding};
 use crate::catalog::{Object, Status};
 use crate::rules;
 
@@ -19,7 +19,7 @@ pub(super) fn param_findings(
     let mut out = Vec::new();
     for marker in markers {
         let hint = marker.message.as_deref().map(clean_hint);
-        let (rule, mut message) = match marker.status {
+        let (rule, message) = match marker.status {
             Status::Deprecated => (
                 &rules::DEPRECATED_PARAMETER,
                 match breaking_version(marker) {
@@ -33,17 +33,9 @@ pub(super) fn param_findings(
             ),
             Status::Superseded | Status::Removed => continue,
         };
-        if let Some(hint) = &hint {
-            message.push(' ');
-            message.push_str(hint);
-        }
         out.push(Finding {
-            rule,
-            message: message.into(),
-            symbol: Some(symbol.into()),
             parameter: Some(param.into()),
-            breaking_version: breaking_version(marker).map(Into::into),
-            replacement: None,
+            ..marker_finding(rule, message, symbol, marker, hint.as_deref())
         });
     }
     out

@@ -5,7 +5,7 @@ use super::dotted::object_of_path;
 use super::findings::Finding;
 use crate::catalog::shipped;
 use crate::catalog::{Catalog, Marker, Status};
-use crate::rules;
+use crate::rules::{self, Rule};
 
 /// The release since which `symbol` (its object, else its export) has carried `status`
 /// without a break, when a shipped history knows it.
@@ -33,7 +33,7 @@ pub(super) fn status_findings(
         }
         seen.push(marker.status);
         let hint = marker.message.as_deref().map(clean_hint);
-        let (rule, mut message) = match marker.status {
+        let (rule, message) = match marker.status {
             Status::Deprecated => (
                 &rules::DEPRECATED_SYMBOL,
                 match (breaking_version(&marker), since(catalog, symbol, Status::Deprecated)) {
@@ -78,20 +78,32 @@ pub(super) fn status_findings(
                 ),
             ),
         };
-        if let Some(hint) = &hint {
-            message.push(' ');
-            message.push_str(hint);
-        }
+        let replacement = hint.as_deref().and_then(plain_rename).map(Into::into);
         out.push(Finding {
-            rule,
-            message: message.into(),
-            symbol: Some(symbol.into()),
-            parameter: None,
-            breaking_version: breaking_version(&marker).map(Into::into),
-            replacement: hint.as_deref().and_then(plain_rename).map(Into::into),
+            replacement,
+            ..marker_finding(rule, message, symbol, &marker, hint.as_deref())
         });
     }
     out
+}
+
+/// A finding of `rule` about `symbol` for a catalog `marker`: `message`, then the marker's
+/// `hint` (cleaned, see [`clean_hint`]) when it has one, and the marker's breaking version.
+pub(super) fn marker_finding(
+    rule: &'static Rule,
+    mut message: String,
+    symbol: &str,
+    marker: &Marker,
+    hint: Option<&str>,
+) -> Finding {
+    if let Some(hint) = hint {
+        message.push(' ');
+        message.push_str(hint);
+    }
+    Finding {
+        breaking_version: breaking_version(marker).map(Into::into),
+        ..Finding::about(rule, message, symbol)
+    }
 }
 
 /// The breaking version of a deprecation, if it names one (dagster writes `breaking_version=""`
